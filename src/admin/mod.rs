@@ -1,0 +1,147 @@
+//! The admin API under `/__admin` (INTERFACE.md section 4): health, operations, reset, the
+//! journal, state dumps. Every answer and every refusal is JSON; with `--admin-token` set, each
+//! call must carry it as a bearer token, compared in constant time.
+
+mod journal;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+use crate::app::AppState;
+
+pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/health", get(health))
+        .route("/operations", get(operations))
+        .route("/reset", post(reset))
+        .route("/requests", get(journal::list).delete(journal::clear))
+        .route("/requests/count", post(journal::count))
+        .route("/state", get(state_dump))
+        .fallback(|req: Request| async move {
+            error(
+                StatusCode::NOT_FOUND,
+                format!("no admin route {} {}", req.method(), req.uri().path()),
+            )
+        })
+        .layer(middleware::from_fn_with_state(state, require_token))
+}
+
+/// A JSON error answer of the admin API.
+pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": status.canonical_reason().unwrap_or("error"), "message": message.into() }))).into_response()
+}
+
+/// The decoded query string as a map (last value wins).
+pub fn query_map(req_query: Option<&str>) -> HashMap<String, String> {
+    req_query
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default()
+}
+
+async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    if let Some(expected) = &state.config.admin_token {
+        let given = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !constant_time_eq(given, expected) {
+            return error(
+                StatusCode::UNAUTHORIZED,
+                "the admin API needs 'Authorization: Bearer <admin token>'",
+            );
+        }
+    }
+    next.run(req).await
+}
+
+/// Compares the SHA-256 digests of both sides, so the time taken says nothing about the token.
+fn constant_time_eq(given: &str, expected: &str) -> bool {
+    let (a, b) = (
+        Sha256::digest(given.as_bytes()),
+        Sha256::digest(expected.as_bytes()),
+    );
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// Every operation and every error kind, from the vendors' own tables.
+pub fn catalogue(state: &AppState) -> Value {
+    let mut operations = Vec::new();
+    let mut kinds = Vec::new();
+    for vendor in &state.vendors {
+        for op in vendor.operations() {
+            operations.push(json!({
+                "vendor": vendor.name(), "id": op.id, "method": op.method.as_str(),
+                "path": format!("/{}{}", vendor.name(), op.path), "summary": op.summary,
+            }));
+        }
+        for kind in vendor.error_kinds() {
+            kinds.push(json!({
+                "vendor": vendor.name(), "kind": kind.name, "status": kind.status.as_u16(),
+                "fields": kind.fields, "generic": kind.generic.iter().map(|g| g.name()).collect::<Vec<_>>(),
+                "description": kind.description,
+            }));
+        }
+    }
+    json!({ "operations": operations, "error_kinds": kinds })
+}
+
+async fn operations(State(state): State<Arc<AppState>>) -> Json<Value> {
+    Json(catalogue(&state))
+}
+
+async fn reset(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let q = query_map(req.uri().query());
+    let (vendor, tenant) = (
+        q.get("vendor").map(String::as_str),
+        q.get("tenant").map(String::as_str),
+    );
+    let targets: Vec<&dyn crate::vendor::Vendor> = match vendor {
+        Some(name) => match state.vendor(name) {
+            Some(v) => vec![v],
+            None => return error(StatusCode::BAD_REQUEST, format!("unknown vendor '{name}'")),
+        },
+        None => state.vendors.iter().map(|v| v.as_ref()).collect(),
+    };
+    for v in &targets {
+        v.reset(tenant);
+    }
+    state.journal.clear(vendor, tenant);
+    state.scenarios.reset_counters();
+    Json(json!({ "reset": { "vendors": targets.iter().map(|v| v.name()).collect::<Vec<_>>(), "tenant": tenant } })).into_response()
+}
+
+async fn state_dump(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    let q = query_map(req.uri().query());
+    let tenant = q.get("tenant").map(String::as_str);
+    let mut out = serde_json::Map::new();
+    for vendor in &state.vendors {
+        if q.get("vendor").is_some_and(|v| v != vendor.name()) {
+            continue;
+        }
+        out.insert(vendor.name().to_owned(), vendor.dump(tenant));
+    }
+    if out.is_empty() {
+        if let Some(v) = q.get("vendor") {
+            return error(StatusCode::BAD_REQUEST, format!("unknown vendor '{v}'"));
+        }
+    }
+    Json(Value::Object(out)).into_response()
+}

@@ -1,0 +1,86 @@
+//! The simulator's settings, resolved and cross-checked from the CLI flags and environment
+//! (`crate::cli` only mirrors the flags).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    /// Vendors also served at the root of their own port.
+    pub vendor_listen: Vec<(String, SocketAddr)>,
+    pub scenarios: Vec<PathBuf>,
+    pub watch: bool,
+    pub seed: u64,
+    pub clock: Option<DateTime<Utc>>,
+    pub state_file: Option<PathBuf>,
+    pub state_interval: Duration,
+    pub body_limit: usize,
+    pub journal_capacity: usize,
+    pub admin_token: Option<String>,
+    pub log_format: LogFormat,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 4010)),
+            vendor_listen: Vec::new(),
+            scenarios: Vec::new(),
+            watch: false,
+            seed: 0,
+            clock: None,
+            state_file: None,
+            state_interval: Duration::from_secs(5),
+            body_limit: 1024 * 1024,
+            journal_capacity: 10_000,
+            admin_token: None,
+            log_format: LogFormat::Pretty,
+        }
+    }
+}
+
+impl Config {
+    /// Defaults on an ephemeral loopback port: what tests and embedding programs want.
+    pub fn ephemeral() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..Config::default()
+        }
+    }
+
+    /// Checks what flags cannot check one by one.
+    pub fn validate(&self, vendor_names: &[&str]) -> Result<(), String> {
+        let exposed =
+            std::iter::once(&self.listen).chain(self.vendor_listen.iter().map(|(_, a)| a));
+        if self.admin_token.is_none() {
+            if let Some(addr) = exposed.into_iter().find(|a| !a.ip().is_loopback()) {
+                return Err(format!(
+                    "refusing to listen on {addr} without an admin token: anyone who can reach it could read the journal and reset state. Pass --admin-token TOKEN (or ENGAGEMENT_SIM_ADMIN_TOKEN), or listen on 127.0.0.1"
+                ));
+            }
+        }
+        for (vendor, _) in &self.vendor_listen {
+            if !vendor_names.contains(&vendor.as_str()) {
+                return Err(format!(
+                    "--vendor-listen names '{vendor}', which is not a vendor; vendors: {}",
+                    vendor_names.join(", ")
+                ));
+            }
+        }
+        if self.body_limit == 0 {
+            return Err("--body-limit must be at least 1 byte".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,221 @@
+//! The request journal: a bounded ring of what was asked and answered, in arrival order.
+//!
+//! Each slot has its own small lock and a global atomic counter picks the slot, so concurrent
+//! requests never wait on one another to be recorded. Bodies are cut at [`BODY_LIMIT`] bytes (with
+//! a marker) so the journal is bounded in bytes as well as in entries.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::http::HeaderMap;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::tenant::Tenants;
+
+/// The most bytes of one body the journal keeps.
+pub const BODY_LIMIT: usize = 4096;
+
+/// Headers whose values are credentials and are never written to the journal.
+const MASKED: [&str; 5] = [
+    "authorization",
+    "x-account-token",
+    "cookie",
+    "set-cookie",
+    "x-api-key",
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub seq: u64,
+    pub time: String,
+    pub vendor: Option<&'static str>,
+    pub operation: Option<&'static str>,
+    /// The tenant's fingerprint.
+    pub tenant: Option<Arc<str>>,
+    #[serde(skip)]
+    pub tenant_key: Option<Arc<str>>,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub status: u16,
+    pub duration_ms: f64,
+    /// The scenario rule that decided the answer (`scenario-name#index`), if one did.
+    pub rule: Option<String>,
+    pub request: Exchange,
+    pub response: Exchange,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Exchange {
+    pub headers: Vec<(String, String)>,
+    #[serde(serialize_with = "serialize_body")]
+    pub body: Bytes,
+}
+
+impl Exchange {
+    /// Masks credentials and cuts the body to the journal's limit.
+    pub fn capture(headers: &HeaderMap, body: &Bytes) -> Exchange {
+        let headers = headers
+            .iter()
+            .map(|(name, value)| {
+                let v = if MASKED.contains(&name.as_str()) {
+                    mask(value.to_str().unwrap_or(""))
+                } else {
+                    String::from_utf8_lossy(value.as_bytes()).into_owned()
+                };
+                (name.as_str().to_owned(), v)
+            })
+            .collect();
+        let body = if body.len() > BODY_LIMIT {
+            let mut cut = Vec::with_capacity(BODY_LIMIT + 48);
+            cut.extend_from_slice(&body[..BODY_LIMIT]);
+            cut.extend_from_slice(
+                format!("…[truncated {} bytes]", body.len() - BODY_LIMIT).as_bytes(),
+            );
+            Bytes::from(cut)
+        } else {
+            body.clone()
+        };
+        Exchange { headers, body }
+    }
+}
+
+/// Keeps the scheme word (`Bearer`) so a reader sees what kind of credential was sent.
+fn mask(value: &str) -> String {
+    match value.split_once(' ') {
+        Some((scheme, _)) => format!("{scheme} ****"),
+        None if value.is_empty() => String::new(),
+        None => "****".to_owned(),
+    }
+}
+
+fn serialize_body<S: serde::Serializer>(body: &Bytes, s: S) -> Result<S::Ok, S::Error> {
+    if body.is_empty() {
+        return s.serialize_none();
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => v.serialize(s),
+        Err(_) => s.serialize_str(&String::from_utf8_lossy(body)),
+    }
+}
+
+/// Which entries an admin call asks for.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    pub vendor: Option<String>,
+    pub operation: Option<String>,
+    /// A tenant fingerprint or the raw credential.
+    pub tenant: Option<String>,
+    pub status: Option<u16>,
+    pub limit: Option<usize>,
+    /// JSON pointer → value pairs that the request body must hold.
+    #[serde(default)]
+    pub body: serde_json::Map<String, Value>,
+}
+
+impl Filter {
+    pub fn accepts(&self, e: &Entry) -> bool {
+        self.vendor.as_deref().is_none_or(|v| e.vendor == Some(v))
+            && self
+                .operation
+                .as_deref()
+                .is_none_or(|o| e.operation == Some(o))
+            && self.status.is_none_or(|s| e.status == s)
+            && self.tenant.as_deref().is_none_or(|t| {
+                e.tenant.as_deref() == Some(t)
+                    || e.tenant_key
+                        .as_deref()
+                        .is_some_and(|k| Tenants::matches(t, k))
+            })
+            && (self.body.is_empty() || self.body_matches(e))
+    }
+
+    fn body_matches(&self, e: &Entry) -> bool {
+        let Ok(body) = serde_json::from_slice::<Value>(&e.request.body) else {
+            return false;
+        };
+        self.body
+            .iter()
+            .all(|(ptr, want)| body.pointer(ptr) == Some(want))
+    }
+}
+
+pub struct Journal {
+    slots: Box<[Mutex<Option<Arc<Entry>>>]>,
+    next_seq: AtomicU64,
+}
+
+impl Journal {
+    pub fn new(capacity: usize) -> Journal {
+        let capacity = capacity.max(1);
+        Journal {
+            slots: (0..capacity).map(|_| Mutex::new(None)).collect(),
+            next_seq: AtomicU64::new(1),
+        }
+    }
+
+    /// Takes the next sequence number; the entry is stored by [`Journal::record`].
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    pub fn record(&self, entry: Entry) {
+        let slot = (entry.seq % self.slots.len() as u64) as usize;
+        let mut guard = self.slots[slot].lock().unwrap_or_else(|p| p.into_inner());
+        // A slower writer of an older entry must not overwrite a newer one.
+        if guard.as_ref().is_none_or(|old| old.seq < entry.seq) {
+            *guard = Some(Arc::new(entry));
+        }
+    }
+
+    /// The entries the filter accepts, oldest first; `limit` keeps the newest N.
+    pub fn entries(&self, filter: &Filter) -> Vec<Arc<Entry>> {
+        let mut out: Vec<Arc<Entry>> = self
+            .slots
+            .iter()
+            .filter_map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .filter(|e| filter.accepts(e))
+            .collect();
+        out.sort_by_key(|e| e.seq);
+        if let Some(limit) = filter.limit {
+            let skip = out.len().saturating_sub(limit);
+            out.drain(..skip);
+        }
+        out
+    }
+
+    pub fn count(&self, filter: &Filter) -> usize {
+        self.slots
+            .iter()
+            .filter(|s| {
+                s.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .as_ref()
+                    .is_some_and(|e| filter.accepts(e))
+            })
+            .count()
+    }
+
+    /// Forgets entries: all, or those of one vendor and/or tenant.
+    pub fn clear(&self, vendor: Option<&str>, tenant: Option<&str>) {
+        let filter = Filter {
+            vendor: vendor.map(str::to_owned),
+            tenant: tenant.map(str::to_owned),
+            ..Filter::default()
+        };
+        for slot in self.slots.iter() {
+            let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+            if guard.as_ref().is_some_and(|e| filter.accepts(e)) {
+                *guard = None;
+            }
+        }
+    }
+}
+
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    crate::clock::rfc3339(t)
+}

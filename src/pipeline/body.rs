@@ -1,0 +1,107 @@
+//! Reading a request body as JSON: content type, size, nesting depth and syntax, each failure a
+//! [`Problem`] that the vendor renders in its own envelope.
+
+use axum::http::{header, HeaderMap};
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::vendor::Problem;
+
+/// Deeper JSON than this is refused before it is parsed.
+pub const MAX_DEPTH: usize = 64;
+
+/// Whether a content type declares JSON (`application/json`, `application/merge-patch+json`...).
+pub fn is_json_content_type(headers: &HeaderMap) -> Result<(), Problem> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Err(Problem::UnsupportedContentType {
+            content_type: "(none)".to_owned(),
+        });
+    };
+    let text = value.to_str().unwrap_or("").trim();
+    let essence = text
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") || essence == "text/json" {
+        Ok(())
+    } else {
+        Err(Problem::UnsupportedContentType {
+            content_type: text.to_owned(),
+        })
+    }
+}
+
+/// Parses a JSON body; an empty body reads as `{}`.
+pub fn parse_json(bytes: &Bytes) -> Result<Value, Problem> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Default::default()));
+    }
+    check_depth(bytes)?;
+    serde_json::from_slice(bytes).map_err(|e| {
+        let text = e.to_string();
+        let detail = match text.rfind(" at line ") {
+            Some(i) => text[..i].to_owned(),
+            None => text,
+        };
+        Problem::MalformedJson {
+            line: e.line(),
+            column: e.column(),
+            detail,
+        }
+    })
+}
+
+/// Counts bracket nesting outside strings; refuses more than [`MAX_DEPTH`] levels.
+fn check_depth(bytes: &[u8]) -> Result<(), Problem> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(Problem::TooDeep { limit: MAX_DEPTH });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_counts_only_outside_strings() {
+        let deep = "[".repeat(MAX_DEPTH + 1);
+        assert!(matches!(
+            check_depth(deep.as_bytes()),
+            Err(Problem::TooDeep { .. })
+        ));
+        let quoted = format!("\"{}\"", "[".repeat(500));
+        assert!(check_depth(quoted.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn malformed_json_reports_line_and_column() {
+        let err = parse_json(&Bytes::from_static(b"{\n  \"a\": }")).unwrap_err();
+        assert!(
+            matches!(err, Problem::MalformedJson { line: 2, .. }),
+            "{err:?}"
+        );
+    }
+}

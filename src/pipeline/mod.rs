@@ -1,0 +1,395 @@
+//! The request path, the only place that knows its order:
+//!
+//! 1. find the vendor by prefix and the operation by method and path (unknown: vendor's 404);
+//! 2. **credentials**: the vendor reads its credential into a tenant (missing: vendor's 401);
+//! 3. **scenario**: the engine may delay, answer, fault or refuse the call;
+//! 4. **validation**: content type, size, depth, syntax and the operation's contract;
+//! 5. **handler**: the vendor's own rules against the tenant's state;
+//! 6. **journal**: every exit, early ones included, is recorded once, with the rule that fired.
+
+pub mod body;
+pub mod fault;
+mod route;
+
+pub use route::VendorRoutes;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, Response, StatusCode};
+use bytes::Bytes;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde_json::Value;
+
+use crate::app::AppState;
+use crate::journal::{Entry, Exchange};
+use crate::scenario::{Action, Probe};
+use crate::tenant::Tenant;
+use crate::vendor::{ApiError, Call, Operation, Problem, Reply, Vendor};
+use route::Routed;
+
+/// Where a call stands as it goes down the path; the journal reads it whatever the exit.
+struct Trace {
+    seq: u64,
+    started: Instant,
+    vendor: Option<&'static str>,
+    operation: Option<&'static Operation>,
+    tenant: Option<Tenant>,
+    rule: Option<String>,
+}
+
+/// Serves one request to a vendor. `fixed` names the vendor when it is served at the root of its
+/// own port (`--vendor-listen`); otherwise the first path segment picks it.
+pub async fn dispatch(
+    state: Arc<AppState>,
+    fixed: Option<usize>,
+    req: Request<Body>,
+) -> Response<Body> {
+    let (parts, body) = req.into_parts();
+    let mut trace = Trace {
+        seq: state.journal.next_seq(),
+        started: Instant::now(),
+        vendor: None,
+        operation: None,
+        tenant: None,
+        rule: None,
+    };
+    let now = state.clock.now();
+    let path = parts.uri.path().to_owned();
+    let query_text = parts.uri.query().map(str::to_owned);
+
+    let found = match fixed {
+        Some(i) => Some((i, path.as_str())),
+        None => state.vendor_by_prefix(&path),
+    };
+    let Some((vendor_index, rest)) = found else {
+        let reply = unknown_vendor(&path);
+        return finish(
+            &state,
+            trace,
+            &parts.method,
+            &path,
+            query_text,
+            &parts.headers,
+            Bytes::new(),
+            reply,
+            None,
+        );
+    };
+    let vendor = state.vendors[vendor_index].as_ref();
+    trace.vendor = Some(vendor.name());
+
+    let (op, params) = match state.routes[vendor_index].find(vendor, &parts.method, rest) {
+        Routed::Operation { index, params } => (&vendor.operations()[index], params),
+        Routed::MethodNotAllowed => {
+            let problem = Problem::MethodNotAllowed {
+                method: parts.method.to_string(),
+                path: path.clone(),
+            };
+            let reply = vendor.render_error(&vendor.reject(problem));
+            return finish(
+                &state,
+                trace,
+                &parts.method,
+                &path,
+                query_text,
+                &parts.headers,
+                Bytes::new(),
+                reply,
+                None,
+            );
+        }
+        Routed::Unknown => {
+            let problem = Problem::UnknownPath {
+                method: parts.method.to_string(),
+                path: path.clone(),
+            };
+            let reply = vendor.render_error(&vendor.reject(problem));
+            return finish(
+                &state,
+                trace,
+                &parts.method,
+                &path,
+                query_text,
+                &parts.headers,
+                Bytes::new(),
+                reply,
+                None,
+            );
+        }
+    };
+    trace.operation = Some(op);
+
+    // The body is read before the scenario step because rules may match on it; problems with it
+    // are reported at the validation step, after credentials and scenarios have had their say.
+    let (bytes, read_problem) = read_body(body, state.body_limit).await;
+
+    let outcome = run(
+        &state,
+        vendor,
+        op,
+        &parts.method,
+        &parts.headers,
+        query_text.as_deref(),
+        &params,
+        &bytes,
+        read_problem,
+        now,
+        &mut trace,
+    )
+    .await;
+    let (reply, fault) = match outcome {
+        Ok(reply) => (reply, None),
+        Err(Exit::Reply(reply)) => (reply, None),
+        Err(Exit::Fault(fault, reply)) => (reply, Some(fault)),
+    };
+    let mut reply = reply;
+    if let Some(tenant) = &trace.tenant {
+        vendor.decorate(tenant, &mut reply);
+    }
+    finish(
+        &state,
+        trace,
+        &parts.method,
+        &path,
+        query_text,
+        &parts.headers,
+        bytes,
+        reply,
+        fault,
+    )
+}
+
+enum Exit {
+    Reply(Reply),
+    Fault(crate::scenario::Fault, Reply),
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run(
+    state: &AppState,
+    vendor: &dyn Vendor,
+    op: &'static Operation,
+    method: &Method,
+    headers: &HeaderMap,
+    query_text: Option<&str>,
+    params: &[(String, String)],
+    bytes: &Bytes,
+    read_problem: Option<Problem>,
+    now: chrono::DateTime<chrono::Utc>,
+    trace: &mut Trace,
+) -> Result<Reply, Exit> {
+    let refuse = |problem: Problem| Exit::Reply(vendor.render_error(&vendor.reject(problem)));
+
+    // 2. credentials
+    let credential = vendor.authenticate(op, headers).map_err(refuse)?;
+    let tenant = state.tenants.resolve(&credential.0);
+    trace.tenant = Some(tenant.clone());
+
+    // 3. scenario
+    let query: Vec<(String, String)> = query_text
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let wants_body = method != Method::GET && method != Method::HEAD && method != Method::DELETE;
+    let parsed = if !wants_body {
+        vendor.query_body(op, &query).map(Ok)
+    } else if read_problem.is_none() && (op.request_schema.is_some() || !bytes.is_empty()) {
+        Some(body::parse_json(bytes))
+    } else {
+        None
+    };
+    let probe = Probe {
+        vendor: vendor.name(),
+        operation: op.id,
+        tenant: &tenant,
+        method,
+        headers,
+        query: &query,
+        body: parsed.as_ref().and_then(|p| p.as_ref().ok()),
+    };
+    let decision = state.scenarios.decide(&probe);
+    trace.rule = decision.rule;
+    if let Some(delay) = decision.delay {
+        tokio::time::sleep(delay).await;
+    }
+    match decision.action {
+        Action::Continue => {}
+        Action::Refuse(problem) => return Err(refuse(problem)),
+        Action::Error { kind, fields } => {
+            let kind = vendor.find_kind(&kind).map_or("server_error", |k| k.name);
+            let mut error = ApiError::new(
+                kind,
+                fields
+                    .get("message")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            );
+            error.fields = fields;
+            error.fields.remove("message");
+            return Err(Exit::Reply(vendor.render_error(&error)));
+        }
+        Action::Raw {
+            status,
+            headers,
+            body,
+        } => {
+            return Err(Exit::Reply(fault::raw_reply(
+                status,
+                &headers,
+                body.as_ref(),
+            )))
+        }
+        Action::Fault(fault) => {
+            // The real answer is computed so `slow_body` can drip it and the journal can show it.
+            let reply = handle(
+                state,
+                vendor,
+                op,
+                headers,
+                &query,
+                params,
+                bytes,
+                read_problem,
+                parsed,
+                &tenant,
+                now,
+            )
+            .unwrap_or_else(|e| vendor.render_error(&e));
+            return Err(Exit::Fault(fault, reply));
+        }
+    }
+
+    // 4. validation and 5. handler
+    handle(
+        state,
+        vendor,
+        op,
+        headers,
+        &query,
+        params,
+        bytes,
+        read_problem,
+        parsed,
+        &tenant,
+        now,
+    )
+    .map_err(|e| Exit::Reply(vendor.render_error(&e)))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle(
+    state: &AppState,
+    vendor: &dyn Vendor,
+    op: &'static Operation,
+    headers: &HeaderMap,
+    query: &[(String, String)],
+    params: &[(String, String)],
+    bytes: &Bytes,
+    read_problem: Option<Problem>,
+    parsed: Option<Result<Value, Problem>>,
+    tenant: &Tenant,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Reply, ApiError> {
+    if let Some(problem) = read_problem {
+        return Err(vendor.reject(problem));
+    }
+    let body = match parsed {
+        Some(parsed) => {
+            if !bytes.iter().all(u8::is_ascii_whitespace) {
+                body::is_json_content_type(headers).map_err(|p| vendor.reject(p))?;
+            }
+            let value = parsed.map_err(|p| vendor.reject(p))?;
+            state
+                .contracts
+                .check(vendor.name(), op, &value)
+                .map_err(|v| vendor.reject(Problem::Contract(v)))?;
+            value
+        }
+        None => Value::Null,
+    };
+    let call = Call {
+        operation: op,
+        tenant,
+        params,
+        query,
+        headers,
+        body: &body,
+        now,
+    };
+    vendor.handle(&call)
+}
+
+async fn read_body(body: Body, limit: usize) -> (Bytes, Option<Problem>) {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => (collected.to_bytes(), None),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
+            (Bytes::new(), Some(Problem::BodyTooLarge { limit }))
+        }
+        Err(e) => (
+            Bytes::new(),
+            Some(Problem::MalformedJson {
+                line: 0,
+                column: 0,
+                detail: format!("the request body could not be read: {e}"),
+            }),
+        ),
+    }
+}
+
+fn unknown_vendor(path: &str) -> Reply {
+    Reply::json(
+        StatusCode::NOT_FOUND,
+        &serde_json::json!({
+            "error": "not_found",
+            "message": format!("no simulated vendor serves {path}; vendors live under /devrev, /merge, /salesforce, /seismic and /siro, the admin API under /__admin"),
+        }),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    state: &AppState,
+    trace: Trace,
+    method: &Method,
+    path: &str,
+    query: Option<String>,
+    request_headers: &HeaderMap,
+    request_body: Bytes,
+    reply: Reply,
+    fault: Option<crate::scenario::Fault>,
+) -> Response<Body> {
+    let duration_ms = trace.started.elapsed().as_secs_f64() * 1000.0;
+    let status = reply.status.as_u16();
+    let (vendor, operation) = (trace.vendor, trace.operation.map(|o| o.id));
+    let tenant = trace.tenant.as_ref().map(|t| t.fingerprint.clone());
+    tracing::info!(
+        target: "engagement_sim::request",
+        vendor = vendor.unwrap_or("-"),
+        operation = operation.unwrap_or("-"),
+        tenant = tenant.as_deref().unwrap_or("-"),
+        status,
+        duration_ms = format!("{duration_ms:.2}"),
+        rule = trace.rule.as_deref().unwrap_or("-"),
+        "{method} {path}"
+    );
+    if state.journal_enabled() {
+        state.journal.record(Entry {
+            seq: trace.seq,
+            time: crate::journal::timestamp(state.clock.now()),
+            vendor,
+            operation,
+            tenant,
+            tenant_key: trace.tenant.map(|t| t.key),
+            method: method.to_string(),
+            path: path.to_owned(),
+            query,
+            status,
+            duration_ms,
+            rule: trace.rule,
+            request: Exchange::capture(request_headers, &request_body),
+            response: Exchange::capture(&reply.headers, &reply.body),
+        });
+    }
+    fault::into_response(reply, fault, method == Method::HEAD)
+}

@@ -1,0 +1,143 @@
+//! The HTTP server: our own accept loop over hyper, so each connection's task owns its socket and
+//! can carry out a scenario's connection faults (reset, close without a response, hold until the
+//! client gives up), bound how long a client may take to send its headers, and drain in-flight
+//! requests on shutdown.
+
+use std::future::Future;
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, Semaphore};
+use tower::ServiceExt;
+
+use crate::pipeline::fault::ConnectionFault;
+use crate::scenario::Fault;
+
+/// A client has this long to send a request's headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// In-flight requests get this long to finish after a shutdown signal.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// A `timeout` fault holds the connection at most this long.
+const HOLD_LIMIT: Duration = Duration::from_secs(600);
+/// Connections served at once; more wait in the kernel's backlog.
+pub const MAX_CONNECTIONS: usize = 4096;
+
+/// Serves `router` on `listener` until `shutdown` completes, then drains.
+pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()>) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
+            _ = &mut shutdown => break,
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut shutdown => break,
+        };
+        let (stream, _peer) = match accepted {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::warn!("accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let fd = stream.as_raw_fd();
+        let (fault_tx, mut fault_rx) = mpsc::channel::<Fault>(1);
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+            let router = router.clone();
+            let fault_tx = fault_tx.clone();
+            async move {
+                let response = router
+                    .oneshot(req.map(Body::new))
+                    .await
+                    .unwrap_or_else(|never| match never {});
+                if let Some(ConnectionFault(fault)) =
+                    response.extensions().get::<ConnectionFault>().copied()
+                {
+                    let _ = fault_tx.send(fault).await;
+                    std::future::pending::<()>().await;
+                }
+                Ok::<_, std::convert::Infallible>(response)
+            }
+        });
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            let _permit = permit;
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = &mut conn => {}
+                Some(fault) = fault_rx.recv() => carry_out(fault, fd, conn).await,
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some requests were still running after {DRAIN_TIMEOUT:?}; stopping anyway");
+    }
+}
+
+/// Ends a connection the way the fault asks. `conn` still owns the socket behind `fd` when this
+/// starts, which is what makes borrowing the descriptor sound.
+async fn carry_out<C>(fault: Fault, fd: RawFd, conn: C) {
+    // SAFETY: `conn` owns the socket and is alive until it is dropped below.
+    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    let socket = socket2::SockRef::from(&fd);
+    match fault {
+        Fault::ConnectionReset => {
+            // Linger 0: closing sends RST instead of FIN.
+            let _ = socket.set_linger(Some(Duration::ZERO));
+            drop(conn);
+        }
+        Fault::Timeout => {
+            // Keep a second descriptor so the socket stays open after hyper lets go of it; wait for
+            // the client to give up (EOF or error), or for the hold limit.
+            let held = socket.try_clone();
+            drop(conn);
+            if let Ok(held) = held {
+                hold_until_peer_leaves(held).await;
+            }
+        }
+        Fault::EmptyResponse | Fault::MalformedBody | Fault::SlowBody => drop(conn),
+    }
+}
+
+async fn hold_until_peer_leaves(socket: socket2::Socket) {
+    let std_stream: std::net::TcpStream = socket.into();
+    if std_stream.set_nonblocking(true).is_err() {
+        return;
+    }
+    let Ok(stream) = tokio::net::TcpStream::from_std(std_stream) else {
+        return;
+    };
+    let mut buf = [0u8; 1024];
+    let _ = tokio::time::timeout(HOLD_LIMIT, async {
+        loop {
+            stream.readable().await?;
+            match stream.try_read(&mut buf) {
+                Ok(0) => return Ok::<_, std::io::Error>(()),
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    })
+    .await;
+}

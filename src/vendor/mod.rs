@@ -1,0 +1,88 @@
+//! The seam between the shared core and each simulated vendor.
+//!
+//! A vendor is one value implementing [`Vendor`]: it names itself (its URL prefix), lists its
+//! [`Operation`]s, reads credentials into a tenant, turns pipeline [`Problem`]s into its own
+//! [`ApiError`]s, renders any error in its own envelope, and handles operations against its own
+//! per-tenant state. Everything else (routing, scenarios, validation, the journal, the admin API and
+//! the CLI) reads the same operation and error-kind tables, so none of them keeps its own list.
+
+mod call;
+mod error;
+
+pub use call::{Call, Reply};
+pub use error::{ApiError, ErrorKindSpec, GenericKind, Problem};
+
+use axum::http::{HeaderMap, Method};
+use serde_json::Value;
+
+use crate::tenant::Credential;
+
+/// One operation of a vendor: the unit that routing, scenarios, contracts and the journal share.
+#[derive(Debug)]
+pub struct Operation {
+    /// `<resource>.<action>`, unique within the vendor (`engagements.create`).
+    pub id: &'static str,
+    pub method: Method,
+    /// Path below the vendor prefix, in `matchit` syntax (`/crm/v1/engagements/{id}`).
+    pub path: &'static str,
+    /// JSON Schema of the request body, if the body is JSON and has a contract.
+    pub request_schema: Option<&'static str>,
+    /// One line for `engagement-sim operations`.
+    pub summary: &'static str,
+}
+
+/// What every simulated vendor provides. Implementations live in `crate::vendors::<name>`.
+pub trait Vendor: Send + Sync + 'static {
+    /// The vendor's name, which is also its URL prefix (`devrev` serves `/devrev/...`).
+    fn name(&self) -> &'static str;
+
+    /// Every operation the vendor serves.
+    fn operations(&self) -> &'static [Operation];
+
+    /// The vendor's error kinds: its native ones, each naming the generic kinds it stands for.
+    fn error_kinds(&self) -> &'static [ErrorKindSpec];
+
+    /// Reads the credential that selects the tenant, or says why there is none.
+    fn authenticate(&self, op: &Operation, headers: &HeaderMap) -> Result<Credential, Problem>;
+
+    /// For operations whose input comes in the query string (DevRev's GET forms): the query read as
+    /// the JSON body the operation's contract describes. `None` means the operation has no body.
+    fn query_body(&self, _op: &Operation, _query: &[(String, String)]) -> Option<Value> {
+        None
+    }
+
+    /// Turns a problem found by the shared pipeline into this vendor's own error.
+    fn reject(&self, problem: Problem) -> ApiError;
+
+    /// Renders an error in the vendor's own envelope, status and headers.
+    fn render_error(&self, error: &ApiError) -> Reply;
+
+    /// Handles one call whose credentials, scenario rules and contract have already passed.
+    fn handle(&self, call: &Call<'_>) -> Result<Reply, ApiError>;
+
+    /// Adds the headers the vendor sends on every answer to this tenant (rate-limit counters...).
+    fn decorate(&self, _tenant: &crate::tenant::Tenant, _reply: &mut Reply) {}
+
+    /// Forgets the state of one tenant, or of all tenants.
+    fn reset(&self, tenant: Option<&str>);
+
+    /// The stored records of one tenant, or of all tenants keyed by tenant fingerprint.
+    fn dump(&self, tenant: Option<&str>) -> Value;
+}
+
+impl dyn Vendor {
+    /// The error kind named `name`, either natively or through a generic alias.
+    pub fn find_kind(&self, name: &str) -> Option<&'static ErrorKindSpec> {
+        let kinds = self.error_kinds();
+        kinds.iter().find(|k| k.name == name).or_else(|| {
+            kinds
+                .iter()
+                .find(|k| k.generic.iter().any(|g| g.name() == name))
+        })
+    }
+
+    /// The operation with this id.
+    pub fn operation(&self, id: &str) -> Option<&'static Operation> {
+        self.operations().iter().find(|op| op.id == id)
+    }
+}

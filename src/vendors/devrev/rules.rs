@@ -1,0 +1,353 @@
+//! DevRev's engagement operations and the business rules the contract cannot express: id types,
+//! the one-parent-per-artifact rule, `{set: [...]}` updates, cursor paging and filters.
+
+use axum::http::StatusCode;
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+use super::ids::{self, IdError, Kind, ObjectId};
+use super::state::{Engagement, Filters, TenantData};
+use crate::clock::rfc3339;
+use crate::vendor::{ApiError, Call, Reply};
+
+/// Page size when `limit` is not given, and the most one page holds.
+const DEFAULT_LIMIT: usize = 50;
+const MAX_LIMIT: usize = 100;
+
+/// Reads a required id field of an allowed kind.
+fn object_id(field: &str, text: &str, allowed: &[Kind]) -> Result<ObjectId, ApiError> {
+    let wrong_type = || {
+        ApiError::new(
+            "unexpected_id_type",
+            format!(
+                "field '{field}' has id '{text}', which is not of type {}",
+                type_list(allowed)
+            ),
+        )
+        .with("field_name", field)
+        .with("value", text)
+        .with(
+            "allowed_types",
+            allowed.iter().map(|k| k.type_name()).collect::<Vec<_>>(),
+        )
+    };
+    match ids::parse(text) {
+        Ok(id) if allowed.contains(&id.kind) => Ok(id),
+        Ok(_) | Err(IdError::OtherType(_)) => Err(wrong_type()),
+        Err(IdError::Malformed) => Err(ApiError::new(
+            "invalid_id",
+            format!("field '{field}' has '{text}', which is not a valid DevRev id"),
+        )
+        .with("field_name", field)),
+    }
+}
+
+fn type_list(kinds: &[Kind]) -> String {
+    kinds
+        .iter()
+        .map(|k| k.type_name())
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
+/// Reads an array of ids into DONs, deduplicated, order kept.
+fn id_list(field: &str, values: &Value, allowed: &[Kind]) -> Result<Vec<String>, ApiError> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, v) in values.as_array().into_iter().flatten().enumerate() {
+        let text = v.as_str().unwrap_or_default();
+        let don = object_id(&format!("{field}[{i}]"), text, allowed)?.don();
+        if !out.contains(&don) {
+            out.push(don);
+        }
+    }
+    Ok(out)
+}
+
+fn tag_list(field: &str, values: &Value) -> Result<Vec<Value>, ApiError> {
+    let mut out = Vec::new();
+    for (i, t) in values.as_array().into_iter().flatten().enumerate() {
+        let id = object_id(
+            &format!("{field}[{i}].id"),
+            t["id"].as_str().unwrap_or_default(),
+            &[Kind::Tag],
+        )?;
+        let mut tag = json!({ "id": id.don() });
+        if let Some(v) = t.get("value") {
+            tag["value"] = v.clone();
+        }
+        out.push(tag);
+    }
+    Ok(out)
+}
+
+const PARENT_KINDS: &[Kind] = &[Kind::Account, Kind::Opportunity];
+const MEMBER_KINDS: &[Kind] = &[Kind::DevUser, Kind::RevUser];
+
+/// Checks that none of `artifacts` is attached to an engagement other than `owner`.
+fn check_artifacts(
+    data: &TenantData,
+    artifacts: &[String],
+    owner: Option<u64>,
+) -> Result<(), ApiError> {
+    for artifact in artifacts {
+        if let Some(&parent) = data.artifact_parent.get(artifact) {
+            if Some(parent) != owner {
+                let existing = ObjectId {
+                    kind: Kind::Engagement,
+                    number: parent.to_string(),
+                }
+                .don();
+                return Err(ApiError::new(
+                    "artifact_already_attached_to_a_parent",
+                    format!("artifact '{artifact}' is already attached to '{existing}'"),
+                )
+                .with("existing_parent", existing)
+                .with("is_same", false));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn attach(data: &mut TenantData, artifacts: &[String], owner: u64) {
+    for a in artifacts {
+        data.artifact_parent.insert(a.clone(), owner);
+    }
+}
+
+fn detach(data: &mut TenantData, artifacts: &[String]) {
+    for a in artifacts {
+        data.artifact_parent.remove(a);
+    }
+}
+
+pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let body = call.body;
+    let members = id_list("members", &body["members"], MEMBER_KINDS)?;
+    let mut parents = Vec::new();
+    if let Some(p) = body.get("parent").and_then(Value::as_str) {
+        parents.push(object_id("parent", p, PARENT_KINDS)?.don());
+    }
+    for p in id_list("parents", &body["parents"], PARENT_KINDS)? {
+        if !parents.contains(&p) {
+            parents.push(p);
+        }
+    }
+    let artifacts = id_list("artifacts", &body["artifacts"], &[Kind::Artifact])?;
+    let tags = tag_list("tags", &body["tags"])?;
+    check_artifacts(data, &artifacts, None)?;
+
+    let number = data.next_number;
+    data.next_number += 1;
+    let id = ObjectId {
+        kind: Kind::Engagement,
+        number: number.to_string(),
+    };
+    let now = rfc3339(call.now);
+    let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+    let engagement = Engagement {
+        number,
+        id: id.don(),
+        display_id: id.display(),
+        created_by: data.user.clone(),
+        created_date: now.clone(),
+        modified_by: data.user.clone(),
+        modified_date: now,
+        title: text("title").unwrap_or_default(),
+        description: text("description"),
+        members,
+        engagement_type: text("engagement_type").unwrap_or_else(|| "default".to_owned()),
+        scheduled_date: text("scheduled_date"),
+        parent: parents.first().cloned(),
+        parents,
+        artifacts,
+        tags,
+        external_ref: text("external_ref"),
+        external_url: text("external_url"),
+    };
+    attach(data, &engagement.artifacts, number);
+    let reply = Reply::json(StatusCode::CREATED, &json!({ "engagement": engagement }));
+    data.engagements.insert(number, engagement);
+    Ok(reply)
+}
+
+/// Finds the engagement an `id` field names, or DevRev's 404.
+fn find(data: &TenantData, body: &Value) -> Result<u64, ApiError> {
+    let text = body["id"].as_str().unwrap_or_default();
+    let id = object_id("id", text, &[Kind::Engagement])?;
+    id.number
+        .parse::<u64>()
+        .ok()
+        .filter(|n| data.engagements.contains_key(n))
+        .ok_or_else(|| ApiError::new("not_found", format!("engagement '{text}' does not exist")))
+}
+
+pub fn get(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let n = find(data, call.body)?;
+    Ok(Reply::json(
+        StatusCode::OK,
+        &json!({ "engagement": data.engagements[&n] }),
+    ))
+}
+
+pub fn delete(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let n = find(data, call.body)?;
+    if let Some(e) = data.engagements.remove(&n) {
+        detach(data, &e.artifacts);
+    }
+    Ok(Reply::json(StatusCode::OK, &json!({})))
+}
+
+pub fn update(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let body = call.body;
+    let n = find(data, body)?;
+    let members = body
+        .pointer("/members/set")
+        .map(|v| id_list("members.set", v, MEMBER_KINDS))
+        .transpose()?;
+    let parents = body
+        .pointer("/parents/set")
+        .map(|v| id_list("parents.set", v, PARENT_KINDS))
+        .transpose()?;
+    let artifacts = body
+        .pointer("/artifacts/set")
+        .map(|v| id_list("artifacts.set", v, &[Kind::Artifact]))
+        .transpose()?;
+    let tags = body
+        .pointer("/tags/set")
+        .map(|v| tag_list("tags.set", v))
+        .transpose()?;
+    if let Some(new) = &artifacts {
+        check_artifacts(data, new, Some(n))?;
+        let old = data.engagements[&n].artifacts.clone();
+        detach(data, &old);
+        attach(data, new, n);
+    }
+    let user = data.user.clone();
+    let e = data.engagements.get_mut(&n).expect("found above");
+    let nullable = |k: &str| body.get(k).map(|v| v.as_str().map(str::to_owned));
+    if let Some(t) = body.get("title").and_then(Value::as_str) {
+        e.title = t.to_owned();
+    }
+    if let Some(v) = nullable("description") {
+        e.description = v;
+    }
+    if let Some(v) = nullable("external_ref") {
+        e.external_ref = v;
+    }
+    if let Some(v) = nullable("external_url") {
+        e.external_url = v;
+    }
+    if let Some(v) = nullable("scheduled_date") {
+        e.scheduled_date = v;
+    }
+    if let Some(m) = members {
+        e.members = m;
+    }
+    if let Some(p) = parents {
+        e.parent = p.first().cloned();
+        e.parents = p;
+    }
+    if let Some(a) = artifacts {
+        e.artifacts = a;
+    }
+    if let Some(t) = tags {
+        e.tags = t;
+    }
+    e.modified_by = user;
+    e.modified_date = rfc3339(call.now);
+    Ok(Reply::json(StatusCode::OK, &json!({ "engagement": e })))
+}
+
+fn filters(body: &Value) -> Result<Filters, ApiError> {
+    let strings = |k: &str| -> Vec<String> {
+        body.get(k)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    Ok(Filters {
+        types: strings("type"),
+        members: id_list("members", &body["members"], MEMBER_KINDS)?,
+        parents: id_list("parent", &body["parent"], PARENT_KINDS)?,
+        external_refs: strings("external_ref"),
+    })
+}
+
+pub fn count(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let f = filters(call.body)?;
+    let count = data.engagements.values().filter(|e| f.accepts(e)).count();
+    Ok(Reply::json(StatusCode::OK, &json!({ "count": count })))
+}
+
+/// Cursors are opaque to clients: base64 of the boundary engagement's number.
+fn encode_cursor(n: u64) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("eng:{n}"))
+}
+
+fn decode_cursor(text: &str) -> Result<u64, ApiError> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("eng:").and_then(|n| n.parse().ok()))
+        .ok_or_else(|| {
+            ApiError::new(
+                "bad_request",
+                format!("cursor '{text}' is not a cursor this endpoint returned"),
+            )
+        })
+}
+
+pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let body = call.body;
+    let f = filters(body)?;
+    let limit = body
+        .get("limit")
+        .and_then(Value::as_u64)
+        .map_or(DEFAULT_LIMIT, |l| (l as usize).min(MAX_LIMIT));
+    let cursor = body
+        .get("cursor")
+        .and_then(Value::as_str)
+        .map(decode_cursor)
+        .transpose()?;
+    let before = body.get("mode").and_then(Value::as_str) == Some("before");
+    let descending = body
+        .get("sort_by")
+        .and_then(Value::as_array)
+        .and_then(|s| s.first())
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.ends_with(":desc"));
+    // In number order, "after" moves forward when ascending and backward when descending.
+    let forward = before == descending;
+    let (mut items, more) = data.page(cursor, forward, limit, &f);
+    if descending {
+        items.reverse();
+    }
+    // First and last of the page in the order the client sees it; "next" continues that order.
+    let (first, last) = (
+        items.first().map(|e| e.number),
+        items.last().map(|e| e.number),
+    );
+    let later = if before {
+        last.is_some_and(|n| data.any_beyond(n, !descending, &f))
+    } else {
+        more
+    };
+    let earlier = if before {
+        more
+    } else {
+        first.is_some_and(|n| data.any_beyond(n, descending, &f))
+    };
+    let mut out = json!({ "engagements": items });
+    if let (Some(n), true) = (last, later) {
+        out["next_cursor"] = json!(encode_cursor(n));
+    }
+    if let (Some(n), true) = (first, earlier) {
+        out["prev_cursor"] = json!(encode_cursor(n));
+    }
+    Ok(Reply::json(StatusCode::OK, &out))
+}

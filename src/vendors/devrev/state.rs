@@ -1,0 +1,133 @@
+//! One tenant's DevRev records: engagements by number (so cursors seek instead of scanning) and
+//! which engagement each artifact is attached to.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// The user summary DevRev puts in `created_by` / `modified_by`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserSummary {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub display_id: String,
+    pub display_name: String,
+    pub full_name: String,
+    pub email: String,
+    pub state: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Engagement {
+    #[serde(skip)]
+    pub number: u64,
+    pub id: String,
+    pub display_id: String,
+    pub created_by: UserSummary,
+    pub created_date: String,
+    pub modified_by: UserSummary,
+    pub modified_date: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub members: Vec<String>,
+    pub engagement_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scheduled_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    pub parents: Vec<String>,
+    pub artifacts: Vec<String>,
+    pub tags: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_ref: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_url: Option<String>,
+}
+
+/// Filters shared by `engagements.list` and `engagements.count`; each holds when empty.
+#[derive(Debug, Default)]
+pub struct Filters {
+    pub types: Vec<String>,
+    pub members: Vec<String>,
+    pub parents: Vec<String>,
+    pub external_refs: Vec<String>,
+}
+
+impl Filters {
+    pub fn accepts(&self, e: &Engagement) -> bool {
+        (self.types.is_empty() || self.types.contains(&e.engagement_type))
+            && (self.members.is_empty() || e.members.iter().any(|m| self.members.contains(m)))
+            && (self.parents.is_empty() || e.parents.iter().any(|p| self.parents.contains(p)))
+            && (self.external_refs.is_empty()
+                || e.external_ref
+                    .as_ref()
+                    .is_some_and(|r| self.external_refs.contains(r)))
+    }
+}
+
+pub struct TenantData {
+    pub next_number: u64,
+    pub engagements: BTreeMap<u64, Engagement>,
+    /// Artifact DON → number of the engagement it is attached to.
+    pub artifact_parent: HashMap<String, u64>,
+    pub user: UserSummary,
+}
+
+impl TenantData {
+    pub fn new(user: UserSummary) -> TenantData {
+        TenantData {
+            next_number: 1,
+            engagements: BTreeMap::new(),
+            artifact_parent: HashMap::new(),
+            user,
+        }
+    }
+
+    /// Up to `limit` engagements strictly after (`forward`) or before `from` in number order, in
+    /// ascending order, and whether more matching ones lie beyond them.
+    pub fn page(
+        &self,
+        from: Option<u64>,
+        forward: bool,
+        limit: usize,
+        filters: &Filters,
+    ) -> (Vec<&Engagement>, bool) {
+        let range = match (from, forward) {
+            (Some(n), true) => (Bound::Excluded(n), Bound::Unbounded),
+            (Some(n), false) => (Bound::Unbounded, Bound::Excluded(n)),
+            (None, _) => (Bound::Unbounded, Bound::Unbounded),
+        };
+        let iter = self
+            .engagements
+            .range(range)
+            .map(|(_, e)| e)
+            .filter(|e| filters.accepts(e));
+        let mut items: Vec<&Engagement> = if forward {
+            iter.take(limit + 1).collect()
+        } else {
+            iter.rev().take(limit + 1).collect()
+        };
+        let more = items.len() > limit;
+        items.truncate(limit);
+        if !forward {
+            items.reverse();
+        }
+        (items, more)
+    }
+
+    /// Whether any matching engagement lies strictly before (`forward == false`) or after `n`.
+    pub fn any_beyond(&self, n: u64, forward: bool, filters: &Filters) -> bool {
+        let range = if forward {
+            (Bound::Excluded(n), Bound::Unbounded)
+        } else {
+            (Bound::Unbounded, Bound::Excluded(n))
+        };
+        self.engagements
+            .range(range)
+            .any(|(_, e)| filters.accepts(e))
+    }
+}
