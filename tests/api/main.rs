@@ -1,0 +1,7 @@
+//! One integration-test binary: every test starts the real simulator on an ephemeral port and
+//! talks HTTP to it.
+
+mod support;
+
+mod admin;
+mod devrev;

@@ -1,0 +1,112 @@
+//! Test support: a real simulator on an ephemeral port per test, an HTTP client, a fresh tenant
+//! token per test, and checks of responses against the JSON Schemas under `contracts/`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use engagement_sim::{Config, Simulator};
+use serde_json::Value;
+
+pub struct TestServer {
+    pub sim: Simulator,
+    pub http: reqwest::Client,
+}
+
+/// A response read whole: status, headers and the body as JSON (or `Value::Null`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::with_config(Config::ephemeral()).await
+    }
+
+    pub async fn with_config(config: Config) -> TestServer {
+        let sim = Simulator::start(config).await.expect("simulator starts");
+        TestServer {
+            sim,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.sim.base_url())
+    }
+
+    /// Sends a request and reads the whole answer.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let res = req.send().await.expect("request is answered");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body is read");
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    pub async fn get(&self, path: &str, auth: &str) -> Answer {
+        self.send(self.http.get(self.url(path)).header("Authorization", auth))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, auth: &str, body: &Value) -> Answer {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .header("Authorization", auth)
+                .json(body),
+        )
+        .await
+    }
+
+    /// An admin call (no credentials).
+    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
+        let mut req = self
+            .http
+            .request(method, self.url(&format!("/__admin{path}")));
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        self.send(req).await
+    }
+}
+
+/// A token no other test uses, so tests sharing nothing still never share a tenant.
+pub fn fresh_token(prefix: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Asserts that `body` validates against `contracts/<vendor>/<file>`.
+pub fn assert_contract(vendor: &str, file: &str, body: &Value) {
+    let path = format!("{}/contracts/{vendor}/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let validator =
+        engagement_sim::contract::compile_schema(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{} at {}", e, e.instance_path().as_str()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "response breaks {vendor}/{file}: {errors:#?}\nbody: {body:#}"
+    );
+}
