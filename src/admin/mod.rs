@@ -29,7 +29,11 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .fallback(|req: Request| async move {
             error(
                 StatusCode::NOT_FOUND,
-                format!("no admin route {} {}", req.method(), req.uri().path()),
+                format!(
+                    "no admin route {} /__admin{}",
+                    req.method(),
+                    req.uri().path()
+                ),
             )
         })
         .layer(middleware::from_fn_with_state(state, require_token))

@@ -110,3 +110,23 @@ pub fn assert_contract(vendor: &str, file: &str, body: &Value) {
         "response breaks {vendor}/{file}: {errors:#?}\nbody: {body:#}"
     );
 }
+
+/// A simulator shared by property tests: one runtime and one server for the whole binary, each
+/// case isolated by its own tenant token. `block_on` runs a case's async body.
+pub struct Shared {
+    pub runtime: tokio::runtime::Runtime,
+    pub server: TestServer,
+}
+
+pub fn shared() -> &'static Shared {
+    static SHARED: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let server = runtime.block_on(TestServer::start());
+        Shared { runtime, server }
+    })
+}
