@@ -49,7 +49,7 @@ impl AppState {
             journal: Journal::new(config.journal_capacity),
             tenants: Tenants::default(),
             clock: Clock::new(config.clock),
-            scenarios: Engine::default(),
+            scenarios: Engine::new(config.seed),
             body_limit: config.body_limit,
             vendors,
             config,
@@ -111,6 +111,9 @@ impl Simulator {
     /// Binds every listener and starts serving.
     pub async fn start(config: Config) -> Result<Simulator, String> {
         let state = Arc::new(AppState::new(config)?);
+        for file in &state.config.scenarios {
+            crate::scenario::watch::load_file(&state, file)?;
+        }
         let (stop, stopped) = watch::channel(false);
         let listener = bind(state.config.listen).await?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -1,8 +1,9 @@
 //! The admin API under `/__admin` (INTERFACE.md section 4): health, operations, reset, the
-//! journal, state dumps. Every answer and every refusal is JSON; with `--admin-token` set, each
+//! journal, state dumps, scenarios and the clock. Every answer and every refusal is JSON; with `--admin-token` set, each
 //! call must carry it as a bearer token, compared in constant time.
 
 mod journal;
+mod scenarios;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,6 +27,17 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/requests", get(journal::list).delete(journal::clear))
         .route("/requests/count", post(journal::count))
         .route("/state", get(state_dump))
+        .route(
+            "/scenarios",
+            get(scenarios::list)
+                .post(scenarios::load)
+                .delete(scenarios::unload_all),
+        )
+        .route(
+            "/scenarios/{name}",
+            axum::routing::delete(scenarios::unload),
+        )
+        .route("/clock", post(scenarios::clock))
         .fallback(|req: Request| async move {
             error(
                 StatusCode::NOT_FOUND,

@@ -1,5 +1,15 @@
 //! The scenario engine: scripted answers, faults, delays, rate limits and credential rules that a
 //! user loads to rehearse failures. The pipeline asks it once per call for a [`Decision`].
+//! `model` is the document as written, `parse` reads and checks it, `engine` runs it, `watch`
+//! reloads files that change.
+
+mod check;
+mod engine;
+pub mod model;
+pub mod parse;
+pub mod watch;
+
+pub use engine::Engine;
 
 use std::time::Duration;
 
@@ -21,7 +31,8 @@ pub struct Probe<'a> {
 }
 
 /// A connection-level failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Fault {
     ConnectionReset,
     EmptyResponse,
@@ -58,16 +69,4 @@ pub enum Action {
     /// A credential or rate-limit rule refuses the call.
     Refuse(Problem),
     Fault(Fault),
-}
-
-/// Loaded scenarios and their counters.
-#[derive(Default)]
-pub struct Engine {}
-
-impl Engine {
-    pub fn decide(&self, _probe: &Probe<'_>) -> Decision {
-        Decision::default()
-    }
-
-    pub fn reset_counters(&self) {}
 }

@@ -1,0 +1,338 @@
+//! Running scenarios: the loaded documents (swapped atomically, read without a lock on every
+//! call), each rule's match and fire counters, seeded probability draws and real rate limiters.
+
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use governor::{clock::Clock as _, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde_json::{json, Value};
+
+use super::model::{Delay, Document, Rule};
+use super::{Action, Decision, Probe};
+use crate::tenant::Tenants;
+use crate::vendor::Problem;
+
+/// A rule as run: the rule as written plus its counters.
+struct LiveRule {
+    rule: Rule,
+    id: String,
+    matched: AtomicU64,
+    fired: AtomicU64,
+}
+
+struct LiveLimit {
+    vendor: String,
+    operation: Option<String>,
+    requests: u32,
+    per_seconds: u64,
+    limiter: DefaultKeyedRateLimiter<Arc<str>>,
+}
+
+/// One loaded document.
+pub struct Loaded {
+    pub doc: Document,
+    pub source: String,
+    seed: u64,
+    rules: Vec<LiveRule>,
+    limits: Vec<LiveLimit>,
+}
+
+impl Loaded {
+    fn new(doc: Document, source: String, default_seed: u64) -> Loaded {
+        let rules = doc
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| LiveRule {
+                rule: r.clone(),
+                id: format!("{}#{i}", doc.name),
+                matched: AtomicU64::new(0),
+                fired: AtomicU64::new(0),
+            })
+            .collect();
+        let limits = doc.rate_limits.iter().map(live_limit).collect();
+        Loaded {
+            seed: doc.seed.unwrap_or(default_seed),
+            rules,
+            limits,
+            doc,
+            source,
+        }
+    }
+}
+
+fn live_limit(l: &super::model::RateLimit) -> LiveLimit {
+    let requests = NonZeroU32::new(l.requests.max(1)).expect("at least 1");
+    let period = Duration::from_secs(l.per_seconds.max(1)) / requests.get();
+    let quota = Quota::with_period(period.max(Duration::from_nanos(1)))
+        .expect("non-zero period")
+        .allow_burst(requests);
+    LiveLimit {
+        vendor: l.vendor.clone(),
+        operation: l.operation.clone(),
+        requests: l.requests,
+        per_seconds: l.per_seconds,
+        limiter: RateLimiter::keyed(quota),
+    }
+}
+
+/// The loaded scenarios, in load order.
+pub struct Engine {
+    loaded: ArcSwap<Vec<Arc<Loaded>>>,
+    seed: u64,
+    /// Serialises writers (load/unload); readers never take it.
+    write: std::sync::Mutex<()>,
+}
+
+impl Engine {
+    pub fn new(seed: u64) -> Engine {
+        Engine {
+            loaded: ArcSwap::from_pointee(Vec::new()),
+            seed,
+            write: std::sync::Mutex::new(()),
+        }
+    }
+
+    /// Loads a checked document; one with the same name is replaced in place.
+    pub fn load(&self, doc: Document, source: String) {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let mut list: Vec<Arc<Loaded>> = self.loaded.load().as_ref().clone();
+        let new = Arc::new(Loaded::new(doc, source, self.seed));
+        match list.iter().position(|l| l.doc.name == new.doc.name) {
+            Some(i) => list[i] = new,
+            None => list.push(new),
+        }
+        self.loaded.store(Arc::new(list));
+    }
+
+    /// Unloads one scenario by name (true if it was loaded), or all of them.
+    pub fn unload(&self, name: Option<&str>) -> bool {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let list = self.loaded.load();
+        let kept: Vec<Arc<Loaded>> = match name {
+            Some(n) => list.iter().filter(|l| l.doc.name != n).cloned().collect(),
+            None => Vec::new(),
+        };
+        let removed = kept.len() != list.len();
+        self.loaded.store(Arc::new(kept));
+        removed
+    }
+
+    /// Zeroes every rule's counters and refills every rate limit.
+    pub fn reset_counters(&self) {
+        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh: Vec<Arc<Loaded>> = self
+            .loaded
+            .load()
+            .iter()
+            .map(|l| Arc::new(Loaded::new(l.doc.clone(), l.source.clone(), self.seed)))
+            .collect();
+        self.loaded.store(Arc::new(fresh));
+    }
+
+    /// What the loaded scenarios say about one call. Credential rules first, then rate limits,
+    /// then rules in order: the first rule whose match and `when` both hold decides.
+    pub fn decide(&self, probe: &Probe<'_>) -> Decision {
+        let loaded = self.loaded.load();
+        if loaded.is_empty() {
+            return Decision::default();
+        }
+        let names_tenant = |name: &String| Tenants::matches(name, &probe.tenant.key);
+        for l in loaded.iter() {
+            if l.doc.auth.revoked.iter().any(names_tenant) {
+                return refuse(Problem::RevokedCredential);
+            }
+            if l.doc.auth.forbidden.iter().any(names_tenant) {
+                return refuse(Problem::ForbiddenCredential);
+            }
+        }
+        for l in loaded.iter() {
+            for limit in &l.limits {
+                if limit.vendor != probe.vendor
+                    || limit
+                        .operation
+                        .as_deref()
+                        .is_some_and(|o| o != probe.operation)
+                {
+                    continue;
+                }
+                if let Err(not_until) = limit.limiter.check_key(&probe.tenant.key) {
+                    let wait =
+                        not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+                    let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                    return refuse(Problem::RateLimited {
+                        retry_after_secs: retry_after_secs.max(1),
+                        limit: limit.requests,
+                        period_secs: limit.per_seconds,
+                    });
+                }
+            }
+        }
+        for l in loaded.iter() {
+            for live in &l.rules {
+                if !matches(&live.rule, probe) {
+                    continue;
+                }
+                let n = live.matched.fetch_add(1, Ordering::Relaxed) + 1;
+                if !triggered(&live.rule, n, l.seed, &live.id) {
+                    continue;
+                }
+                live.fired.fetch_add(1, Ordering::Relaxed);
+                return decision(live, l.seed, n);
+            }
+        }
+        Decision::default()
+    }
+
+    /// Loaded scenarios with each rule's match and fire counts, for the admin API.
+    pub fn describe(&self) -> Value {
+        let list: Vec<Value> = self
+            .loaded
+            .load()
+            .iter()
+            .map(|l| {
+                let rules: Vec<Value> = l
+                    .rules
+                    .iter()
+                    .map(|r| json!({ "id": r.id, "rule": r.rule, "matched": r.matched.load(Ordering::Relaxed), "fired": r.fired.load(Ordering::Relaxed) }))
+                    .collect();
+                json!({ "name": l.doc.name, "description": l.doc.description, "source": l.source, "seed": l.seed, "rules": rules, "rate_limits": l.doc.rate_limits, "auth": l.doc.auth })
+            })
+            .collect();
+        json!({ "scenarios": list })
+    }
+}
+
+fn refuse(problem: Problem) -> Decision {
+    Decision {
+        rule: None,
+        delay: None,
+        action: Action::Refuse(problem),
+    }
+}
+
+fn matches(rule: &Rule, probe: &Probe<'_>) -> bool {
+    if rule.vendor != probe.vendor
+        || rule
+            .operation
+            .as_deref()
+            .is_some_and(|o| o != probe.operation)
+    {
+        return false;
+    }
+    if rule
+        .tenant
+        .as_ref()
+        .is_some_and(|t| !Tenants::matches(t, &probe.tenant.key))
+    {
+        return false;
+    }
+    let m = &rule.matcher;
+    if m.method
+        .as_ref()
+        .is_some_and(|method| !method.eq_ignore_ascii_case(probe.method.as_str()))
+    {
+        return false;
+    }
+    let header_ok = m.header.iter().all(|(name, want)| {
+        probe
+            .headers
+            .get_all(name.as_str())
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v == want))
+    });
+    let query_ok = m
+        .query
+        .iter()
+        .all(|(name, want)| probe.query.iter().any(|(k, v)| k == name && v == want));
+    let body_ok = m.body.is_empty()
+        || probe.body.is_some_and(|b| {
+            m.body
+                .iter()
+                .all(|(ptr, want)| b.pointer(ptr) == Some(want))
+        });
+    header_ok && query_ok && body_ok
+}
+
+fn triggered(rule: &Rule, n: u64, seed: u64, id: &str) -> bool {
+    let w = &rule.when;
+    w.nth.as_ref().is_none_or(|list| list.contains(&n))
+        && w.times.is_none_or(|t| n <= t)
+        && w.after.is_none_or(|a| n > a)
+        && w.every.is_none_or(|e| n % e == 0)
+        && w.probability.is_none_or(|p| draw(seed, id, n, 0) < p)
+}
+
+/// A number in [0, 1) that depends only on the seed, the rule and the call's count: the same
+/// seed and the same requests fire the same rules.
+fn draw(seed: u64, id: &str, n: u64, salt: u64) -> f64 {
+    let mut x =
+        seed ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ salt.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+    for b in id.bytes() {
+        x = (x ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+    }
+    // splitmix64 finaliser
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^= x >> 31;
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+fn decision(live: &LiveRule, seed: u64, n: u64) -> Decision {
+    let rule = &live.rule;
+    let delay = rule.delay_ms.map(|d| match d {
+        Delay::Fixed(ms) => Duration::from_millis(ms),
+        Delay::Range { min, max } => {
+            Duration::from_millis(min + ((max - min) as f64 * draw(seed, &live.id, n, 1)) as u64)
+        }
+    });
+    let action = if let Some(fault) = rule.fault {
+        Action::Fault(fault)
+    } else if let Some(respond) = &rule.respond {
+        match respond.get("error").and_then(Value::as_str) {
+            Some(kind) => {
+                let mut fields = respond.clone();
+                fields.remove("error");
+                Action::Error {
+                    kind: kind.to_owned(),
+                    fields,
+                }
+            }
+            None => Action::Raw {
+                status: respond.get("status").and_then(Value::as_u64).unwrap_or(500) as u16,
+                headers: respond
+                    .get("headers")
+                    .and_then(Value::as_object)
+                    .map(|h| {
+                        h.iter()
+                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                body: respond.get("body").cloned(),
+            },
+        }
+    } else {
+        Action::Continue
+    };
+    Decision {
+        rule: Some(live.id.clone()),
+        delay,
+        action,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::draw;
+
+    #[test]
+    fn draws_are_deterministic_and_spread() {
+        assert_eq!(draw(7, "s#0", 3, 0), draw(7, "s#0", 3, 0));
+        let hits = (1..=10_000).filter(|&n| draw(7, "s#0", n, 0) < 0.2).count();
+        assert!((1_700..2_300).contains(&hits), "{hits}");
+    }
+}
