@@ -137,6 +137,15 @@ impl Simulator {
                 stopped.clone(),
             ));
         }
+        if state.config.watch && !state.config.scenarios.is_empty() {
+            let files = state.config.scenarios.clone();
+            let watcher = tokio::spawn(crate::scenario::watch::watch(state.clone(), files));
+            let mut stopped = stopped.clone();
+            tasks.push(tokio::spawn(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+                watcher.abort();
+            }));
+        }
         Ok(Simulator {
             addr,
             vendor_addrs,

@@ -1,0 +1,730 @@
+//! The scenario engine through the admin API and the CLI: triggers, matchers, response forms,
+//! faults, delays, rate limits, credential rules, lifecycle, and malformed documents.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::{fresh_token, TestServer};
+
+fn devrev_body() -> Value {
+    json!({"title": "QBR", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})
+}
+
+async fn load(s: &TestServer, doc: &str) {
+    let a = s
+        .send(
+            s.http
+                .post(s.url("/__admin/scenarios"))
+                .header("Content-Type", "application/yaml")
+                .body(doc.to_owned()),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+}
+
+async fn create(s: &TestServer, auth: &str) -> crate::support::Answer {
+    s.post("/devrev/engagements.create", auth, &devrev_body())
+        .await
+}
+
+#[tokio::test]
+async fn the_interface_example_throttles_the_second_and_third_create() {
+    let s = TestServer::start().await;
+    load(
+        &s,
+        include_str!("../../scenarios/devrev-throttled-then-recovers.yaml"),
+    )
+    .await;
+    let auth = format!("Bearer {}", fresh_token("sc"));
+    let statuses: Vec<u16> = {
+        let mut v = Vec::new();
+        for _ in 0..5 {
+            let a = create(&s, &auth).await;
+            if a.status == 429 {
+                assert_eq!(a.json["type"], "too_many_requests");
+                assert_eq!(a.json["retry_after"], 2);
+                assert_eq!(a.header("retry-after"), Some("2"));
+            }
+            v.push(a.status);
+        }
+        v
+    };
+    assert_eq!(statuses, [201, 429, 429, 201, 201]);
+    let j = s.admin(Method::GET, "/requests?status=429", None).await;
+    let rules: Vec<&str> = j.json["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "devrev-throttled-then-recovers#0",
+            "devrev-throttled-then-recovers#0"
+        ]
+    );
+    let d = s.admin(Method::GET, "/scenarios", None).await;
+    let rule = &d.json["scenarios"][0]["rules"][0];
+    assert_eq!(
+        (rule["matched"].as_u64(), rule["fired"].as_u64()),
+        (Some(5), Some(2))
+    );
+    // Reset zeroes the counters: the second call is throttled again.
+    s.admin(Method::POST, "/reset", None).await;
+    let d = s.admin(Method::GET, "/scenarios", None).await;
+    assert_eq!(d.json["scenarios"][0]["rules"][0]["matched"], 0);
+    assert_eq!(create(&s, &auth).await.status, 201);
+    assert_eq!(create(&s, &auth).await.status, 429);
+}
+
+#[tokio::test]
+async fn times_after_and_every_count_matching_calls() {
+    let s = TestServer::start().await;
+    load(&s, r#"
+name: counting
+rules:
+  - { vendor: devrev, operation: engagements.count, when: { times: 2 }, respond: { error: unavailable } }
+  - { vendor: devrev, operation: engagements.get, when: { after: 2 }, respond: { error: server_error } }
+  - { vendor: devrev, operation: engagements.list, when: { every: 3 }, respond: { error: forbidden } }
+"#).await;
+    let auth = format!("Bearer {}", fresh_token("sc"));
+    let mut seen = Vec::new();
+    for op in ["engagements.count", "engagements.get", "engagements.list"] {
+        let mut row = Vec::new();
+        for _ in 0..6 {
+            row.push(
+                s.post(
+                    &format!("/devrev/{op}"),
+                    &auth,
+                    &json!({"id": "ENG-1"})
+                        .as_object()
+                        .filter(|_| op == "engagements.get")
+                        .map_or(json!({}), |o| Value::Object(o.clone())),
+                )
+                .await
+                .status,
+            );
+        }
+        seen.push(row);
+    }
+    assert_eq!(seen[0], [503, 503, 200, 200, 200, 200]);
+    assert_eq!(seen[1], [404, 404, 500, 500, 500, 500]);
+    assert_eq!(seen[2], [200, 200, 403, 200, 200, 403]);
+}
+
+#[tokio::test]
+async fn probability_draws_from_the_seed_not_the_clock() {
+    let doc = "name: flaky\nseed: 42\nrules:\n  - { vendor: devrev, when: { probability: 0.3 }, respond: { error: unavailable } }\n";
+    let mut runs = Vec::new();
+    for _ in 0..2 {
+        let s = TestServer::start().await;
+        load(&s, doc).await;
+        let mut statuses = Vec::new();
+        for _ in 0..40 {
+            statuses.push(
+                s.post("/devrev/engagements.count", "Bearer p", &json!({}))
+                    .await
+                    .status,
+            );
+        }
+        runs.push(statuses);
+    }
+    assert_eq!(
+        runs[0], runs[1],
+        "same seed, same requests, same rules fire"
+    );
+    let failures = runs[0].iter().filter(|&&st| st == 503).count();
+    assert!(
+        (3..=25).contains(&failures),
+        "{failures} of 40 failed at p=0.3"
+    );
+}
+
+#[tokio::test]
+async fn matchers_select_by_method_header_query_body_and_tenant() {
+    let s = TestServer::start().await;
+    let victim = fresh_token("victim");
+    load(&s, &format!(r#"
+name: matchers
+rules:
+  - {{ vendor: devrev, match: {{ body: {{ "/title": "boom" }} }}, respond: {{ error: conflict, message: "body matched" }} }}
+  - {{ vendor: devrev, match: {{ header: {{ x-test: yes }} }}, respond: {{ error: not_found, message: "header matched" }} }}
+  - {{ vendor: devrev, match: {{ method: GET, query: {{ limit: "7" }} }}, respond: {{ error: bad_request, message: "query matched" }} }}
+  - {{ vendor: devrev, tenant: {victim}, respond: {{ error: unauthorized, message: "tenant matched" }} }}
+"#)).await;
+    let auth = format!("Bearer {}", fresh_token("sc"));
+    let mut body = devrev_body();
+    body["title"] = json!("boom");
+    let a = s.post("/devrev/engagements.create", &auth, &body).await;
+    assert_eq!(
+        (a.status, a.json["message"].as_str()),
+        (409, Some("body matched"))
+    );
+    let a = s
+        .send(
+            s.http
+                .post(s.url("/devrev/engagements.count"))
+                .header("Authorization", &auth)
+                .header("x-test", "yes")
+                .json(&json!({})),
+        )
+        .await;
+    assert_eq!(
+        (a.status, a.json["message"].as_str()),
+        (404, Some("header matched"))
+    );
+    let a = s.get("/devrev/engagements.list?limit=7", &auth).await;
+    assert_eq!(
+        (a.status, a.json["message"].as_str()),
+        (400, Some("query matched"))
+    );
+    let a = s
+        .post("/devrev/engagements.list", &auth, &json!({"limit": 7}))
+        .await;
+    assert_eq!(a.status, 200, "POST does not match a GET rule");
+    let a = s
+        .post(
+            "/devrev/engagements.count",
+            &format!("Bearer {victim}"),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (
+            a.status,
+            a.json["type"].as_str(),
+            a.json["message"].as_str()
+        ),
+        (401, Some("unauthenticated"), Some("tenant matched"))
+    );
+    assert_eq!(
+        create(&s, &auth).await.status,
+        201,
+        "calls no rule takes are handled normally"
+    );
+}
+
+#[tokio::test]
+async fn raw_responses_are_sent_exactly() {
+    let s = TestServer::start().await;
+    load(
+        &s,
+        r#"
+name: raw
+rules:
+  - vendor: devrev
+    operation: engagements.count
+    respond: { status: 418, headers: { x-teapot: "short and stout" }, body: { brewed: true } }
+"#,
+    )
+    .await;
+    let a = s
+        .post("/devrev/engagements.count", "Bearer r", &json!({}))
+        .await;
+    assert_eq!(a.status, 418);
+    assert_eq!(a.header("x-teapot"), Some("short and stout"));
+    assert_eq!(a.json, json!({"brewed": true}));
+}
+
+#[tokio::test]
+async fn delays_are_real() {
+    let s = TestServer::start().await;
+    load(&s, "name: slow\nrules:\n  - { vendor: devrev, operation: engagements.count, delay_ms: 300 }\n  - { vendor: devrev, operation: engagements.list, delay_ms: { min: 100, max: 200 } }\n").await;
+    let t = Instant::now();
+    let a = s
+        .post("/devrev/engagements.count", "Bearer d", &json!({}))
+        .await;
+    assert_eq!(a.status, 200, "a delay alone still answers normally");
+    assert!(t.elapsed() >= Duration::from_millis(300));
+    let t = Instant::now();
+    s.post("/devrev/engagements.list", "Bearer d", &json!({}))
+        .await;
+    assert!(t.elapsed() >= Duration::from_millis(100));
+    let j = s
+        .admin(Method::GET, "/requests?operation=engagements.count", None)
+        .await;
+    assert!(j.json["requests"][0]["duration_ms"].as_f64().unwrap() >= 300.0);
+}
+
+async fn fault_scenario(fault: &str) -> TestServer {
+    let s = TestServer::start().await;
+    load(&s, &format!("name: fault\nrules:\n  - {{ vendor: devrev, operation: engagements.create, fault: {fault} }}\n")).await;
+    s
+}
+
+fn send_create(s: &TestServer) -> reqwest::RequestBuilder {
+    s.http
+        .post(s.url("/devrev/engagements.create"))
+        .header("Authorization", "Bearer f")
+        .json(&devrev_body())
+}
+
+#[tokio::test]
+async fn connection_reset_resets_the_connection() {
+    let s = fault_scenario("connection_reset").await;
+    let err = send_create(&s).send().await.expect_err("no response");
+    let text = format!("{err:?}").to_lowercase();
+    assert!(
+        text.contains("reset") || text.contains("connection") || text.contains("closed"),
+        "{text}"
+    );
+    // The server stays up.
+    assert_eq!(s.admin(Method::GET, "/health", None).await.status, 200);
+}
+
+#[tokio::test]
+async fn empty_response_closes_without_a_byte() {
+    let s = fault_scenario("empty_response").await;
+    let mut stream = tokio::net::TcpStream::connect(s.sim.addr()).await.unwrap();
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = devrev_body().to_string();
+    let req = format!("POST /devrev/engagements.create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer f\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+    stream.write_all(req.as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    let n = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut buf))
+        .await
+        .expect("closed promptly")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "no bytes: {:?}", String::from_utf8_lossy(&buf));
+}
+
+#[tokio::test]
+async fn malformed_body_sends_headers_then_broken_json() {
+    let s = fault_scenario("malformed_body").await;
+    let res = send_create(&s).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let text = res.text().await.unwrap();
+    assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
+}
+
+#[tokio::test]
+async fn timeout_holds_until_the_client_gives_up() {
+    let s = fault_scenario("timeout").await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(700))
+        .build()
+        .unwrap();
+    let t = Instant::now();
+    let err = client
+        .post(s.url("/devrev/engagements.create"))
+        .header("Authorization", "Bearer f")
+        .json(&devrev_body())
+        .send()
+        .await
+        .expect_err("held");
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(t.elapsed() >= Duration::from_millis(700));
+}
+
+#[tokio::test]
+async fn slow_body_drips_the_real_answer() {
+    let s = fault_scenario("slow_body").await;
+    let t = Instant::now();
+    let res = send_create(&s).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["engagement"]["title"], "QBR");
+    assert!(
+        t.elapsed() >= Duration::from_millis(1000),
+        "the ~900-byte body came in {:?}",
+        t.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_answer_the_vendors_429_with_retry_after() {
+    let s = TestServer::start().await;
+    load(
+        &s,
+        "name: limited\nrate_limits:\n  - { vendor: devrev, requests: 3, per_seconds: 60 }\n",
+    )
+    .await;
+    let (a, b) = (
+        format!("Bearer {}", fresh_token("rl")),
+        format!("Bearer {}", fresh_token("rl")),
+    );
+    for _ in 0..3 {
+        assert_eq!(
+            s.post("/devrev/engagements.count", &a, &json!({}))
+                .await
+                .status,
+            200
+        );
+    }
+    let r = s.post("/devrev/engagements.count", &a, &json!({})).await;
+    assert_eq!(
+        (r.status, r.json["type"].as_str()),
+        (429, Some("too_many_requests"))
+    );
+    let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!(
+        (1..=20).contains(&retry),
+        "one request comes back every 20 s: {retry}"
+    );
+    assert_eq!(r.json["retry_after"], retry);
+    assert_eq!(
+        s.post("/devrev/engagements.count", &b, &json!({}))
+            .await
+            .status,
+        200,
+        "limits are per tenant"
+    );
+}
+
+#[tokio::test]
+async fn revoked_and_forbidden_credentials() {
+    let s = TestServer::start().await;
+    load(
+        &s,
+        "name: creds\nauth:\n  revoked: [old-token]\n  forbidden: [read-only-token]\n",
+    )
+    .await;
+    let a = s
+        .post("/devrev/engagements.count", "Bearer old-token", &json!({}))
+        .await;
+    assert_eq!(
+        (a.status, a.json["type"].as_str()),
+        (401, Some("token_revoked"))
+    );
+    let a = s
+        .post("/devrev/engagements.count", "read-only-token", &json!({}))
+        .await;
+    assert_eq!(
+        (a.status, a.json["type"].as_str()),
+        (403, Some("forbidden"))
+    );
+    assert_eq!(
+        s.post("/devrev/engagements.count", "Bearer fine", &json!({}))
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn scenarios_load_replace_list_and_unload() {
+    let s = TestServer::start().await;
+    load(
+        &s,
+        "name: one\nrules:\n  - { vendor: devrev, respond: { error: unavailable } }\n",
+    )
+    .await;
+    assert_eq!(
+        s.post("/devrev/engagements.count", "Bearer l", &json!({}))
+            .await
+            .status,
+        503
+    );
+    load(
+        &s,
+        "name: one\nrules:\n  - { vendor: devrev, respond: { error: forbidden } }\n",
+    )
+    .await;
+    assert_eq!(
+        s.post("/devrev/engagements.count", "Bearer l", &json!({}))
+            .await
+            .status,
+        403,
+        "same name replaces"
+    );
+    let json_doc = json!({"name": "two", "rules": [{"vendor": "devrev", "operation": "engagements.list", "respond": {"error": "not_found"}}]});
+    let a = s.admin(Method::POST, "/scenarios", Some(&json_doc)).await;
+    assert_eq!(a.status, 201, "JSON documents load too: {}", a.text);
+    let d = s.admin(Method::GET, "/scenarios", None).await;
+    let names: Vec<&str> = d.json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["one", "two"]);
+    assert_eq!(
+        s.admin(Method::DELETE, "/scenarios/one", None).await.status,
+        200
+    );
+    assert_eq!(
+        s.admin(Method::DELETE, "/scenarios/one", None).await.status,
+        404
+    );
+    assert_eq!(
+        s.post("/devrev/engagements.count", "Bearer l", &json!({}))
+            .await
+            .status,
+        200
+    );
+    s.admin(Method::DELETE, "/scenarios", None).await;
+    assert_eq!(
+        s.post("/devrev/engagements.list", "Bearer l", &json!({}))
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn broken_documents_are_refused_with_located_problems() {
+    let s = TestServer::start().await;
+    let doc = "name: broken\nrules:\n  - vendor: devrev\n    operation: engagements.craete\n    respond: { error: too_many_request }\n";
+    let a = s
+        .send(s.http.post(s.url("/__admin/scenarios")).body(doc))
+        .await;
+    assert_eq!(a.status, 400);
+    let problems = a.json["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 2);
+    assert_eq!(
+        (problems[0]["line"].as_u64(), problems[0]["column"].as_u64()),
+        (Some(4), Some(16))
+    );
+    assert!(problems[0]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("engagements.create"));
+    assert!(problems[1]["hint"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean 'too_many_requests'"));
+    assert!(a.json["message"]
+        .as_str()
+        .unwrap()
+        .contains("request body:4:16"));
+    for bad in [
+        "",
+        "name: [",
+        "rules: []",
+        "name: x\nrules:\n  - vendor: devrev\n    fault: explode\n",
+        "\u{0}\u{1}",
+    ] {
+        let a = s
+            .send(s.http.post(s.url("/__admin/scenarios")).body(bad))
+            .await;
+        assert_eq!(a.status, 400, "{bad:?}: {}", a.text);
+    }
+    assert_eq!(s.admin(Method::GET, "/health", None).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_clock_can_be_set_and_advanced() {
+    let s = TestServer::start().await;
+    let a = s
+        .admin(
+            Method::POST,
+            "/clock",
+            Some(&json!({"set": "2030-05-01T10:00:00Z"})),
+        )
+        .await;
+    assert_eq!(
+        (a.json["now"].as_str(), a.json["frozen"].as_bool()),
+        (Some("2030-05-01T10:00:00.000Z"), Some(true))
+    );
+    let auth = format!("Bearer {}", fresh_token("clock"));
+    let e = create(&s, &auth).await;
+    assert_eq!(
+        e.json["engagement"]["created_date"],
+        "2030-05-01T10:00:00.000Z"
+    );
+    s.admin(Method::POST, "/clock", Some(&json!({"advance_ms": 90_000})))
+        .await;
+    let u = s
+        .post(
+            "/devrev/engagements.update",
+            &auth,
+            &json!({"id": "ENG-1", "title": "later"}),
+        )
+        .await;
+    assert_eq!(
+        u.json["engagement"]["modified_date"],
+        "2030-05-01T10:01:30.000Z"
+    );
+    let a = s
+        .admin(Method::POST, "/clock", Some(&json!({"set": "yesterday"})))
+        .await;
+    assert_eq!(a.status, 400);
+}
+
+#[tokio::test]
+async fn watched_files_reload_and_a_broken_edit_keeps_the_last_good_version() {
+    let dir = std::env::temp_dir().join(format!("esim-watch-{}", fresh_token("w")));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("watched.yaml");
+    std::fs::write(
+        &file,
+        "name: watched\nrules:\n  - { vendor: devrev, respond: { error: unavailable } }\n",
+    )
+    .unwrap();
+    let config = engagement_sim::Config {
+        scenarios: vec![file.clone()],
+        watch: true,
+        ..engagement_sim::Config::ephemeral()
+    };
+    let s = TestServer::with_config(config).await;
+    let status = || async {
+        s.post("/devrev/engagements.count", "Bearer w", &json!({}))
+            .await
+            .status
+    };
+    assert_eq!(status().await, 503);
+    std::fs::write(
+        &file,
+        "name: watched\nrules:\n  - { vendor: devrev, respond: { error: forbidden } }\n",
+    )
+    .unwrap();
+    let mut reloaded = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if status().await == 403 {
+            reloaded = true;
+            break;
+        }
+    }
+    assert!(reloaded, "the edit was picked up");
+    std::fs::write(
+        &file,
+        "name: watched\nrules:\n  - { vendor: devrev, respond: { error: nonsense } }\n",
+    )
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(status().await, 403, "the last good version stays active");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_broken_scenario_file_stops_the_start() {
+    let dir = std::env::temp_dir();
+    let file = dir.join(format!("esim-broken-{}.yaml", std::process::id()));
+    std::fs::write(
+        &file,
+        "name: b\nrules:\n  - { vendor: nobody, fault: timeout }\n",
+    )
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let err = rt
+        .block_on(engagement_sim::Simulator::start(engagement_sim::Config {
+            scenarios: vec![file.clone()],
+            ..engagement_sim::Config::ephemeral()
+        }))
+        .err()
+        .expect("refused");
+    assert!(err.contains("unknown vendor 'nobody'"), "{err}");
+    let _ = std::fs::remove_file(file);
+}
+
+#[test]
+fn scenario_check_points_at_the_line_and_exits_1() {
+    let bin = env!("CARGO_BIN_EXE_engagement-sim");
+    let dir = std::env::temp_dir();
+    let bad = dir.join(format!("esim-check-{}.yaml", std::process::id()));
+    std::fs::write(
+        &bad,
+        "name: c\nrules:\n  - vendor: devrev\n    when: { nth: [0] }\n    fault: slow_body\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(bin)
+        .args(["scenario", "check"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains(&format!("{}:4:", bad.display())), "{text}");
+    assert!(text.contains("when.nth"), "{text}");
+    let shipped: Vec<std::path::PathBuf> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+    let out = std::process::Command::new(bin)
+        .args(["scenario", "check"])
+        .args(&shipped)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_file(bad);
+}
+
+mod properties {
+    use super::*;
+    use crate::support::shared;
+    use engagement_sim::scenario::model::Document;
+    use proptest::prelude::*;
+
+    fn rule() -> impl Strategy<Value = Value> {
+        let op = prop_oneof![
+            Just(None),
+            Just(Some("engagements.create")),
+            Just(Some("engagements.count")),
+            Just(Some("engagements.nope"))
+        ];
+        let when = prop_oneof![
+            Just(json!({})),
+            (1u64..5).prop_map(|n| json!({"nth": [n]})),
+            (0u64..4).prop_map(|n| json!({"times": n})),
+            (0u64..4).prop_map(|n| json!({"every": n})),
+            (-1.0f64..2.0).prop_map(|p| json!({"probability": p})),
+        ];
+        let action = prop_oneof![
+            Just(json!({"respond": {"error": "unavailable"}})),
+            Just(json!({"respond": {"error": "too_many_requests", "retry_after": 1}})),
+            Just(json!({"respond": {"error": "no_such_kind"}})),
+            (100u64..700).prop_map(|st| json!({"respond": {"status": st, "body": {"x": 1}}})),
+            Just(json!({"delay_ms": 1})),
+            Just(json!({})),
+        ];
+        (
+            prop_oneof![Just("devrev"), Just("nobody")],
+            op,
+            when,
+            action,
+        )
+            .prop_map(|(vendor, op, when, action)| {
+                let mut r = json!({"vendor": vendor, "when": when});
+                if let Some(op) = op {
+                    r["operation"] = json!(op);
+                }
+                for (k, v) in action.as_object().unwrap() {
+                    r[k] = v.clone();
+                }
+                r
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Any document: refused with problems (400) or loaded (201), never a 5xx; what loads
+        /// round-trips through its serialised form; calls afterwards never 5xx unless a rule
+        /// asked for that status.
+        #[test]
+        fn any_document_is_refused_or_loaded_never_panics(rules in proptest::collection::vec(rule(), 0..4), as_json in any::<bool>()) {
+            let sh = shared();
+            let name = fresh_token("prop-doc");
+            let doc = json!({"name": name, "rules": rules});
+            let text = if as_json { doc.to_string() } else { serde_norway::to_string(&doc).unwrap() };
+            let vendors = engagement_sim::vendors::registry(0);
+            let parsed = engagement_sim::scenario::parse::parse("prop", &text, &vendors);
+            if let Ok(d) = &parsed {
+                let again: Document = serde_norway::from_str(&serde_norway::to_string(d).unwrap()).unwrap();
+                prop_assert_eq!(&again, d);
+            }
+            sh.runtime.block_on(async {
+                let s = &sh.server;
+                let a = s.send(s.http.post(s.url("/__admin/scenarios")).body(text.clone())).await;
+                assert_eq!(a.status, if parsed.is_ok() { 201 } else { 400 }, "{text}: {}", a.text);
+                let asked_5xx = rules.iter().any(|r| r["respond"]["status"].as_u64().is_some_and(|st| st >= 500) || r["respond"]["error"] == "unavailable");
+                for _ in 0..3 {
+                    let r = s.post("/devrev/engagements.count", &format!("Bearer {name}"), &json!({})).await;
+                    assert!(r.status < 500 || asked_5xx, "{text}: {} {}", r.status, r.text);
+                }
+                s.admin(Method::DELETE, &format!("/scenarios/{name}"), None).await;
+            });
+        }
+    }
+}
