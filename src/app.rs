@@ -114,6 +114,11 @@ impl Simulator {
         for file in &state.config.scenarios {
             crate::scenario::watch::load_file(&state, file)?;
         }
+        if let Some(path) = &state.config.state_file {
+            if crate::persist::restore(&state, path)? {
+                tracing::info!("restored state from {}", path.display());
+            }
+        }
         let (stop, stopped) = watch::channel(false);
         let listener = bind(state.config.listen).await?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -136,6 +141,14 @@ impl Simulator {
                 vendor_router(state.clone(), index),
                 stopped.clone(),
             ));
+        }
+        if let Some(path) = state.config.state_file.clone() {
+            let saver = tokio::spawn(crate::persist::save_periodically(state.clone(), path));
+            let mut stopped = stopped.clone();
+            tasks.push(tokio::spawn(async move {
+                let _ = stopped.wait_for(|s| *s).await;
+                saver.abort();
+            }));
         }
         if state.config.watch && !state.config.scenarios.is_empty() {
             let files = state.config.scenarios.clone();
@@ -178,11 +191,20 @@ impl Simulator {
         &self.state
     }
 
-    /// Stops accepting, lets in-flight requests finish, and returns when every listener is done.
+    /// Stops accepting, lets in-flight requests finish, saves the state file if there is one, and
+    /// returns when every listener is done.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         for task in self.tasks {
             let _ = task.await;
+        }
+        if let Some(path) = self.state.config.state_file.clone() {
+            let state = self.state.clone();
+            match tokio::task::spawn_blocking(move || crate::persist::save(&state, &path)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::error!("saving the state file on shutdown failed: {e}"),
+                Err(e) => tracing::error!("saving the state file on shutdown failed: {e}"),
+            }
         }
     }
 }

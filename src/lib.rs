@@ -11,6 +11,7 @@
 //! - [`scenario`]: scripted errors, faults, delays, rate limits, credential rules.
 //! - [`store`], [`tenant`], [`clock`], [`journal`]: per-tenant state, credentials, time and
 //!   seeded randomness, the bounded request journal.
+//! - [`persist`]: `--state-file`, saved atomically and restored at start.
 //! - [`admin`]: `/__admin`; [`cli`], [`config`], [`commands`], [`telemetry`]: the binary's side.
 //!
 //! # Embedding
@@ -30,6 +31,7 @@ pub mod commands;
 pub mod config;
 pub mod contract;
 pub mod journal;
+pub mod persist;
 pub mod pipeline;
 pub mod scenario;
 pub mod server;

@@ -41,6 +41,11 @@ impl<T> TenantMap<T> {
         }
     }
 
+    /// Puts a tenant's state in place (restoring a snapshot).
+    pub fn insert(&self, key: &str, state: T) {
+        self.tenants.insert(Arc::from(key), Arc::new(state));
+    }
+
     /// Every tenant's state matching the filter, with its key.
     pub fn select(&self, filter: Option<&str>) -> Vec<(Arc<str>, Arc<T>)> {
         self.tenants

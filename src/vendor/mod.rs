@@ -68,6 +68,17 @@ pub trait Vendor: Send + Sync + 'static {
 
     /// The stored records of one tenant, or of all tenants keyed by tenant fingerprint.
     fn dump(&self, tenant: Option<&str>) -> Value;
+
+    /// Everything needed to restore this vendor's state (every tenant, id counters included), for
+    /// `--state-file`. `Value::Null` means there is nothing to save.
+    fn snapshot(&self) -> Value {
+        Value::Null
+    }
+
+    /// Replaces this vendor's state with what [`Vendor::snapshot`] produced.
+    fn restore(&self, _snapshot: Value) -> Result<(), String> {
+        Ok(())
+    }
 }
 
 impl dyn Vendor {

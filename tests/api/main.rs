@@ -5,4 +5,5 @@ mod support;
 
 mod admin;
 mod devrev;
+mod persistence;
 mod scenarios;

@@ -138,7 +138,7 @@ impl DevRev {
             number: number.to_string(),
         };
         UserSummary {
-            kind: "dev_user",
+            kind: "dev_user".to_owned(),
             id: id.don(),
             display_id: id.display(),
             display_name: format!("{}.{}", first.to_lowercase(), last.to_lowercase()),
@@ -148,7 +148,7 @@ impl DevRev {
                 first.to_lowercase(),
                 last.to_lowercase()
             ),
-            state: "active",
+            state: "active".to_owned(),
         }
     }
 }
@@ -310,5 +310,40 @@ impl Vendor for DevRev {
             );
         }
         Value::Object(out)
+    }
+
+    fn snapshot(&self) -> Value {
+        let tenants: Vec<state::TenantSnapshot> = self
+            .tenants
+            .select(None)
+            .iter()
+            .map(|(key, t)| {
+                t.data
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .snapshot(key)
+            })
+            .collect();
+        json!({ "tenants": tenants })
+    }
+
+    fn restore(&self, snapshot: Value) -> Result<(), String> {
+        let tenants: Vec<state::TenantSnapshot> =
+            serde_json::from_value(snapshot["tenants"].clone())
+                .map_err(|e| format!("tenants: {e}"))?;
+        self.tenants.reset(None);
+        for snap in tenants {
+            let key = snap.key.clone();
+            let data = TenantData::restore(snap)?;
+            self.tenants.insert(
+                &key,
+                TenantState {
+                    data: RwLock::new(data),
+                    window_start: AtomicI64::new(0),
+                    window_calls: AtomicU64::new(0),
+                },
+            );
+        }
+        Ok(())
     }
 }

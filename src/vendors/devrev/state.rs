@@ -4,23 +4,23 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// The user summary DevRev puts in `created_by` / `modified_by`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserSummary {
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: String,
     pub id: String,
     pub display_id: String,
     pub display_name: String,
     pub full_name: String,
     pub email: String,
-    pub state: &'static str,
+    pub state: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Engagement {
     #[serde(skip)]
     pub number: u64,
@@ -69,6 +69,16 @@ impl Filters {
     }
 }
 
+/// One tenant as saved in the state file.
+#[derive(Serialize, Deserialize)]
+pub struct TenantSnapshot {
+    pub key: String,
+    pub next_number: u64,
+    pub engagements: Vec<Engagement>,
+    pub artifact_parent: HashMap<String, u64>,
+    pub user: UserSummary,
+}
+
 pub struct TenantData {
     pub next_number: u64,
     pub engagements: BTreeMap<u64, Engagement>,
@@ -85,6 +95,40 @@ impl TenantData {
             artifact_parent: HashMap::new(),
             user,
         }
+    }
+
+    pub fn snapshot(&self, key: &str) -> TenantSnapshot {
+        TenantSnapshot {
+            key: key.to_owned(),
+            next_number: self.next_number,
+            engagements: self.engagements.values().cloned().collect(),
+            artifact_parent: self.artifact_parent.clone(),
+            user: self.user.clone(),
+        }
+    }
+
+    pub fn restore(snap: TenantSnapshot) -> Result<TenantData, String> {
+        let mut engagements = BTreeMap::new();
+        for mut e in snap.engagements {
+            e.number =
+                e.id.rsplit('/')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| format!("engagement id '{}' has no number", e.id))?;
+            if e.number >= snap.next_number {
+                return Err(format!(
+                    "engagement {} is not below the next number {}",
+                    e.id, snap.next_number
+                ));
+            }
+            engagements.insert(e.number, e);
+        }
+        Ok(TenantData {
+            next_number: snap.next_number,
+            engagements,
+            artifact_parent: snap.artifact_parent,
+            user: snap.user,
+        })
     }
 
     /// Up to `limit` engagements strictly after (`forward`) or before `from` in number order, in

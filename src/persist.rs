@@ -1,0 +1,112 @@
+//! `--state-file`: the vendors' state saved atomically (temporary file, fsync, rename, fsync of the
+//! directory) at an interval and on shutdown, and restored at start. The file carries a format name
+//! and version; one that cannot be read stops the start with a message naming it, and is never
+//! silently replaced.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+
+use crate::app::AppState;
+
+const FORMAT: &str = "engagement-sim/state";
+const VERSION: u64 = 1;
+
+/// Restores state from `path` if it exists. A missing file is a fresh start.
+pub fn restore(state: &AppState, path: &Path) -> Result<bool, String> {
+    let text = match std::fs::read(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(format!("state file {}: cannot read: {e}", path.display())),
+    };
+    let fail = |what: String| {
+        format!(
+            "state file {}: {what}; move it away or fix it to start",
+            path.display()
+        )
+    };
+    let doc: Value =
+        serde_json::from_slice(&text).map_err(|e| fail(format!("not a state file ({e})")))?;
+    if doc["format"] != FORMAT {
+        return Err(fail(format!(
+            "not an engagement-sim state file (format is {})",
+            doc["format"]
+        )));
+    }
+    if doc["version"].as_u64() != Some(VERSION) {
+        return Err(fail(format!(
+            "format version {} is not the supported version {VERSION}",
+            doc["version"]
+        )));
+    }
+    let vendors = doc["vendors"]
+        .as_object()
+        .ok_or_else(|| fail("it has no 'vendors' object".into()))?;
+    for (name, snapshot) in vendors {
+        let vendor = state
+            .vendor(name)
+            .ok_or_else(|| fail(format!("it names an unknown vendor '{name}'")))?;
+        vendor
+            .restore(snapshot.clone())
+            .map_err(|e| fail(format!("{name}: {e}")))?;
+    }
+    Ok(true)
+}
+
+/// Writes every vendor's snapshot to `path` atomically.
+pub fn save(state: &AppState, path: &Path) -> std::io::Result<()> {
+    let mut vendors = Map::new();
+    for v in &state.vendors {
+        let snap = v.snapshot();
+        if !snap.is_null() {
+            vendors.insert(v.name().to_owned(), snap);
+        }
+    }
+    let doc = json!({ "format": FORMAT, "version": VERSION, "saved_at": crate::clock::rfc3339(chrono::Utc::now()), "vendors": vendors });
+    let bytes = serde_json::to_vec(&doc).map_err(std::io::Error::other)?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("state"),
+        std::process::id()
+    ));
+    {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&tmp)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // The file holds tenants' credentials.
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        }
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Saves every `interval` until the process stops.
+pub async fn save_periodically(state: Arc<AppState>, path: PathBuf) {
+    let mut ticker = tokio::time::interval(state.config.state_interval);
+    ticker.tick().await;
+    loop {
+        ticker.tick().await;
+        let (state, path) = (state.clone(), path.clone());
+        let result = tokio::task::spawn_blocking(move || save(&state, &path)).await;
+        if let Ok(Err(e)) = result {
+            tracing::error!("saving the state file failed: {e}");
+        }
+    }
+}
