@@ -30,7 +30,8 @@ const MASKED: [&str; 5] = [
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub seq: u64,
-    pub time: String,
+    #[serde(serialize_with = "serialize_time")]
+    pub time: DateTime<Utc>,
     pub vendor: Option<&'static str>,
     pub operation: Option<&'static str>,
     /// The tenant's fingerprint.
@@ -48,27 +49,34 @@ pub struct Entry {
     pub response: Exchange,
 }
 
+/// One side of a call. Headers are kept as received (a cheap, reference-counted copy) and
+/// credentials are masked whenever they are written out.
 #[derive(Debug, Clone, Serialize)]
 pub struct Exchange {
-    pub headers: Vec<(String, String)>,
+    #[serde(serialize_with = "serialize_headers")]
+    pub headers: HeaderMap,
     #[serde(serialize_with = "serialize_body")]
     pub body: Bytes,
 }
 
+fn serialize_headers<S: serde::Serializer>(headers: &HeaderMap, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(headers.len()))?;
+    for (name, value) in headers {
+        let v = if MASKED.contains(&name.as_str()) {
+            mask(value.to_str().unwrap_or(""))
+        } else {
+            String::from_utf8_lossy(value.as_bytes()).into_owned()
+        };
+        seq.serialize_element(&(name.as_str(), v))?;
+    }
+    seq.end()
+}
+
 impl Exchange {
-    /// Masks credentials and cuts the body to the journal's limit.
+    /// Keeps the headers and the body cut to the journal's limit.
     pub fn capture(headers: &HeaderMap, body: &Bytes) -> Exchange {
-        let headers = headers
-            .iter()
-            .map(|(name, value)| {
-                let v = if MASKED.contains(&name.as_str()) {
-                    mask(value.to_str().unwrap_or(""))
-                } else {
-                    String::from_utf8_lossy(value.as_bytes()).into_owned()
-                };
-                (name.as_str().to_owned(), v)
-            })
-            .collect();
+        let headers = headers.clone();
         let body = if body.len() > BODY_LIMIT {
             let mut cut = Vec::with_capacity(BODY_LIMIT + 48);
             cut.extend_from_slice(&body[..BODY_LIMIT]);
@@ -90,6 +98,10 @@ fn mask(value: &str) -> String {
         None if value.is_empty() => String::new(),
         None => "****".to_owned(),
     }
+}
+
+fn serialize_time<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::clock::rfc3339(*t))
 }
 
 fn serialize_body<S: serde::Serializer>(body: &Bytes, s: S) -> Result<S::Ok, S::Error> {
@@ -214,8 +226,4 @@ impl Journal {
             }
         }
     }
-}
-
-pub fn timestamp(t: DateTime<Utc>) -> String {
-    crate::clock::rfc3339(t)
 }

@@ -376,7 +376,7 @@ fn finish(
     if state.journal_enabled() {
         state.journal.record(Entry {
             seq: trace.seq,
-            time: crate::journal::timestamp(state.clock.now()),
+            time: state.clock.now(),
             vendor,
             operation,
             tenant,

@@ -15,12 +15,39 @@ use super::{Action, Decision, Probe};
 use crate::tenant::Tenants;
 use crate::vendor::Problem;
 
-/// A rule as run: the rule as written plus its counters.
+/// A rule as run: the rule as written, its matchers parsed once, and its counters.
 struct LiveRule {
     rule: Rule,
     id: String,
+    method: Option<axum::http::Method>,
+    headers: Vec<(axum::http::HeaderName, String)>,
     matched: AtomicU64,
     fired: AtomicU64,
+}
+
+impl LiveRule {
+    fn new(rule: &Rule, id: String) -> LiveRule {
+        LiveRule {
+            method: rule.matcher.method.as_ref().and_then(|m| {
+                axum::http::Method::from_bytes(m.to_ascii_uppercase().as_bytes()).ok()
+            }),
+            headers: rule
+                .matcher
+                .header
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some((
+                        axum::http::HeaderName::try_from(k.as_str()).ok()?,
+                        v.clone(),
+                    ))
+                })
+                .collect(),
+            rule: rule.clone(),
+            id,
+            matched: AtomicU64::new(0),
+            fired: AtomicU64::new(0),
+        }
+    }
 }
 
 struct LiveLimit {
@@ -46,12 +73,7 @@ impl Loaded {
             .rules
             .iter()
             .enumerate()
-            .map(|(i, r)| LiveRule {
-                rule: r.clone(),
-                id: format!("{}#{i}", doc.name),
-                matched: AtomicU64::new(0),
-                fired: AtomicU64::new(0),
-            })
+            .map(|(i, r)| LiveRule::new(r, format!("{}#{i}", doc.name)))
             .collect();
         let limits = doc.rate_limits.iter().map(live_limit).collect();
         Loaded {
@@ -173,7 +195,7 @@ impl Engine {
         }
         for l in loaded.iter() {
             for live in &l.rules {
-                if !matches(&live.rule, probe) {
+                if !matches(live, probe) {
                     continue;
                 }
                 let n = live.matched.fetch_add(1, Ordering::Relaxed) + 1;
@@ -214,7 +236,8 @@ fn refuse(problem: Problem) -> Decision {
     }
 }
 
-fn matches(rule: &Rule, probe: &Probe<'_>) -> bool {
+fn matches(live: &LiveRule, probe: &Probe<'_>) -> bool {
+    let rule = &live.rule;
     if rule.vendor != probe.vendor
         || rule
             .operation
@@ -230,19 +253,16 @@ fn matches(rule: &Rule, probe: &Probe<'_>) -> bool {
     {
         return false;
     }
-    let m = &rule.matcher;
-    if m.method
-        .as_ref()
-        .is_some_and(|method| !method.eq_ignore_ascii_case(probe.method.as_str()))
-    {
+    if live.method.as_ref().is_some_and(|m| m != probe.method) {
         return false;
     }
-    let header_ok = m.header.iter().all(|(name, want)| {
+    let m = &rule.matcher;
+    let header_ok = live.headers.iter().all(|(name, want)| {
         probe
             .headers
-            .get_all(name.as_str())
+            .get_all(name)
             .iter()
-            .any(|v| v.to_str().is_ok_and(|v| v == want))
+            .any(|v| v.as_bytes() == want.as_bytes())
     });
     let query_ok = m
         .query
