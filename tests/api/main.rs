@@ -6,4 +6,5 @@ mod support;
 mod admin;
 mod devrev;
 mod persistence;
+mod reliability;
 mod scenarios;
