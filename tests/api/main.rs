@@ -5,6 +5,7 @@ mod support;
 
 mod admin;
 mod devrev;
+mod fuzz;
 mod persistence;
 mod reliability;
 mod scenarios;
