@@ -10,6 +10,21 @@ use super::state::{Engagement, Filters, TenantData};
 use crate::clock::rfc3339;
 use crate::vendor::{ApiError, Call, Reply};
 
+/// `{"engagement": ...}`, serialised straight from the record.
+#[derive(serde::Serialize)]
+struct One<'a> {
+    engagement: &'a Engagement,
+}
+
+#[derive(serde::Serialize)]
+struct Page<'a> {
+    engagements: Vec<&'a Engagement>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prev_cursor: Option<String>,
+}
+
 /// Page size when `limit` is not given, and the most one page holds.
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 100;
@@ -166,7 +181,7 @@ pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
         external_url: text("external_url"),
     };
     attach(data, &engagement.artifacts, number);
-    let reply = Reply::json(StatusCode::CREATED, &json!({ "engagement": engagement }));
+    let reply = Reply::json(StatusCode::CREATED, &One { engagement: &engagement });
     data.engagements.insert(number, engagement);
     Ok(reply)
 }
@@ -256,7 +271,7 @@ pub fn update(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
     }
     e.modified_by = user;
     e.modified_date = rfc3339(call.now);
-    Ok(Reply::json(StatusCode::OK, &json!({ "engagement": e })))
+    Ok(Reply::json(StatusCode::OK, &One { engagement: e }))
 }
 
 fn filters(body: &Value) -> Result<Filters, ApiError> {
@@ -342,12 +357,10 @@ pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
     } else {
         first.is_some_and(|n| data.any_beyond(n, descending, &f))
     };
-    let mut out = json!({ "engagements": items });
-    if let (Some(n), true) = (last, later) {
-        out["next_cursor"] = json!(encode_cursor(n));
-    }
-    if let (Some(n), true) = (first, earlier) {
-        out["prev_cursor"] = json!(encode_cursor(n));
-    }
-    Ok(Reply::json(StatusCode::OK, &out))
+    let page = Page {
+        next_cursor: last.filter(|_| later).map(encode_cursor),
+        prev_cursor: first.filter(|_| earlier).map(encode_cursor),
+        engagements: items,
+    };
+    Ok(Reply::json(StatusCode::OK, &page))
 }
