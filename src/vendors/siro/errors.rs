@@ -300,6 +300,71 @@ mod tests {
         }
     }
 
+    fn body(reply: &Reply) -> Value {
+        serde_json::from_slice(&reply.body).expect("a JSON body")
+    }
+
+    fn assert_envelope(reply: &Reply) {
+        let schema = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/contracts/siro/error.response.json"
+        ));
+        let validator = crate::contract::compile_schema(schema).expect("the error contract");
+        let b = body(reply);
+        assert!(validator.is_valid(&b), "{b}");
+    }
+
+    #[test]
+    fn every_kind_renders_with_its_status_in_siros_envelope() {
+        for spec in KINDS {
+            let reply = render(&ApiError::new(spec.name, ""));
+            assert_eq!(reply.status, spec.status, "{}", spec.name);
+            assert_envelope(&reply);
+        }
+    }
+
+    // siro.md, Rate limiting: 429 at 1000/min per token; Retry-After is the simulator's addition.
+    #[test]
+    fn a_rate_limit_is_a_429_with_retry_after() {
+        let reply = render(&reject(Problem::RateLimited {
+            retry_after_secs: 7,
+            limit: 1000,
+            period_secs: 60,
+        }));
+        assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(reply.headers[header::RETRY_AFTER], "7");
+        assert!(body(&reply)["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains('7'));
+        let scripted = render(&ApiError::new("too_many_requests", ""));
+        assert_eq!(scripted.headers[header::RETRY_AFTER], "60");
+    }
+
+    #[test]
+    fn revoked_and_forbidden_credentials_are_401_and_403() {
+        assert_eq!(
+            render(&reject(Problem::RevokedCredential)).status,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            render(&reject(Problem::ForbiddenCredential)).status,
+            StatusCode::FORBIDDEN
+        );
+    }
+
+    #[test]
+    fn a_scripted_validation_failure_names_its_path() {
+        let reply =
+            render(&ApiError::new("validation_failed", "bad owner").with("path", "account.owner"));
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            body(&reply)["issues"][0]["path"],
+            json!(["account", "owner"])
+        );
+        assert_envelope(&reply);
+    }
+
     #[test]
     fn pointers_become_zod_paths_with_numeric_indices() {
         assert_eq!(
