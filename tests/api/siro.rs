@@ -205,6 +205,16 @@ async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_fiel
     }
     let list = s.get(&format!("{BASE}/engagements"), &auth).await;
     assert_eq!(list.json["total"], 0, "a failed sync stores nothing");
+    let with_share = sync(
+        &s,
+        &auth,
+        &json!({"externalId": "appt-x", "engagementUsers": [{"externalId": "new-rep", "shareOfSale": 0.5}]}),
+    )
+    .await;
+    assert_eq!(
+        with_share["engagementUsers"][0]["externalId"], "new-rep",
+        "more than an id creates"
+    );
 }
 
 #[tokio::test]
@@ -405,6 +415,10 @@ async fn a_batch_syncs_in_order_and_a_later_item_may_link_what_an_earlier_one_cr
     assert_eq!(data[0]["accountId"], data[1]["accountId"]);
     assert_eq!(data[2]["id"], data[0]["id"]);
     assert_eq!(data[2]["subject"], "again");
+    assert!(
+        data[0].get("subject").is_none(),
+        "each item as it left the record"
+    );
 }
 
 #[tokio::test]

@@ -20,19 +20,43 @@ use crate::vendor::{ApiError, Call, Reply};
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 100;
 
+/// A path parameter, percent-decoded (`crm%20id` → `crm id`); the router hands them over raw.
+fn path_param(call: &Call<'_>, name: &str) -> String {
+    let raw = call.param(name).unwrap_or_default().as_bytes();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let hex = raw
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (raw[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn not_found(what: &str, id: &str) -> ApiError {
     ApiError::new("not_found", format!("{what} '{id}' not found"))
 }
 
 /// `PUT /v1/integrations/sync/engagements`: 200 `{data: Engagement}`.
 pub fn sync_one(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let seqs = sync::apply(
+    let mut written = sync::apply(
         data,
         std::slice::from_ref(call.body),
         &rfc3339(call.now),
         false,
     )?;
-    let rendered = data.render(&data.engagements[&seqs[0]]);
+    let rendered = written.pop().unwrap_or(Value::Null);
     Ok(Reply::json(StatusCode::OK, &json!({ "data": rendered })))
 }
 
@@ -40,17 +64,14 @@ pub fn sync_one(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiErro
 /// in request order.
 pub fn sync_batch(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
     let items = call.body.as_array().map(Vec::as_slice).unwrap_or_default();
-    let seqs = sync::apply(data, items, &rfc3339(call.now), true)?;
-    let rendered: Vec<Value> = seqs
-        .iter()
-        .map(|seq| data.render(&data.engagements[seq]))
-        .collect();
-    Ok(Reply::json(StatusCode::OK, &json!({ "data": rendered })))
+    let written = sync::apply(data, items, &rfc3339(call.now), true)?;
+    Ok(Reply::json(StatusCode::OK, &json!({ "data": written })))
 }
 
 /// `GET /v1/integrations/engagements/{id}`: the bare engagement, soft-deleted ones included.
 pub fn get(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let id = call.param("id").unwrap_or_default();
+    let id = path_param(call, "id");
+    let id = id.as_str();
     let e = data
         .by_id
         .get(id)
@@ -130,7 +151,8 @@ pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
 /// for good and answers `true`. `integrationPlatform` only narrows when an organization has several
 /// connections; a simulated tenant has one, so it is accepted and not used.
 pub fn delete(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let id = call.param("id").unwrap_or_default();
+    let id = path_param(call, "id");
+    let id = id.as_str();
     let external = call.body.get("idType").and_then(Value::as_str) == Some("external");
     let index = if external {
         &data.by_external
@@ -203,7 +225,8 @@ pub fn soft_delete_removed(data: &mut TenantData, call: &Call<'_>) -> Result<Rep
 /// `startingAfter` / `startingBefore` engagement ids. `{id}` is the engagement user's internal id
 /// or external id.
 pub fn user_engagements(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let id = call.param("id").unwrap_or_default();
+    let id = path_param(call, "id");
+    let id = id.as_str();
     let users = data.registry(Kind::User);
     let user = users
         .records

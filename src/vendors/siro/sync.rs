@@ -39,17 +39,17 @@ const SCALARS: &[&str] = &[
 /// appointments, `docs.siro.ai/getting-started`).
 const DEFAULT_TYPE: (&str, &str) = ("Appointment", "APPOINTMENT");
 
-/// Upserts every item in order; on any failure nothing of the batch is kept. Answers the
-/// sequence numbers of the engagements written, one per item. In a `batch`, messages name the
-/// item's index (`[3].account`).
+/// Upserts every item in order; on any failure nothing of the batch is kept. Answers each
+/// engagement as its item left it (a batch may sync one externalId twice). In a `batch`, messages
+/// name the item's index (`[3].account`).
 pub fn apply(
     data: &mut TenantData,
     items: &[Value],
     now: &str,
     batch: bool,
-) -> Result<Vec<u64>, ApiError> {
+) -> Result<Vec<Value>, ApiError> {
     let mut log = Log::begin(data);
-    let mut seqs = Vec::with_capacity(items.len());
+    let mut written = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let at = if batch {
             format!("[{i}].")
@@ -59,14 +59,14 @@ pub fn apply(
         let empty = Map::new();
         let body = item.as_object().unwrap_or(&empty);
         match upsert_engagement(data, &mut log, body, now, &at) {
-            Ok(seq) => seqs.push(seq),
+            Ok(seq) => written.push(data.render(&data.engagements[&seq])),
             Err(e) => {
                 log.rollback(data);
                 return Err(e);
             }
         }
     }
-    Ok(seqs)
+    Ok(written)
 }
 
 fn upsert_engagement(
@@ -203,6 +203,20 @@ fn upsert_record(
     if obj.keys().all(|k| k == "externalId") {
         return resolved(data, kind, external_id, at);
     }
+    write_record(data, log, kind, external_id, obj, now, at)
+}
+
+/// Creates or updates the record `external_id` with the fields of `obj` (null clears, omitted
+/// keeps), applies its merges, and answers the key it now resolves to.
+fn write_record(
+    data: &mut TenantData,
+    log: &mut Log,
+    kind: Kind,
+    external_id: &str,
+    obj: &Map<String, Value>,
+    now: &str,
+    at: &str,
+) -> Result<String, ApiError> {
     let account = if kind == Kind::Contact {
         link(
             data,
@@ -377,7 +391,14 @@ fn users(
             }
         }
         let at = format!("{at}engagementUsers[{i}]");
-        let key = upsert_record(data, log, Kind::User, &user, now, &at)?;
+        // Only a user given by externalId alone must exist already; `shareOfSale` or `deletedAt`
+        // beside it make the item more than a reference, so the user is created if need be.
+        let key = match user.get("externalId").and_then(Value::as_str) {
+            Some(external_id) if obj.len() > 1 => {
+                write_record(data, log, Kind::User, external_id, &user, now, &at)?
+            }
+            _ => upsert_record(data, log, Kind::User, &user, now, &at)?,
+        };
         out.retain(|u| u.key != key);
         out.push(UserLink { key, link });
     }

@@ -138,6 +138,14 @@ async fn delete_by_internal_or_external_id_answers_true_and_forgets_the_record()
         .await;
     assert_error(&bad, 422);
     assert_eq!(bad.json["issues"][0]["path"], json!(["idType"]));
+    sync(&s, &auth, &json!({"externalId": "crm id/7"})).await;
+    let encoded = s
+        .delete(
+            &format!("{BASE}/engagements/crm%20id%2F7?idType=external"),
+            &auth,
+        )
+        .await;
+    assert_eq!(encoded.json, json!(true), "path ids are percent-decoded");
     let fresh = sync(&s, &auth, &json!({"externalId": "d1"})).await;
     assert_ne!(
         fresh["id"], e1["id"],
