@@ -199,12 +199,16 @@ fn issue(v: &Violation) -> Value {
                 .map(|o| format!("'{}'", o.as_str().unwrap_or_default()))
                 .collect::<Vec<_>>()
                 .join(" | ");
+            // The violation's message carries the offending value as JSON.
             let received = v
                 .message
-                .split("has value ")
-                .nth(1)
-                .and_then(|rest| rest.split(", which").next())
-                .map(|r| r.trim_matches('"').to_owned())
+                .split_once("has value ")
+                .and_then(|(_, rest)| rest.rsplit_once(", which is not one of"))
+                .and_then(|(value, _)| serde_json::from_str::<Value>(value).ok())
+                .map(|value| match value {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                })
                 .unwrap_or_default();
             json!({
                 "code": "invalid_enum_value",
