@@ -27,6 +27,9 @@ def call(method, path, body=None, token=TOKEN, content_type="application/json", 
             return res.status, json.loads(res.read() or b"null"), dict(res.headers)
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read() or b"null"), dict(err.headers)
+    except urllib.error.URLError as err:
+        print("FAIL cannot reach the simulator at %s (set SIM_URL): %s" % (BASE, err.reason))
+        sys.exit(1)
 
 
 def check(what, ok, detail=""):
