@@ -202,6 +202,9 @@ async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_fiel
             message.contains(field) && message.contains("ghost"),
             "{message}"
         );
+        if field == "account" {
+            insta::assert_json_snapshot!("siro_400_unresolved_reference", a.json);
+        }
     }
     let list = s.get(&format!("{BASE}/engagements"), &auth).await;
     assert_eq!(list.json["total"], 0, "a failed sync stores nothing");
@@ -379,6 +382,7 @@ async fn a_merge_into_an_account_never_synced_is_a_400_and_a_merge_cycle_a_409()
         .put(SYNC, &auth, &json!({"externalId": "e3", "account": {"externalId": "a", "name": "A", "mergedToExternalId": "b"}}))
         .await;
     assert_error(&cycle, 409);
+    insta::assert_json_snapshot!("siro_409_merge_cycle", cycle.json);
     let still = sync(
         &s,
         &auth,
@@ -419,6 +423,10 @@ async fn a_batch_syncs_in_order_and_a_later_item_may_link_what_an_earlier_one_cr
         data[0].get("subject").is_none(),
         "each item as it left the record"
     );
+    insta::assert_json_snapshot!("siro_sync_batch", a.json, {
+        ".data[].id" => "[uuid]", ".data[].organizationId" => "[uuid]", ".data[].accountId" => "[uuid]",
+        ".data[].engagementTypeId" => "[uuid]", ".data[].account.id" => "[uuid]",
+    });
 }
 
 #[tokio::test]

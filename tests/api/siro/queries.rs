@@ -224,6 +224,10 @@ async fn a_users_engagements_come_latest_first_and_page_by_engagement_id() {
         .filter_map(|e| e["externalId"].as_str())
         .collect();
     assert_eq!(order, ["u-5", "u-4", "u-3", "u-2", "u-1"]);
+    insta::assert_json_snapshot!("siro_user_engagements", all.json[0], {
+        ".id" => "[uuid]", ".organizationId" => "[uuid]", ".engagementTypeId" => "[uuid]",
+        ".engagementUsers[].id" => "[uuid]",
+    });
     let by_internal = all.json[0]["engagementUsers"][0]["id"]
         .as_str()
         .unwrap_or_default()
