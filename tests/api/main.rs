@@ -9,3 +9,4 @@ mod fuzz;
 mod persistence;
 mod reliability;
 mod scenarios;
+mod siro;

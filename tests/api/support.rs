@@ -73,6 +73,45 @@ impl TestServer {
         .await
     }
 
+    pub async fn put(&self, path: &str, auth: &str, body: &Value) -> Answer {
+        self.send(
+            self.http
+                .put(self.url(path))
+                .header("Authorization", auth)
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, auth: &str) -> Answer {
+        self.send(
+            self.http
+                .delete(self.url(path))
+                .header("Authorization", auth),
+        )
+        .await
+    }
+
+    /// A request with a raw body and content type of the caller's choosing (malformed JSON,
+    /// wrong content types...).
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        auth: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
+        self.send(
+            self.http
+                .request(method, self.url(path))
+                .header("Authorization", auth)
+                .header("Content-Type", content_type)
+                .body(body),
+        )
+        .await
+    }
+
     /// An admin call (no credentials).
     pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
         let mut req = self
