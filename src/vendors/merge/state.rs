@@ -1,0 +1,196 @@
+//! One linked account's Merge records: its engagements, in list order, with an index by id, and
+//! the tenant's seeded random source for ids. The read-only reference records (users, accounts,
+//! contacts, engagement types, remote field classes) live in `seed.rs`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+
+use chrono::{DateTime, Utc};
+use rand::rngs::StdRng;
+use serde::Serialize;
+use serde_json::Value;
+
+/// An engagement as stored. Dates Merge sets are kept typed for the list filters; everything a
+/// client sent is kept as sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Engagement {
+    pub id: String,
+    pub remote_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+    pub owner: Option<String>,
+    pub content: Option<String>,
+    pub subject: Option<String>,
+    pub direction: Option<String>,
+    pub engagement_type: Option<String>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub account: Option<String>,
+    pub contacts: Vec<String>,
+    pub engagement_url: Option<String>,
+    pub remote_was_deleted: bool,
+    pub remote_fields: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration_params: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_account_params: Option<Value>,
+}
+
+/// A page position: lists are keyed by rank, ascending rank being the order clients see.
+pub type Rank = u64;
+
+/// One page of a ranked map, with the ranks its `next` and `previous` cursors continue from.
+pub struct Page<'a, T> {
+    pub items: Vec<&'a T>,
+    pub next: Option<Rank>,
+    pub previous: Option<Rank>,
+}
+
+/// Where a cursor points: after a rank (`next`) or before one (`previous`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    After(Rank),
+    Before(Rank),
+}
+
+/// Up to `size` items of `map` that `keep` accepts, starting at the cursor, with the cursors of
+/// the neighbouring pages (as Django REST framework's cursor pagination gives them).
+pub fn page<'a, T>(
+    map: &'a BTreeMap<Rank, T>,
+    cursor: Option<Cursor>,
+    size: usize,
+    keep: impl Fn(&T) -> bool,
+) -> Page<'a, T> {
+    let before = |r: Rank| (Bound::Unbounded, Bound::Excluded(r));
+    let after = |r: Rank| (Bound::Excluded(r), Bound::Unbounded);
+    match cursor {
+        None | Some(Cursor::After(_)) => {
+            let range = match cursor {
+                Some(Cursor::After(r)) => after(r),
+                _ => (Bound::Unbounded, Bound::Unbounded),
+            };
+            let mut found: Vec<(Rank, &T)> = map
+                .range(range)
+                .filter(|(_, v)| keep(v))
+                .take(size + 1)
+                .map(|(k, v)| (*k, v))
+                .collect();
+            let more = found.len() > size;
+            found.truncate(size);
+            let next = if more {
+                found.last().map(|(k, _)| *k)
+            } else {
+                None
+            };
+            let previous = found
+                .first()
+                .map(|(k, _)| *k)
+                .filter(|&k| map.range(before(k)).any(|(_, v)| keep(v)));
+            Page {
+                items: found.into_iter().map(|(_, v)| v).collect(),
+                next,
+                previous,
+            }
+        }
+        Some(Cursor::Before(r)) => {
+            let mut found: Vec<(Rank, &T)> = map
+                .range(before(r))
+                .rev()
+                .filter(|(_, v)| keep(v))
+                .take(size + 1)
+                .map(|(k, v)| (*k, v))
+                .collect();
+            let more = found.len() > size;
+            found.truncate(size);
+            found.reverse();
+            let previous = if more {
+                found.first().map(|(k, _)| *k)
+            } else {
+                None
+            };
+            let next = found
+                .last()
+                .map(|(k, _)| *k)
+                .filter(|&k| map.range(after(k)).any(|(_, v)| keep(v)));
+            Page {
+                items: found.into_iter().map(|(_, v)| v).collect(),
+                next,
+                previous,
+            }
+        }
+    }
+}
+
+pub struct TenantData {
+    pub rng: StdRng,
+    /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
+    /// comes first, as in Django REST framework's default cursor ordering (`-created`).
+    pub created: u64,
+    pub engagements: BTreeMap<Rank, Engagement>,
+    pub by_id: HashMap<String, Rank>,
+}
+
+impl TenantData {
+    pub fn new(rng: StdRng) -> TenantData {
+        TenantData {
+            rng,
+            created: 0,
+            engagements: BTreeMap::new(),
+            by_id: HashMap::new(),
+        }
+    }
+
+    /// The rank the next engagement takes.
+    pub fn next_rank(&mut self) -> Rank {
+        self.created += 1;
+        u64::MAX - self.created
+    }
+
+    pub fn find(&self, id: &str) -> Option<&Engagement> {
+        self.by_id.get(id).and_then(|r| self.engagements.get(r))
+    }
+
+    pub fn find_mut(&mut self, id: &str) -> Option<&mut Engagement> {
+        let rank = *self.by_id.get(id)?;
+        self.engagements.get_mut(&rank)
+    }
+
+    pub fn insert(&mut self, rank: Rank, engagement: Engagement) {
+        self.by_id.insert(engagement.id.clone(), rank);
+        self.engagements.insert(rank, engagement);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(n: u64) -> BTreeMap<Rank, u64> {
+        (0..n).map(|i| (i, i)).collect()
+    }
+
+    #[test]
+    fn pages_forward_and_back_without_gap_or_duplicate() {
+        let map = numbers(7);
+        let p1 = page(&map, None, 3, |_| true);
+        assert_eq!(p1.items, vec![&0, &1, &2]);
+        assert_eq!((p1.previous, p1.next), (None, Some(2)));
+        let p2 = page(&map, Some(Cursor::After(2)), 3, |_| true);
+        assert_eq!(p2.items, vec![&3, &4, &5]);
+        assert_eq!((p2.previous, p2.next), (Some(3), Some(5)));
+        let p3 = page(&map, Some(Cursor::After(5)), 3, |_| true);
+        assert_eq!(p3.items, vec![&6]);
+        assert_eq!((p3.previous, p3.next), (Some(6), None));
+        let back = page(&map, Some(Cursor::Before(6)), 3, |_| true);
+        assert_eq!(back.items, vec![&3, &4, &5]);
+        assert_eq!((back.previous, back.next), (Some(3), Some(5)));
+    }
+
+    #[test]
+    fn filters_apply_before_the_page_is_cut() {
+        let map = numbers(10);
+        let p = page(&map, None, 2, |v| v % 3 == 0);
+        assert_eq!(p.items, vec![&0, &3]);
+        assert_eq!(p.next, Some(3));
+    }
+}
