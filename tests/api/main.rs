@@ -6,3 +6,4 @@ mod support;
 mod admin;
 mod devrev;
 mod merge;
+mod merge_props;
