@@ -731,9 +731,7 @@ async fn oversized_bodies_are_413_in_merges_envelope() {
     })
     .await;
     let m = Linked::new(&s);
-    let a = m
-        .create(json!({"content": "x".repeat(1000), "engagement_type": null}))
-        .await;
+    let a = m.create(json!({"content": "x".repeat(1000)})).await;
     assert_eq!(a.status, 413);
     assert_contract("merge", "error.response.json", &a.json);
 }

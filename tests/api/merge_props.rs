@@ -204,7 +204,7 @@ fn any_list_query_answers_200_or_4xx_never_5xx() {
         &account,
         Method::POST,
         "/engagements",
-        Some(&json!({"model": {"engagement_type": null}})),
+        Some(&json!({"model": {"engagement_type": "7e1c2d3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}})),
     );
     let names = proptest::sample::select(vec![
         "cursor",
