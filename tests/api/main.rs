@@ -6,4 +6,3 @@ mod support;
 mod admin;
 mod devrev;
 mod merge;
-mod merge_props;

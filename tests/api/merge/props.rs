@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::support::{assert_contract, fresh_token, Answer, TestServer};
 
-const BASE: &str = "/merge/api/crm/v1";
+use super::BASE;
 const CASES: u32 = 40;
 
 struct Harness {
