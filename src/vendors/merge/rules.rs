@@ -167,8 +167,13 @@ pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
         linked_account_params: None,
     };
     apply(&mut e, model);
-    let remote = e.remote_id.clone().unwrap_or_default();
-    let logs = debug_logs(data, call, "POST", 201, &remote);
+    let logs = debug_logs(
+        data,
+        call,
+        "POST",
+        201,
+        e.remote_id.as_deref().unwrap_or_default(),
+    );
     let shape = Shape {
         remote_fields: true,
         hide_remote_id: flag(call, "run_async"),

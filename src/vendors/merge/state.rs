@@ -121,6 +121,11 @@ pub fn page<'a, T>(
     }
 }
 
+/// The most engagements one linked account keeps; past it, each create forgets the oldest. This
+/// bounds memory under sustained load (the benchmark writes hundreds of thousands of records to
+/// one account) while leaving far more than any test or paging client walks through.
+pub const MAX_ENGAGEMENTS: usize = 10_000;
+
 pub struct TenantData {
     pub rng: StdRng,
     /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
@@ -155,7 +160,13 @@ impl TenantData {
         self.engagements.get_mut(&rank)
     }
 
+    /// Stores a new engagement, forgetting the oldest when the account is full.
     pub fn insert(&mut self, rank: Rank, engagement: Engagement) {
+        if self.engagements.len() >= MAX_ENGAGEMENTS {
+            if let Some((_, oldest)) = self.engagements.pop_last() {
+                self.by_id.remove(&oldest.id);
+            }
+        }
         self.by_id.insert(engagement.id.clone(), rank);
         self.engagements.insert(rank, engagement);
     }
@@ -184,6 +195,40 @@ mod tests {
         let back = page(&map, Some(Cursor::Before(6)), 3, |_| true);
         assert_eq!(back.items, vec![&3, &4, &5]);
         assert_eq!((back.previous, back.next), (Some(3), Some(5)));
+    }
+
+    #[test]
+    fn a_full_account_forgets_its_oldest_engagement() {
+        use rand::SeedableRng;
+        let mut data = TenantData::new(StdRng::seed_from_u64(0));
+        let engagement = |n: usize| Engagement {
+            id: format!("e{n}"),
+            remote_id: None,
+            created_at: Utc::now(),
+            modified_at: Utc::now(),
+            owner: None,
+            content: None,
+            subject: None,
+            direction: None,
+            engagement_type: None,
+            start_time: None,
+            end_time: None,
+            account: None,
+            contacts: Vec::new(),
+            engagement_url: None,
+            remote_was_deleted: false,
+            remote_fields: Vec::new(),
+            integration_params: None,
+            linked_account_params: None,
+        };
+        for n in 0..=MAX_ENGAGEMENTS {
+            let rank = data.next_rank();
+            data.insert(rank, engagement(n));
+        }
+        assert_eq!(data.engagements.len(), MAX_ENGAGEMENTS);
+        assert_eq!(data.by_id.len(), MAX_ENGAGEMENTS);
+        assert!(data.find("e0").is_none());
+        assert!(data.find(&format!("e{MAX_ENGAGEMENTS}")).is_some());
     }
 
     #[test]
