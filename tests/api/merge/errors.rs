@@ -140,3 +140,69 @@ async fn every_error_kind_renders_in_a_merge_envelope() {
     let body: Value = serde_json::from_slice(&reply.body).unwrap();
     snapshot!("merge_429", &body);
 }
+
+/// Every problem the shared pipeline can find is answered in Merge's envelope with a 4xx, and a
+/// spent `rate_limits` entry is Merge's 429 with `Retry-After` (merge.md "Rate limiting").
+#[test]
+fn every_pipeline_problem_becomes_a_merge_4xx() {
+    use engagement_sim::contract::{Violation, ViolationKind};
+    use engagement_sim::vendor::Problem;
+    let vendors = engagement_sim::vendors::registry(0);
+    let merge = vendors
+        .iter()
+        .find(|v| v.name() == "merge")
+        .unwrap()
+        .as_ref();
+    let problems = [
+        Problem::UnknownPath {
+            method: "GET".into(),
+            path: "/merge/x".into(),
+        },
+        Problem::MethodNotAllowed {
+            method: "DELETE".into(),
+            path: "/merge/api/crm/v1/engagements".into(),
+        },
+        Problem::MissingCredential,
+        Problem::MalformedCredential("bad".into()),
+        Problem::RevokedCredential,
+        Problem::ForbiddenCredential,
+        Problem::UnsupportedContentType {
+            content_type: "text/plain".into(),
+        },
+        Problem::BodyTooLarge { limit: 10 },
+        Problem::TooDeep { limit: 64 },
+        Problem::MalformedJson {
+            line: 1,
+            column: 2,
+            detail: "EOF".into(),
+        },
+        Problem::EmptyBody,
+        Problem::Contract(Violation {
+            pointer: "/model/subject".into(),
+            kind: ViolationKind::Other,
+            message: "field 'model.subject' is invalid".into(),
+        }),
+        Problem::RateLimited {
+            retry_after_secs: 3,
+            limit: 100,
+            period_secs: 60,
+        },
+    ];
+    for problem in problems {
+        let label = format!("{problem:?}");
+        let reply = merge.render_error(&merge.reject(problem));
+        assert!(reply.status.is_client_error(), "{label}: {}", reply.status);
+        let body: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_contract("merge", "error.response.json", &body);
+        if label.starts_with("RateLimited") {
+            assert_eq!(reply.status.as_u16(), 429);
+            assert_eq!(reply.headers.get("retry-after").unwrap(), "3");
+        }
+        if label.starts_with("RevokedCredential") {
+            assert_eq!(reply.status.as_u16(), 401);
+        }
+        if label.starts_with("ForbiddenCredential") {
+            assert_eq!(reply.status.as_u16(), 403);
+        }
+    }
+}
