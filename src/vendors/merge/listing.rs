@@ -12,9 +12,9 @@ use super::state::{page, Cursor, Engagement, Rank, TenantData};
 use super::view::{flag, ListAnswer, Shape, View};
 use crate::vendor::{ApiError, Call, Reply};
 
-/// Merge documents 100 as the largest page; its default is not documented, and 100 is assumed.
+/// Merge's "Pagination" page: `page_size` defaults to 30, at most 100.
 pub const MAX_PAGE_SIZE: usize = 100;
-const DEFAULT_PAGE_SIZE: usize = 100;
+const DEFAULT_PAGE_SIZE: usize = 30;
 
 /// `page_size` as Django REST framework reads it: a positive integer, capped at the maximum;
 /// anything else falls back to the default.
@@ -37,8 +37,9 @@ fn encode(cursor: Cursor) -> String {
 
 fn decode(text: &str) -> Result<Cursor, ApiError> {
     let invalid = || ApiError::new("not_found", "Invalid cursor");
+    // A cursor pasted into a URL unescaped has had its `+` turned into a space.
     let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text.trim())
+        .decode(text.trim().replace(' ', "+"))
         .map_err(|_| invalid())?;
     let query = String::from_utf8(bytes).map_err(|_| invalid())?;
     let (mut reverse, mut position) = (false, None);
@@ -212,6 +213,8 @@ mod tests {
             assert_eq!(decode(&encode(c)).unwrap(), c);
         }
         assert!(decode("not a cursor").is_err());
+        let pasted = encode(Cursor::After(u64::MAX - 1)).replace('+', " ");
+        assert_eq!(decode(&pasted).unwrap(), Cursor::After(u64::MAX - 1));
         assert!(decode(&base64::engine::general_purpose::STANDARD.encode("x=1")).is_err());
     }
 

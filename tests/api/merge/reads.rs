@@ -322,3 +322,19 @@ async fn paging_over_hundreds_of_records_has_no_gap_or_duplicate() {
     assert_eq!(invalid.status, 404);
     assert_eq!(invalid.json, json!({"detail": "Invalid cursor"}));
 }
+
+/// docs.merge.dev "Pagination": `page_size` defaults to 30, maximum 100.
+#[tokio::test]
+async fn page_size_defaults_to_30() {
+    let s = TestServer::start().await;
+    let m = Linked::new(&s);
+    for i in 0..31 {
+        assert_eq!(m.create(typed_model(&format!("p{i}"))).await.status, 201);
+    }
+    let first = m.get("/engagements").await;
+    assert_eq!(first.json["results"].as_array().unwrap().len(), 30);
+    let cursor = first.json["next"].as_str().unwrap();
+    let rest = m.get(&format!("/engagements?cursor={cursor}")).await;
+    assert_eq!(rest.json["results"].as_array().unwrap().len(), 1);
+    assert_eq!(rest.json["next"], Value::Null);
+}
