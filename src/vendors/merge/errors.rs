@@ -109,6 +109,13 @@ pub static KINDS: &[ErrorKindSpec] = &[
         "the body is not valid JSON",
     ),
     kind(
+        "idempotency_key_reused",
+        StatusCode::BAD_REQUEST,
+        &[],
+        &[],
+        "an Idempotency-Key came back with different request parameters",
+    ),
+    kind(
         "invalid_filter",
         StatusCode::BAD_REQUEST,
         &["field"],

@@ -2,8 +2,9 @@
 //! `model` keys are ignored with an `UNRECOGNIZED_FIELD` warning each, referenced ids are stored
 //! as sent (Merge does not check them against synced records before writing), `is_debug_mode`
 //! adds `logs`, `run_async` answers before the third party has given the record its `remote_id`,
-//! and PATCH changes only the fields it names.
+//! PATCH changes only the fields it names, and an `Idempotency-Key` replays a create.
 
+use std::hash::{Hash, Hasher};
 use std::sync::LazyLock;
 
 use axum::http::StatusCode;
@@ -13,7 +14,7 @@ use serde_json::{json, Map, Value};
 use super::errors::problem;
 use super::ids::{canonical, merge_id, remote_id};
 use super::seed::Refs;
-use super::state::{Engagement, TenantData};
+use super::state::{Engagement, Remembered, TenantData};
 use super::view::{flag, Shape, View, WriteAnswer};
 use crate::vendor::{ApiError, Call, Reply};
 
@@ -142,7 +143,55 @@ fn debug_logs(
     })])
 }
 
+/// The request's `Idempotency-Key`, if it sent a usable one.
+fn idempotency_key<'a>(call: &Call<'a>) -> Option<&'a str> {
+    call.headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+}
+
+/// What makes two creates "identical parameters": the body as parsed and the query.
+fn fingerprint(call: &Call<'_>) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    call.body.to_string().hash(&mut h);
+    call.query.hash(&mut h);
+    h.finish()
+}
+
+/// docs.merge.dev "Idempotency": a create repeated with the same `Idempotency-Key` and the same
+/// parameters gets the first answer again and creates nothing; with other parameters it is a 400.
 pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let Some(key) = idempotency_key(call) else {
+        return create_new(data, call);
+    };
+    let print = fingerprint(call);
+    if let Some(prior) = data.remembered(key, call.now) {
+        return if prior.fingerprint == print {
+            Ok(prior.reply.clone())
+        } else {
+            Err(ApiError::new(
+                "idempotency_key_reused",
+                format!(
+                    "Idempotency-Key '{key}' was already used with different request parameters."
+                ),
+            ))
+        };
+    }
+    let reply = create_new(data, call)?;
+    data.remember(
+        key,
+        Remembered {
+            fingerprint: print,
+            at: call.now,
+            reply: reply.clone(),
+        },
+    );
+    Ok(reply)
+}
+
+fn create_new(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
     let model = model(call);
     let warnings = unrecognized(model);
     let now: DateTime<Utc> = call.now;

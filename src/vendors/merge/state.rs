@@ -126,8 +126,21 @@ pub fn page<'a, T>(
 /// one account) while leaving far more than any test or paging client walks through.
 pub const MAX_ENGAGEMENTS: usize = 10_000;
 
+/// How long Merge keeps an `Idempotency-Key` (docs.merge.dev "Idempotency": 24 hours).
+pub const IDEMPOTENCY_TTL_SECS: i64 = 24 * 60 * 60;
+
+/// The answer a create with an `Idempotency-Key` gave, kept to replay it.
+pub struct Remembered {
+    /// Hash of the request's body and query: a reuse with other parameters is refused.
+    pub fingerprint: u64,
+    pub at: DateTime<Utc>,
+    pub reply: crate::vendor::Reply,
+}
+
 pub struct TenantData {
     pub rng: StdRng,
+    /// Creates made with an `Idempotency-Key`, by key.
+    pub idempotency: HashMap<String, Remembered>,
     /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
     /// comes first, as in Django REST framework's default cursor ordering (`-created`).
     pub created: u64,
@@ -139,6 +152,7 @@ impl TenantData {
     pub fn new(rng: StdRng) -> TenantData {
         TenantData {
             rng,
+            idempotency: HashMap::new(),
             created: 0,
             engagements: BTreeMap::new(),
             by_id: HashMap::new(),
@@ -149,6 +163,26 @@ impl TenantData {
     pub fn next_rank(&mut self) -> Rank {
         self.created += 1;
         u64::MAX - self.created
+    }
+
+    /// The remembered answer to `key`, unless it has expired.
+    pub fn remembered(&self, key: &str, now: DateTime<Utc>) -> Option<&Remembered> {
+        self.idempotency
+            .get(key)
+            .filter(|r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS)
+    }
+
+    /// Remembers a create's answer under its key; expired keys go first when the log is full.
+    pub fn remember(&mut self, key: &str, remembered: Remembered) {
+        if self.idempotency.len() >= MAX_ENGAGEMENTS {
+            let now = remembered.at;
+            self.idempotency
+                .retain(|_, r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS);
+            if self.idempotency.len() >= MAX_ENGAGEMENTS {
+                self.idempotency.clear();
+            }
+        }
+        self.idempotency.insert(key.to_owned(), remembered);
     }
 
     pub fn find(&self, id: &str) -> Option<&Engagement> {

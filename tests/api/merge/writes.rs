@@ -209,3 +209,30 @@ async fn run_async_answers_before_the_remote_id_exists() {
     let r = m.get(&format!("/engagements/{id}")).await;
     assert!(r.json["remote_id"].is_string());
 }
+
+/// docs.merge.dev "Idempotency": the same key with the same parameters replays the first answer
+/// and creates nothing; the same key with other parameters is a 400.
+#[tokio::test]
+async fn an_idempotency_key_replays_the_first_create() {
+    let s = TestServer::start().await;
+    let m = Linked::new(&s);
+    let path = format!("{}/engagements", super::BASE);
+    let headers = [
+        ("Authorization", m.auth.as_str()),
+        ("X-Account-Token", m.account.as_str()),
+        ("Idempotency-Key", "6f1c1c1e-0d5a-4d8e-9a55-8f3f1f0b7c21"),
+    ];
+    let body = json!({ "model": typed_model("once") });
+    let first = s.request(Method::POST, &path, &headers, Some(&body)).await;
+    assert_eq!(first.status, 201, "{}", first.text);
+    let again = s.request(Method::POST, &path, &headers, Some(&body)).await;
+    assert_eq!(again.status, 201);
+    assert_eq!(again.json, first.json);
+    let other_body = json!({ "model": typed_model("twice") });
+    let other = s
+        .request(Method::POST, &path, &headers, Some(&other_body))
+        .await;
+    assert_eq!(other.status, 400);
+    assert_contract("merge", "error.response.json", &other.json);
+    assert_eq!(m.all_ids(100).await.len(), 1);
+}
