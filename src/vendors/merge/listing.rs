@@ -2,12 +2,14 @@
 //! cursors), the engagement filters (created/modified/started after/before, `remote_id`,
 //! `account_id`, `include_deleted_data`) and the read-only reference lists.
 
+use std::borrow::Cow;
+
 use axum::http::StatusCode;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::seed::Catalog;
+use super::seed::{Catalog, Refs};
 use super::state::{page, Cursor, Engagement, Rank, TenantData};
 use super::view::{flag, ListAnswer, Shape, View};
 use crate::vendor::{ApiError, Call, Reply};
@@ -173,9 +175,28 @@ pub fn engagements(
     Ok(Reply::json(StatusCode::OK, &answer))
 }
 
+/// `expand=owner,account` on a reference record: the named relations it has, nested. Records are
+/// shared, so only an expanded answer copies one.
+fn expanded<'a>(record: &'a Value, refs: &Refs, call: &Call<'_>) -> Cow<'a, Value> {
+    let mut out: Option<Value> = None;
+    for name in call.query_values("expand").flat_map(|v| v.split(',')) {
+        let catalog = match name.trim() {
+            "owner" => &refs.users,
+            "account" => &refs.accounts,
+            _ => continue,
+        };
+        let Some(target) = record[name.trim()].as_str().and_then(|id| catalog.get(id)) else {
+            continue;
+        };
+        out.get_or_insert_with(|| record.clone())[name.trim()] = target.clone();
+    }
+    out.map_or(Cow::Borrowed(record), Cow::Owned)
+}
+
 /// A list of read-only reference records; `keep` applies the endpoint's own filters.
 pub fn catalog(
     catalog: &Catalog,
+    refs: &Refs,
     call: &Call<'_>,
     keep: impl Fn(&Value) -> bool,
 ) -> Result<Reply, ApiError> {
@@ -189,17 +210,21 @@ pub fn catalog(
     let answer = ListAnswer {
         next: page.next.map(|p| encode(Cursor::After(p))),
         previous: page.previous.map(|p| encode(Cursor::Before(p))),
-        results: page.items,
+        results: page
+            .items
+            .into_iter()
+            .map(|r| expanded(r, refs, call))
+            .collect(),
     };
     Ok(Reply::json(StatusCode::OK, &answer))
 }
 
 /// One reference record by id, or the framework's 404.
-pub fn catalog_item(catalog: &Catalog, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn catalog_item(catalog: &Catalog, refs: &Refs, call: &Call<'_>) -> Result<Reply, ApiError> {
     let id = call.param("id").unwrap_or_default();
     super::ids::canonical(id)
         .and_then(|id| catalog.get(&id))
-        .map(|record| Reply::json(StatusCode::OK, record))
+        .map(|record| Reply::json(StatusCode::OK, &expanded(record, refs, call)))
         .ok_or_else(|| ApiError::new("not_found", "Not found."))
 }
 

@@ -292,24 +292,28 @@ impl Vendor for Merge {
                     _ => None,
                 };
                 let (common, custom) = (wanted("is_common_model_field"), wanted("is_custom"));
-                listing::catalog(&refs().remote_field_classes, call, |c| {
+                listing::catalog(&refs().remote_field_classes, refs(), call, |c| {
                     common.is_none_or(|w| c["is_common_model_field"] == w)
                         && custom.is_none_or(|w| c["is_custom"] == w)
                 })
             }
-            "engagement_types.list" => listing::catalog(&refs().engagement_types, call, |_| true),
-            "engagement_types.retrieve" => listing::catalog_item(&refs().engagement_types, call),
-            "users.list" => listing::catalog(&refs().users, call, |_| true),
-            "users.retrieve" => listing::catalog_item(&refs().users, call),
-            "accounts.list" => listing::catalog(&refs().accounts, call, |_| true),
-            "accounts.retrieve" => listing::catalog_item(&refs().accounts, call),
+            "engagement_types.list" => {
+                listing::catalog(&refs().engagement_types, refs(), call, |_| true)
+            }
+            "engagement_types.retrieve" => {
+                listing::catalog_item(&refs().engagement_types, refs(), call)
+            }
+            "users.list" => listing::catalog(&refs().users, refs(), call, |_| true),
+            "users.retrieve" => listing::catalog_item(&refs().users, refs(), call),
+            "accounts.list" => listing::catalog(&refs().accounts, refs(), call, |_| true),
+            "accounts.retrieve" => listing::catalog_item(&refs().accounts, refs(), call),
             "contacts.list" => {
                 let account = call.query_value("account_id").filter(|a| !a.is_empty());
-                listing::catalog(&refs().contacts, call, |c| {
+                listing::catalog(&refs().contacts, refs(), call, |c| {
                     account.is_none_or(|a| c["account"] == a)
                 })
             }
-            "contacts.retrieve" => listing::catalog_item(&refs().contacts, call),
+            "contacts.retrieve" => listing::catalog_item(&refs().contacts, refs(), call),
             _ => Err(ApiError::new("not_found", "Not found.")),
         }
     }

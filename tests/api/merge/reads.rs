@@ -338,3 +338,20 @@ async fn page_size_defaults_to_30() {
     assert_eq!(rest.json["results"].as_array().unwrap().len(), 1);
     assert_eq!(rest.json["next"], Value::Null);
 }
+
+/// Reference records expand their own relations too (`owner`, `account`), as Merge's CRM
+/// contact and account endpoints take `expand`.
+#[tokio::test]
+async fn reference_records_expand_owner_and_account() {
+    let s = TestServer::start().await;
+    let m = Linked::new(&s);
+    let contact = m.get("/contacts?page_size=1").await.json["results"][0].clone();
+    let id = contact["id"].as_str().unwrap();
+    let a = m.get(&format!("/contacts/{id}?expand=account,owner")).await;
+    assert_contract("merge", "contacts.retrieve.response.json", &a.json);
+    assert_eq!(a.json["account"]["id"], contact["account"]);
+    assert_eq!(a.json["owner"]["id"], contact["owner"]);
+    let accounts = m.get("/accounts?expand=owner").await;
+    assert_contract("merge", "accounts.list.response.json", &accounts.json);
+    assert!(accounts.json["results"][0]["owner"]["email"].is_string());
+}
