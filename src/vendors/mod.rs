@@ -1,6 +1,7 @@
 //! The registry of simulated vendors. Adding a vendor: a folder beside these, and one line here.
 
 pub mod devrev;
+pub mod merge;
 pub mod siro;
 
 use crate::vendor::Vendor;
@@ -10,5 +11,6 @@ pub fn registry(seed: u64) -> Vec<Box<dyn Vendor>> {
     vec![
         Box::new(devrev::DevRev::new(seed)),
         Box::new(siro::Siro::new(seed)),
+        Box::new(merge::Merge::new(seed)),
     ]
 }

@@ -112,6 +112,25 @@ impl TestServer {
         .await
     }
 
+    /// Any request with the given headers and, optionally, a JSON body: for vendors whose
+    /// credentials take more than one header, and for calls that must omit or mangle one.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Answer {
+        let mut req = self.http.request(method, self.url(path));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        self.send(req).await
+    }
+
     /// An admin call (no credentials).
     pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
         let mut req = self

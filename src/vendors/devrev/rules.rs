@@ -181,7 +181,12 @@ pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
         external_url: text("external_url"),
     };
     attach(data, &engagement.artifacts, number);
-    let reply = Reply::json(StatusCode::CREATED, &One { engagement: &engagement });
+    let reply = Reply::json(
+        StatusCode::CREATED,
+        &One {
+            engagement: &engagement,
+        },
+    );
     data.engagements.insert(number, engagement);
     Ok(reply)
 }

@@ -1,0 +1,316 @@
+//! Merge's engagement writes and reads, and the rules the contract cannot express: unknown
+//! `model` keys are ignored with an `UNRECOGNIZED_FIELD` warning each, referenced ids are stored
+//! as sent (Merge does not check them against synced records before writing), `is_debug_mode`
+//! adds `logs`, `run_async` answers before the third party has given the record its `remote_id`,
+//! PATCH changes only the fields it names, and an `Idempotency-Key` replays a create.
+
+use std::hash::{Hash, Hasher};
+use std::sync::LazyLock;
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde_json::{json, Map, Value};
+
+use super::errors::problem;
+use super::ids::{canonical, merge_id, remote_id};
+use super::seed::Refs;
+use super::state::{Engagement, Remembered, TenantData};
+use super::view::{flag, Shape, View, WriteAnswer};
+use crate::vendor::{ApiError, Call, Reply};
+
+/// The fields of an engagement `model` that writes take.
+const MODEL_FIELDS: &[&str] = &[
+    "owner",
+    "content",
+    "subject",
+    "direction",
+    "engagement_type",
+    "start_time",
+    "end_time",
+    "account",
+    "contacts",
+    "engagement_url",
+    "integration_params",
+    "linked_account_params",
+    "remote_fields",
+];
+
+/// The create contract, which `meta/post` publishes as its `request_schema`: what the server
+/// validates is exactly what it advertises.
+pub static CREATE_SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/contracts/merge/engagements.create.request.json"
+    )))
+    .expect("the create contract is valid JSON")
+});
+
+pub static PATCH_SCHEMA: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/contracts/merge/engagements.partial_update.request.json"
+    )))
+    .expect("the partial update contract is valid JSON")
+});
+
+fn model<'a>(call: &Call<'a>) -> &'a Map<String, Value> {
+    static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
+    call.body
+        .get("model")
+        .and_then(Value::as_object)
+        .unwrap_or(&EMPTY)
+}
+
+/// One `UNRECOGNIZED_FIELD` warning per key of `model` that is not an engagement field.
+fn unrecognized(model: &Map<String, Value>) -> Vec<Value> {
+    model
+        .keys()
+        .filter(|k| !MODEL_FIELDS.contains(&k.as_str()))
+        .map(|k| {
+            let pointer = format!("/model/{}", k.replace('~', "~0").replace('/', "~1"));
+            problem(
+                "UNRECOGNIZED_FIELD",
+                &format!("{k} is not a field of Engagement; it was ignored."),
+                Some(&pointer),
+            )
+        })
+        .collect()
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_owned)
+}
+
+/// An id field, in canonical form when it reads as a UUID (the contract makes sure it does).
+fn id(v: &Value) -> Option<String> {
+    v.as_str()
+        .map(|s| canonical(s).unwrap_or_else(|| s.to_owned()))
+}
+
+fn contacts(v: &Value) -> Vec<String> {
+    v.as_array().into_iter().flatten().filter_map(id).collect()
+}
+
+/// Copies the fields `model` names onto `e`; absent fields stay as they are.
+fn apply(e: &mut Engagement, model: &Map<String, Value>) {
+    for (k, v) in model {
+        match k.as_str() {
+            "owner" => e.owner = id(v),
+            "content" => e.content = text(v),
+            "subject" => e.subject = text(v),
+            "direction" => e.direction = text(v),
+            "engagement_type" => e.engagement_type = id(v),
+            "start_time" => e.start_time = text(v),
+            "end_time" => e.end_time = text(v),
+            "account" => e.account = id(v),
+            "contacts" => e.contacts = contacts(v),
+            "engagement_url" => e.engagement_url = text(v),
+            "integration_params" => e.integration_params = Some(v.clone()).filter(|v| !v.is_null()),
+            "linked_account_params" => {
+                e.linked_account_params = Some(v.clone()).filter(|v| !v.is_null())
+            }
+            "remote_fields" => e.remote_fields = v.as_array().cloned().unwrap_or_default(),
+            _ => {}
+        }
+    }
+}
+
+/// `is_debug_mode=true`: the log of the one outbound call Merge made to the third party.
+fn debug_logs(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    method: &str,
+    status: u16,
+    remote: &str,
+) -> Option<Vec<Value>> {
+    if !flag(call, "is_debug_mode") {
+        return None;
+    }
+    let log_id = merge_id(&mut data.rng);
+    let path = if method == "POST" {
+        "/crm/v3/objects/engagements".to_owned()
+    } else {
+        format!("/crm/v3/objects/engagements/{remote}")
+    };
+    Some(vec![json!({
+        "log_id": log_id,
+        "dashboard_view": format!("https://app.merge.dev/logs/{log_id}"),
+        "log_summary": {
+            "url": format!("https://crm.example.com{path}"),
+            "method": method,
+            "status_code": status,
+        },
+    })])
+}
+
+/// The request's `Idempotency-Key`, if it sent a usable one.
+fn idempotency_key<'a>(call: &Call<'a>) -> Option<&'a str> {
+    call.headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+}
+
+/// What makes two creates "identical parameters": the body as parsed and the query.
+fn fingerprint(call: &Call<'_>) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    call.body.to_string().hash(&mut h);
+    call.query.hash(&mut h);
+    h.finish()
+}
+
+/// docs.merge.dev "Idempotency": a create repeated with the same `Idempotency-Key` and the same
+/// parameters gets the first answer again and creates nothing; with other parameters it is a 400.
+pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let Some(key) = idempotency_key(call) else {
+        return create_new(data, call);
+    };
+    let print = fingerprint(call);
+    if let Some(prior) = data.remembered(key, call.now) {
+        return if prior.fingerprint == print {
+            Ok(prior.reply.clone())
+        } else {
+            Err(ApiError::new(
+                "idempotency_key_reused",
+                format!(
+                    "Idempotency-Key '{key}' was already used with different request parameters."
+                ),
+            ))
+        };
+    }
+    let reply = create_new(data, call)?;
+    data.remember(
+        key,
+        Remembered {
+            fingerprint: print,
+            at: call.now,
+            reply: reply.clone(),
+        },
+    );
+    Ok(reply)
+}
+
+fn create_new(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let model = model(call);
+    let warnings = unrecognized(model);
+    let now: DateTime<Utc> = call.now;
+    let mut e = Engagement {
+        id: merge_id(&mut data.rng),
+        remote_id: Some(remote_id(&mut data.rng)),
+        created_at: now,
+        modified_at: now,
+        owner: None,
+        content: None,
+        subject: None,
+        direction: None,
+        engagement_type: None,
+        start_time: None,
+        end_time: None,
+        account: None,
+        contacts: Vec::new(),
+        engagement_url: None,
+        remote_was_deleted: false,
+        remote_fields: Vec::new(),
+        integration_params: None,
+        linked_account_params: None,
+    };
+    apply(&mut e, model);
+    let logs = debug_logs(
+        data,
+        call,
+        "POST",
+        201,
+        e.remote_id.as_deref().unwrap_or_default(),
+    );
+    let shape = Shape {
+        remote_fields: true,
+        hide_remote_id: flag(call, "run_async"),
+        ..Shape::default()
+    };
+    let reply = Reply::json(
+        StatusCode::CREATED,
+        &WriteAnswer {
+            model: View {
+                e: &e,
+                shape: &shape,
+            },
+            warnings,
+            errors: [],
+            logs,
+        },
+    );
+    let rank = data.next_rank();
+    data.insert(rank, e);
+    Ok(reply)
+}
+
+fn not_found() -> ApiError {
+    ApiError::new("not_found", "Not found.")
+}
+
+fn path_id(call: &Call<'_>) -> Result<String, ApiError> {
+    call.param("id").and_then(canonical).ok_or_else(not_found)
+}
+
+pub fn partial_update(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let id = path_id(call)?;
+    let model = model(call);
+    let warnings = unrecognized(model);
+    let remote = data
+        .find(&id)
+        .ok_or_else(not_found)?
+        .remote_id
+        .clone()
+        .unwrap_or_default();
+    let logs = debug_logs(data, call, "PATCH", 200, &remote);
+    let e = data.find_mut(&id).ok_or_else(not_found)?;
+    apply(e, model);
+    e.modified_at = call.now;
+    let shape = Shape {
+        remote_fields: true,
+        ..Shape::default()
+    };
+    Ok(Reply::json(
+        StatusCode::OK,
+        &WriteAnswer {
+            model: View { e, shape: &shape },
+            warnings,
+            errors: [],
+            logs,
+        },
+    ))
+}
+
+pub fn retrieve(data: &TenantData, call: &Call<'_>, shape: &Shape<'_>) -> Result<Reply, ApiError> {
+    let id = path_id(call)?;
+    let e = data.find(&id).ok_or_else(not_found)?;
+    Ok(Reply::json(StatusCode::OK, &View { e, shape }))
+}
+
+/// `meta/post` and `meta/patch/{id}`: the request schema the server validates with, the linked
+/// account's status, and the remote field classes a write may set.
+pub fn meta(schema: &Value, refs: &Refs) -> Reply {
+    let classes: Map<String, Value> = refs
+        .remote_field_classes
+        .items
+        .values()
+        .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c.clone()))
+        .collect();
+    Reply::json(
+        StatusCode::OK,
+        &json!({
+            "request_schema": schema,
+            "status": {"linked_account_status": "COMPLETE", "can_make_request": true},
+            "has_conditional_params": false,
+            "has_required_linked_account_params": false,
+            "remote_field_classes": classes,
+        }),
+    )
+}
+
+pub fn meta_patch(data: &TenantData, call: &Call<'_>, refs: &Refs) -> Result<Reply, ApiError> {
+    let id = path_id(call)?;
+    data.find(&id).ok_or_else(not_found)?;
+    Ok(meta(&PATCH_SCHEMA, refs))
+}

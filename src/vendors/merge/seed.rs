@@ -1,0 +1,247 @@
+//! The records a linked account already holds when a client first looks: CRM users, accounts,
+//! contacts, the three engagement types and the engagement remote field classes. They are fake,
+//! drawn from the seed and the account token only, so every run shows the same ones. They are
+//! read-only (Merge's CRM API has no writes for users or engagement types) and are built on the
+//! first read that needs them, never on the create path.
+
+use std::collections::{BTreeMap, HashMap};
+
+use fake::Fake;
+use rand::rngs::StdRng;
+use rand::Rng;
+use serde_json::{json, Value};
+
+use super::ids::{merge_id, remote_id};
+use super::state::Rank;
+use crate::clock::seeded_rng;
+
+/// How many of each the seed makes.
+const USERS: usize = 5;
+const ACCOUNTS: usize = 8;
+const CONTACTS: usize = 12;
+
+/// When the linked account's first sync "happened": the `created_at` of every seeded record.
+const SYNCED_AT: &str = "2024-01-02T03:04:05.000Z";
+
+/// Records of one model, in list order, with an index by id.
+#[derive(Default)]
+pub struct Catalog {
+    pub items: BTreeMap<Rank, Value>,
+    index: HashMap<String, Rank>,
+}
+
+impl Catalog {
+    fn push(&mut self, record: Value) {
+        let rank = self.items.len() as Rank;
+        let id = record["id"].as_str().unwrap_or_default().to_owned();
+        self.index.insert(id, rank);
+        self.items.insert(rank, record);
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.index.get(id).and_then(|r| self.items.get(r))
+    }
+
+    fn ids(&self) -> Vec<String> {
+        self.items
+            .values()
+            .filter_map(|v| v["id"].as_str().map(str::to_owned))
+            .collect()
+    }
+}
+
+pub struct Refs {
+    pub users: Catalog,
+    pub accounts: Catalog,
+    pub contacts: Catalog,
+    pub engagement_types: Catalog,
+    pub remote_field_classes: Catalog,
+}
+
+fn field_mappings() -> Value {
+    json!({"organization_defined_targets": {}, "linked_account_defined_targets": {}})
+}
+
+/// The fields every Merge common model carries.
+fn common(rng: &mut StdRng) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("id".into(), json!(merge_id(rng)));
+    m.insert("remote_id".into(), json!(remote_id(rng)));
+    m.insert("created_at".into(), json!(SYNCED_AT));
+    m.insert("modified_at".into(), json!(SYNCED_AT));
+    m
+}
+
+fn finish(mut m: serde_json::Map<String, Value>) -> Value {
+    m.insert("remote_was_deleted".into(), json!(false));
+    m.insert("field_mappings".into(), field_mappings());
+    m.insert("remote_data".into(), Value::Null);
+    Value::Object(m)
+}
+
+fn pick<'a>(rng: &mut StdRng, ids: &'a [String]) -> &'a str {
+    &ids[rng.random_range(0..ids.len())]
+}
+
+impl Refs {
+    pub fn new(seed: u64, tenant_key: &str) -> Refs {
+        let mut rng = seeded_rng(seed, &["merge-seed", tenant_key]);
+        let rng = &mut rng;
+        let mut refs = Refs {
+            users: Catalog::default(),
+            accounts: Catalog::default(),
+            contacts: Catalog::default(),
+            engagement_types: Catalog::default(),
+            remote_field_classes: Catalog::default(),
+        };
+
+        for _ in 0..USERS {
+            let first: String = fake::faker::name::en::FirstName().fake_with_rng(rng);
+            let last: String = fake::faker::name::en::LastName().fake_with_rng(rng);
+            let mut m = common(rng);
+            m.insert("name".into(), json!(format!("{first} {last}")));
+            m.insert(
+                "email".into(),
+                json!(format!(
+                    "{}.{}@example.com",
+                    first.to_lowercase(),
+                    last.to_lowercase()
+                )),
+            );
+            m.insert("is_active".into(), json!(true));
+            refs.users.push(finish(m));
+        }
+        let users = refs.users.ids();
+
+        for (activity, name) in [("CALL", "Call"), ("MEETING", "Meeting"), ("EMAIL", "Email")] {
+            let mut m = common(rng);
+            m.insert("activity_type".into(), json!(activity));
+            m.insert("name".into(), json!(name));
+            refs.engagement_types.push(finish(m));
+        }
+
+        for _ in 0..ACCOUNTS {
+            let name: String = fake::faker::company::en::CompanyName().fake_with_rng(rng);
+            let slug: String = name
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_lowercase();
+            let mut m = common(rng);
+            m.insert("owner".into(), json!(pick(rng, &users)));
+            m.insert("name".into(), json!(name));
+            let phrase: String = fake::faker::company::en::CatchPhrase().fake_with_rng(rng);
+            m.insert("description".into(), json!(phrase));
+            let industry: String = fake::faker::company::en::Industry().fake_with_rng(rng);
+            m.insert("industry".into(), json!(industry));
+            m.insert(
+                "website".into(),
+                json!(format!("https://{slug}.example.com")),
+            );
+            m.insert(
+                "number_of_employees".into(),
+                json!(rng.random_range(5..5000)),
+            );
+            m.insert("addresses".into(), json!([]));
+            m.insert("phone_numbers".into(), json!([]));
+            m.insert("last_activity_at".into(), Value::Null);
+            m.insert("remote_updated_at".into(), json!(SYNCED_AT));
+            m.insert("remote_created_at".into(), json!(SYNCED_AT));
+            refs.accounts.push(finish(m));
+        }
+        let accounts = refs.accounts.ids();
+
+        for _ in 0..CONTACTS {
+            let first: String = fake::faker::name::en::FirstName().fake_with_rng(rng);
+            let last: String = fake::faker::name::en::LastName().fake_with_rng(rng);
+            let mut m = common(rng);
+            m.insert("first_name".into(), json!(first));
+            m.insert("last_name".into(), json!(last));
+            m.insert("account".into(), json!(pick(rng, &accounts)));
+            m.insert("owner".into(), json!(pick(rng, &users)));
+            m.insert("addresses".into(), json!([]));
+            m.insert(
+                "email_addresses".into(),
+                json!([{
+                    "created_at": SYNCED_AT,
+                    "modified_at": SYNCED_AT,
+                    "email_address": format!("{}.{}@example.org", first.to_lowercase(), last.to_lowercase()),
+                    "email_address_type": "Work",
+                }]),
+            );
+            m.insert("phone_numbers".into(), json!([]));
+            m.insert("last_activity_at".into(), Value::Null);
+            m.insert("remote_created_at".into(), json!(SYNCED_AT));
+            refs.contacts.push(finish(m));
+        }
+
+        let classes = [
+            json!({
+                "display_name": "Call outcome", "remote_key_name": "hs_call_disposition",
+                "description": "How the call ended", "is_custom": false,
+                "is_common_model_field": false, "is_required": false,
+                "field_type": "string", "field_format": "string",
+                "field_choices": [
+                    {"value": "connected", "display_name": "Connected"},
+                    {"value": "no_answer", "display_name": "No answer"},
+                    {"value": "left_voicemail", "display_name": "Left voicemail"}
+                ],
+                "item_schema": null
+            }),
+            json!({
+                "display_name": "Renewal stage", "remote_key_name": "renewal_stage__c",
+                "description": "Where the renewal this engagement belongs to stands",
+                "is_custom": true, "is_common_model_field": false, "is_required": false,
+                "field_type": "string", "field_format": "string",
+                "field_choices": [
+                    {"value": "Discovery", "display_name": "Discovery"},
+                    {"value": "Renewal", "display_name": "Renewal"},
+                    {"value": "Closed", "display_name": "Closed"}
+                ],
+                "item_schema": null
+            }),
+            json!({
+                "display_name": "Subject", "remote_key_name": "hs_engagement_subject",
+                "description": "The engagement's subject line", "is_custom": false,
+                "is_common_model_field": true, "is_required": false,
+                "field_type": "string", "field_format": "string",
+                "field_choices": [], "item_schema": null
+            }),
+            json!({
+                "display_name": "Attendee emails", "remote_key_name": "attendee_emails__c",
+                "description": "Who attended", "is_custom": true,
+                "is_common_model_field": false, "is_required": false,
+                "field_type": "list", "field_format": "list", "field_choices": [],
+                "item_schema": {"item_type": "string", "item_format": "string", "item_choices": []}
+            }),
+        ];
+        for class in classes {
+            let mut m = serde_json::Map::new();
+            m.insert("id".into(), json!(merge_id(rng)));
+            if let Value::Object(rest) = class {
+                m.extend(rest);
+            }
+            refs.remote_field_classes.push(Value::Object(m));
+        }
+        refs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seed_and_token_fix_the_reference_records() {
+        let a = Refs::new(3, "token");
+        let b = Refs::new(3, "token");
+        let c = Refs::new(3, "other");
+        assert_eq!(a.users.items, b.users.items);
+        assert_ne!(a.users.items, c.users.items);
+        let contact = a.contacts.items.values().next().unwrap();
+        assert!(a
+            .accounts
+            .get(contact["account"].as_str().unwrap())
+            .is_some());
+    }
+}

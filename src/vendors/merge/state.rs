@@ -1,0 +1,275 @@
+//! One linked account's Merge records: its engagements, in list order, with an index by id, and
+//! the tenant's seeded random source for ids. The read-only reference records (users, accounts,
+//! contacts, engagement types, remote field classes) live in `seed.rs`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+
+use chrono::{DateTime, Utc};
+use rand::rngs::StdRng;
+use serde::Serialize;
+use serde_json::Value;
+
+/// An engagement as stored. Dates Merge sets are kept typed for the list filters; everything a
+/// client sent is kept as sent.
+#[derive(Debug, Clone, Serialize)]
+pub struct Engagement {
+    pub id: String,
+    pub remote_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+    pub owner: Option<String>,
+    pub content: Option<String>,
+    pub subject: Option<String>,
+    pub direction: Option<String>,
+    pub engagement_type: Option<String>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub account: Option<String>,
+    pub contacts: Vec<String>,
+    pub engagement_url: Option<String>,
+    pub remote_was_deleted: bool,
+    pub remote_fields: Vec<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration_params: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linked_account_params: Option<Value>,
+}
+
+/// A page position: lists are keyed by rank, ascending rank being the order clients see.
+pub type Rank = u64;
+
+/// One page of a ranked map, with the ranks its `next` and `previous` cursors continue from.
+pub struct Page<'a, T> {
+    pub items: Vec<&'a T>,
+    pub next: Option<Rank>,
+    pub previous: Option<Rank>,
+}
+
+/// Where a cursor points: after a rank (`next`) or before one (`previous`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    After(Rank),
+    Before(Rank),
+}
+
+/// Up to `size` items of `map` that `keep` accepts, starting at the cursor, with the cursors of
+/// the neighbouring pages (as Django REST framework's cursor pagination gives them).
+pub fn page<'a, T>(
+    map: &'a BTreeMap<Rank, T>,
+    cursor: Option<Cursor>,
+    size: usize,
+    keep: impl Fn(&T) -> bool,
+) -> Page<'a, T> {
+    let before = |r: Rank| (Bound::Unbounded, Bound::Excluded(r));
+    let after = |r: Rank| (Bound::Excluded(r), Bound::Unbounded);
+    match cursor {
+        None | Some(Cursor::After(_)) => {
+            let range = match cursor {
+                Some(Cursor::After(r)) => after(r),
+                _ => (Bound::Unbounded, Bound::Unbounded),
+            };
+            let mut found: Vec<(Rank, &T)> = map
+                .range(range)
+                .filter(|(_, v)| keep(v))
+                .take(size + 1)
+                .map(|(k, v)| (*k, v))
+                .collect();
+            let more = found.len() > size;
+            found.truncate(size);
+            let next = if more {
+                found.last().map(|(k, _)| *k)
+            } else {
+                None
+            };
+            let previous = found
+                .first()
+                .map(|(k, _)| *k)
+                .filter(|&k| map.range(before(k)).any(|(_, v)| keep(v)));
+            Page {
+                items: found.into_iter().map(|(_, v)| v).collect(),
+                next,
+                previous,
+            }
+        }
+        Some(Cursor::Before(r)) => {
+            let mut found: Vec<(Rank, &T)> = map
+                .range(before(r))
+                .rev()
+                .filter(|(_, v)| keep(v))
+                .take(size + 1)
+                .map(|(k, v)| (*k, v))
+                .collect();
+            let more = found.len() > size;
+            found.truncate(size);
+            found.reverse();
+            let previous = if more {
+                found.first().map(|(k, _)| *k)
+            } else {
+                None
+            };
+            let next = found
+                .last()
+                .map(|(k, _)| *k)
+                .filter(|&k| map.range(after(k)).any(|(_, v)| keep(v)));
+            Page {
+                items: found.into_iter().map(|(_, v)| v).collect(),
+                next,
+                previous,
+            }
+        }
+    }
+}
+
+/// The most engagements one linked account keeps; past it, each create forgets the oldest. This
+/// bounds memory under sustained load (the benchmark writes hundreds of thousands of records to
+/// one account) while leaving far more than any test or paging client walks through.
+pub const MAX_ENGAGEMENTS: usize = 10_000;
+
+/// How long Merge keeps an `Idempotency-Key` (docs.merge.dev "Idempotency": 24 hours).
+pub const IDEMPOTENCY_TTL_SECS: i64 = 24 * 60 * 60;
+
+/// The answer a create with an `Idempotency-Key` gave, kept to replay it.
+pub struct Remembered {
+    /// Hash of the request's body and query: a reuse with other parameters is refused.
+    pub fingerprint: u64,
+    pub at: DateTime<Utc>,
+    pub reply: crate::vendor::Reply,
+}
+
+pub struct TenantData {
+    pub rng: StdRng,
+    /// Creates made with an `Idempotency-Key`, by key.
+    pub idempotency: HashMap<String, Remembered>,
+    /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
+    /// comes first, as in Django REST framework's default cursor ordering (`-created`).
+    pub created: u64,
+    pub engagements: BTreeMap<Rank, Engagement>,
+    pub by_id: HashMap<String, Rank>,
+}
+
+impl TenantData {
+    pub fn new(rng: StdRng) -> TenantData {
+        TenantData {
+            rng,
+            idempotency: HashMap::new(),
+            created: 0,
+            engagements: BTreeMap::new(),
+            by_id: HashMap::new(),
+        }
+    }
+
+    /// The rank the next engagement takes.
+    pub fn next_rank(&mut self) -> Rank {
+        self.created += 1;
+        u64::MAX - self.created
+    }
+
+    /// The remembered answer to `key`, unless it has expired.
+    pub fn remembered(&self, key: &str, now: DateTime<Utc>) -> Option<&Remembered> {
+        self.idempotency
+            .get(key)
+            .filter(|r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS)
+    }
+
+    /// Remembers a create's answer under its key; expired keys go first when the log is full.
+    pub fn remember(&mut self, key: &str, remembered: Remembered) {
+        if self.idempotency.len() >= MAX_ENGAGEMENTS {
+            let now = remembered.at;
+            self.idempotency
+                .retain(|_, r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS);
+            if self.idempotency.len() >= MAX_ENGAGEMENTS {
+                self.idempotency.clear();
+            }
+        }
+        self.idempotency.insert(key.to_owned(), remembered);
+    }
+
+    pub fn find(&self, id: &str) -> Option<&Engagement> {
+        self.by_id.get(id).and_then(|r| self.engagements.get(r))
+    }
+
+    pub fn find_mut(&mut self, id: &str) -> Option<&mut Engagement> {
+        let rank = *self.by_id.get(id)?;
+        self.engagements.get_mut(&rank)
+    }
+
+    /// Stores a new engagement, forgetting the oldest when the account is full.
+    pub fn insert(&mut self, rank: Rank, engagement: Engagement) {
+        if self.engagements.len() >= MAX_ENGAGEMENTS {
+            if let Some((_, oldest)) = self.engagements.pop_last() {
+                self.by_id.remove(&oldest.id);
+            }
+        }
+        self.by_id.insert(engagement.id.clone(), rank);
+        self.engagements.insert(rank, engagement);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(n: u64) -> BTreeMap<Rank, u64> {
+        (0..n).map(|i| (i, i)).collect()
+    }
+
+    #[test]
+    fn pages_forward_and_back_without_gap_or_duplicate() {
+        let map = numbers(7);
+        let p1 = page(&map, None, 3, |_| true);
+        assert_eq!(p1.items, vec![&0, &1, &2]);
+        assert_eq!((p1.previous, p1.next), (None, Some(2)));
+        let p2 = page(&map, Some(Cursor::After(2)), 3, |_| true);
+        assert_eq!(p2.items, vec![&3, &4, &5]);
+        assert_eq!((p2.previous, p2.next), (Some(3), Some(5)));
+        let p3 = page(&map, Some(Cursor::After(5)), 3, |_| true);
+        assert_eq!(p3.items, vec![&6]);
+        assert_eq!((p3.previous, p3.next), (Some(6), None));
+        let back = page(&map, Some(Cursor::Before(6)), 3, |_| true);
+        assert_eq!(back.items, vec![&3, &4, &5]);
+        assert_eq!((back.previous, back.next), (Some(3), Some(5)));
+    }
+
+    #[test]
+    fn a_full_account_forgets_its_oldest_engagement() {
+        use rand::SeedableRng;
+        let mut data = TenantData::new(StdRng::seed_from_u64(0));
+        let engagement = |n: usize| Engagement {
+            id: format!("e{n}"),
+            remote_id: None,
+            created_at: Utc::now(),
+            modified_at: Utc::now(),
+            owner: None,
+            content: None,
+            subject: None,
+            direction: None,
+            engagement_type: None,
+            start_time: None,
+            end_time: None,
+            account: None,
+            contacts: Vec::new(),
+            engagement_url: None,
+            remote_was_deleted: false,
+            remote_fields: Vec::new(),
+            integration_params: None,
+            linked_account_params: None,
+        };
+        for n in 0..=MAX_ENGAGEMENTS {
+            let rank = data.next_rank();
+            data.insert(rank, engagement(n));
+        }
+        assert_eq!(data.engagements.len(), MAX_ENGAGEMENTS);
+        assert_eq!(data.by_id.len(), MAX_ENGAGEMENTS);
+        assert!(data.find("e0").is_none());
+        assert!(data.find(&format!("e{MAX_ENGAGEMENTS}")).is_some());
+    }
+
+    #[test]
+    fn filters_apply_before_the_page_is_cut() {
+        let map = numbers(10);
+        let p = page(&map, None, 2, |v| v % 3 == 0);
+        assert_eq!(p.items, vec![&0, &3]);
+        assert_eq!(p.next, Some(3));
+    }
+}
