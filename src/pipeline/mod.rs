@@ -119,6 +119,20 @@ pub async fn dispatch(
             );
         }
     };
+    if let Err(problem) = vendor.check_params(op, &params) {
+        let reply = vendor.render_error(&vendor.reject(problem));
+        return finish(
+            &state,
+            trace,
+            &parts.method,
+            &path,
+            query_text,
+            &parts.headers,
+            Bytes::new(),
+            reply,
+            None,
+        );
+    }
     trace.operation = Some(op);
 
     // The body is read before the scenario step because rules may match on it; problems with it

@@ -51,6 +51,12 @@ pub trait Vendor: Send + Sync + 'static {
         None
     }
 
+    /// Refuses path parameters that the operation's path template cannot constrain (Salesforce's
+    /// `{version}` must name a release that has the resource). The default accepts every value.
+    fn check_params(&self, _op: &Operation, _params: &[(String, String)]) -> Result<(), Problem> {
+        Ok(())
+    }
+
     /// Turns a problem found by the shared pipeline into this vendor's own error.
     fn reject(&self, problem: Problem) -> ApiError;
 

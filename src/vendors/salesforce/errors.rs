@@ -380,3 +380,56 @@ fn default_message(kind: &str) -> String {
         other => other.replace('_', " ").to_lowercase(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vendor::GenericKind;
+
+    #[test]
+    fn every_generic_kind_maps_onto_one_native_kind() {
+        for g in GenericKind::ALL {
+            let natives: Vec<&str> = KINDS
+                .iter()
+                .filter(|k| k.generic.contains(&g))
+                .map(|k| k.name)
+                .collect();
+            assert_eq!(natives.len(), 1, "{} -> {natives:?}", g.name());
+        }
+    }
+
+    #[test]
+    fn every_kind_renders_a_one_element_array_with_its_status() {
+        for k in KINDS {
+            let reply = render(&ApiError::new(k.name, ""));
+            assert_eq!(reply.status, k.status, "{}", k.name);
+            let body: Value = serde_json::from_slice(&reply.body).unwrap();
+            let items = body.as_array().unwrap();
+            assert_eq!(items.len(), 1);
+            assert_eq!(items[0]["errorCode"], k.name);
+            assert!(!items[0]["message"].as_str().unwrap().is_empty());
+        }
+    }
+
+    /// Fact sheet "Rate limiting": no 429 and no Retry-After; the org's limit is a 403.
+    #[test]
+    fn rate_limits_render_as_403_request_limit_exceeded_without_retry_after() {
+        let reply = render(&reject(Problem::RateLimited {
+            retry_after_secs: 3,
+            limit: 10,
+            period_secs: 60,
+        }));
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert!(reply.headers.get(header::RETRY_AFTER).is_none());
+        let body: Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(body[0]["errorCode"], "REQUEST_LIMIT_EXCEEDED");
+        assert_eq!(body[0]["message"], "TotalRequests Limit exceeded.");
+    }
+
+    #[test]
+    fn scenario_fields_are_carried_into_the_envelope() {
+        let error = ApiError::new("REQUIRED_FIELD_MISSING", "").with("fields", vec!["Name"]);
+        let body: Value = serde_json::from_slice(&render(&error).body).unwrap();
+        assert_eq!(body[0]["fields"], serde_json::json!(["Name"]));
+    }
+}

@@ -15,13 +15,16 @@ use crate::vendor::{ApiError, Call, Reply};
 /// Reads the `{version}` path segment: `v55.0` up to the newest release; anything else is a path
 /// Salesforce does not serve (404 `NOT_FOUND`, `salesforce.md` "Version gating").
 pub fn version(call: &Call<'_>) -> Result<u32, ApiError> {
-    let text = call.param("version").unwrap_or_default();
+    parse_version(call.param("version").unwrap_or_default()).ok_or_else(not_found)
+}
+
+/// `v63.0` → 63, for versions that have the resources; `None` for anything else.
+pub fn parse_version(text: &str) -> Option<u32> {
     text.strip_prefix('v')
         .and_then(|v| v.strip_suffix(".0"))
         .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !n.starts_with('0'))
         .and_then(|n| n.parse::<u32>().ok())
         .filter(|n| (OLDEST_VERSION..=NEWEST_VERSION).contains(n))
-        .ok_or_else(not_found)
 }
 
 /// Fields the input classes gained after 55.0: sent on an older version, the JSON reader does
