@@ -57,6 +57,18 @@ pub trait Vendor: Send + Sync + 'static {
         Ok(())
     }
 
+    /// Reads a request body that the vendor takes in a form other than JSON (Salesforce's XML) into
+    /// the JSON value the operation's contract describes. `None` (the default): the pipeline reads
+    /// the body as JSON and refuses other content types.
+    fn parse_body(
+        &self,
+        _op: &Operation,
+        _headers: &HeaderMap,
+        _body: &[u8],
+    ) -> Option<Result<Value, Problem>> {
+        None
+    }
+
     /// Turns a problem found by the shared pipeline into this vendor's own error.
     fn reject(&self, problem: Problem) -> ApiError;
 

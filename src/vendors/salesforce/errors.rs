@@ -219,9 +219,7 @@ pub fn reject(problem: Problem) -> ApiError {
         ),
         Problem::UnsupportedContentType { content_type } => ApiError::new(
             "UNSUPPORTED_MEDIA_TYPE",
-            format!(
-                "Content-Type header specified in HTTP request is not supported: {content_type}"
-            ),
+            format!("MediaType of '{content_type}' is not supported by this resource"),
         ),
         Problem::BodyTooLarge { limit } => ApiError::new(
             "REQUEST_ENTITY_TOO_LARGE",

@@ -9,6 +9,7 @@ pub mod ids;
 mod query;
 mod rules;
 mod state;
+mod xml;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -195,6 +196,29 @@ impl Vendor for Salesforce {
             }),
             _ => Ok(()),
         }
+    }
+
+    /// XML bodies (`application/xml`, `text/xml`) are read as Connect REST reads them; see `xml`.
+    fn parse_body(
+        &self,
+        op: &Operation,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Option<Result<Value, Problem>> {
+        let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+        let essence = content_type.split(';').next()?.trim().to_ascii_lowercase();
+        if op.request_schema.is_none() || !(essence == "application/xml" || essence == "text/xml") {
+            return None;
+        }
+        Some(
+            xml::parse(body)
+                .map(|root| xml::container(&root))
+                .map_err(|e| Problem::MalformedJson {
+                    line: e.line,
+                    column: e.column,
+                    detail: format!("XML: {}", e.detail),
+                }),
+        )
     }
 
     fn reject(&self, problem: Problem) -> ApiError {

@@ -199,12 +199,18 @@ async fn bad_bodies_answer_in_the_salesforce_envelope() {
         a.text
     );
     insta::assert_json_snapshot!("salesforce_json_parser_error", a.json);
-    // XML bodies are refused (see docs/vendors/salesforce.md for why).
-    let xml = "<engagementContainer><engagementInteraction/></engagementContainer>";
-    assert_error(
-        &s.send(raw("application/xml", xml.into())).await,
-        415,
-        "UNSUPPORTED_MEDIA_TYPE",
+    // Connect REST reads XML bodies too; a broken one is refused like broken JSON.
+    let a = s
+        .send(raw(
+            "application/xml",
+            "<engagementContainer>\n<x></y>".into(),
+        ))
+        .await;
+    assert_error(&a, 400, "JSON_PARSER_ERROR");
+    assert!(
+        a.json[0]["message"].as_str().unwrap().contains("[line:2,"),
+        "{}",
+        a.text
     );
     assert_error(
         &s.send(raw("text/plain", "{}".into())).await,

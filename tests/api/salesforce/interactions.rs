@@ -221,3 +221,60 @@ async fn a_bad_version_is_not_found_before_credentials_or_body_are_read() {
         .await;
     assert_error(&a, 404, "NOT_FOUND");
 }
+
+/// Connect REST API guide, "Request Bodies": a top-level body may be XML, its properties nested in
+/// the root tag (`<engagementContainer>` for this resource, `salesforce.md`).
+#[tokio::test]
+async fn an_xml_container_creates_the_same_records_as_json() {
+    let s = TestServer::start().await;
+    let auth = auth();
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<engagementContainer>
+  <engagementInteraction>
+    <attendeeVerified>true</attendeeVerified>
+    <communicationChannel>In Person</communicationChannel>
+    <startDateTime>2022-04-17T12:00:00.000Z</startDateTime>
+    <engagementAttendees>
+      <engagementAttendee>
+        <startDateTime>2022-04-17T12:00:00.000Z</startDateTime>
+        <isVerified>true</isVerified>
+        <isAuthenticated>false</isAuthenticated>
+        <internalAttendeeId>005xx000001SvogAAC</internalAttendeeId>
+      </engagementAttendee>
+    </engagementAttendees>
+    <engagementTopics><engagementTopic><name>Claims</name></engagementTopic></engagementTopics>
+  </engagementInteraction>
+</engagementContainer>"#;
+    let a = s
+        .send(
+            s.http
+                .post(s.url(CREATE))
+                .header("Authorization", &auth)
+                .header("Content-Type", "application/xml")
+                .body(xml),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    assert_contract(
+        "salesforce",
+        "engagement_interactions.create.response.json",
+        &a.json,
+    );
+    let id = a.json["engagementInteraction"]["id"].as_str().unwrap();
+    let e = s.get(&interaction_url("v63.0", id), &auth).await.json["engagementInteraction"].clone();
+    assert_eq!(e["communicationChannel"], "In Person");
+    assert_eq!(e["attendeeVerified"], true);
+    assert_eq!(e["engagementAttendees"][0]["isVerified"], true);
+    assert_eq!(e["engagementTopics"][0]["name"], "Claims");
+    // The same validation applies: a missing required field in XML.
+    let a = s
+        .send(
+            s.http
+                .post(s.url(CREATE))
+                .header("Authorization", &auth)
+                .header("Content-Type", "text/xml; charset=UTF-8")
+                .body("<engagementContainer><engagementInteraction><attendeeVerified>yes</attendeeVerified></engagementInteraction></engagementContainer>"),
+        )
+        .await;
+    assert_error(&a, 400, "REQUIRED_FIELD_MISSING");
+}
