@@ -129,6 +129,8 @@ async fn contract_violations_answer_one_error_naming_the_field() {
             "isVerified",
         ),
     ];
+    let a = create(&s, &auth, &without("communicationChannel")).await;
+    insta::assert_json_snapshot!("salesforce_required_field_missing", a.json);
     for (body, code, field) in cases {
         let a = create(&s, &auth, &body).await;
         assert_error(&a, 400, code);
@@ -249,6 +251,7 @@ async fn unknown_paths_and_methods_answer_not_found_and_405() {
         )
         .await;
     assert_error(&a, 405, "METHOD_NOT_ALLOWED");
+    insta::assert_json_snapshot!("salesforce_method_not_allowed", a.json);
     assert_eq!(
         a.json[0]["message"],
         "HTTP Method 'PATCH' not allowed. Allowed are HEAD,GET,DELETE"

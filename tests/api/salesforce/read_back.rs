@@ -195,6 +195,7 @@ async fn query_pages_450_records_without_gap_or_duplicate() {
             .await;
         assert_eq!(a.status, 200, "{}", a.text);
         assert_eq!(a.json["totalSize"], 450);
+        assert_contract("salesforce", "query.run.response.json", &a.json);
         pages += 1;
         seen.extend(
             a.json["records"]
