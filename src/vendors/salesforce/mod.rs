@@ -241,7 +241,7 @@ impl Vendor for Salesforce {
             "engagement_interactions.delete" => rules::delete(&mut write(), call),
             "sobjects.get" => rules::sobject_get(&read(), call, version),
             "query.run" => query::query(&mut write(), call, version),
-            "query.more" => query::more(&mut write(), call, version),
+            "query.more" => query::more(&read(), call, version),
             _ => Err(errors::not_found()),
         }
     }

@@ -343,8 +343,14 @@ fn batch_size(call: &Call<'_>) -> usize {
         .map_or(DEFAULT_BATCH, |n| n.clamp(MIN_BATCH, DEFAULT_BATCH))
 }
 
-/// One page of a result set, and the locator of the next one when more remain.
-fn page(data: &mut TenantData, cursor: Cursor, from: usize, version: u32) -> Value {
+/// One page of a result set; `locator` names the cursor when the set spans several pages.
+fn page(
+    data: &TenantData,
+    cursor: &Cursor,
+    locator: Option<&str>,
+    from: usize,
+    version: u32,
+) -> Value {
     let end = (from + cursor.batch).min(cursor.ids.len());
     let records: Vec<Value> = cursor.ids[from..end]
         .iter()
@@ -353,8 +359,7 @@ fn page(data: &mut TenantData, cursor: Cursor, from: usize, version: u32) -> Val
         .collect();
     let total = cursor.ids.len();
     let mut out = json!({ "totalSize": total, "done": end >= total, "records": records });
-    if end < total {
-        let locator = data.open_cursor(cursor);
+    if let (Some(locator), true) = (locator, end < total) {
         out["nextRecordsUrl"] = json!(format!("/services/data/v{version}.0/query/{locator}-{end}"));
     }
     out
@@ -401,17 +406,23 @@ pub fn query(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Rep
         ));
     }
     let cursor = Cursor {
-        object: soql.object,
         columns: soql.columns,
         ids,
         batch: batch_size(call),
     };
-    let body = page(data, cursor, 0, version);
+    // Like Salesforce, one locator serves every later page; only the offset moves.
+    let body = if cursor.ids.len() > cursor.batch {
+        let locator = data.open_cursor(cursor);
+        let cursor = data.cursor(&locator).expect("the cursor was just opened");
+        page(data, cursor, Some(&locator), 0, version)
+    } else {
+        page(data, &cursor, None, 0, version)
+    };
     Ok(json_reply(StatusCode::OK, &body))
 }
 
 /// `GET query/{locator}-{offset}`: the next page of an earlier query.
-pub fn more(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Reply, ApiError> {
+pub fn more(data: &TenantData, call: &Call<'_>, version: u32) -> Result<Reply, ApiError> {
     let text = call.param("locator").unwrap_or_default();
     let invalid = || ApiError::new("INVALID_QUERY_LOCATOR", "invalid query locator");
     let (locator, offset) = text.rsplit_once('-').ok_or_else(invalid)?;
@@ -420,13 +431,7 @@ pub fn more(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Repl
     if offset > cursor.ids.len() {
         return Err(invalid());
     }
-    let cursor = Cursor {
-        object: cursor.object,
-        columns: cursor.columns.clone(),
-        ids: cursor.ids.clone(),
-        batch: cursor.batch,
-    };
-    let body = page(data, cursor, offset, version);
+    let body = page(data, cursor, Some(locator), offset, version);
     Ok(json_reply(StatusCode::OK, &body))
 }
 

@@ -141,7 +141,6 @@ fn object_name<S: serde::Serializer>(o: &Object, s: S) -> Result<S::Ok, S::Error
 /// A query result kept for `nextRecordsUrl`: the matching ids as of the first page, so later pages
 /// neither skip nor repeat records while others are created.
 pub struct Cursor {
-    pub object: Object,
     pub columns: Vec<String>,
     pub ids: Vec<String>,
     pub batch: usize,

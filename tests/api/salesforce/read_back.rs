@@ -184,6 +184,7 @@ async fn query_pages_450_records_without_gap_or_duplicate() {
     let mut seen = Vec::new();
     let mut url = format!("{V}/query?q=SELECT+Id+FROM+EngagementInteraction");
     let mut pages = 0;
+    let mut locators = HashSet::new();
     loop {
         let a = s
             .send(
@@ -207,10 +208,15 @@ async fn query_pages_450_records_without_gap_or_duplicate() {
         // Records created between pages do not shift the result set.
         create(&s, &auth, &minimal_body()).await;
         match a.json["nextRecordsUrl"].as_str() {
-            Some(next) => url = format!("/salesforce{next}"),
+            Some(next) => {
+                // One locator for the whole result set; only the offset moves (`…/01g…-200`).
+                locators.insert(next.rsplit_once('-').unwrap().0.to_owned());
+                url = format!("/salesforce{next}");
+            }
             None => break,
         }
     }
+    assert_eq!(locators.len(), 1);
     assert_eq!(pages, 3);
     assert_eq!(seen.len(), 450);
     assert_eq!(seen.iter().cloned().collect::<HashSet<_>>(), created);
