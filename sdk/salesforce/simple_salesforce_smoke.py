@@ -104,6 +104,24 @@ def main():
     result = sf.query(f"SELECT Id, Name FROM EngagementTopic WHERE EngagementId = '{iid}'")
     check("SOQL finds the topic", result["totalSize"] == 1 and result["records"][0]["Name"] == "Billing question")
 
+    pager = connect(f"sf-smoke-pages-{uuid.uuid4()}")
+    minimal = {"engagementInteraction": {"attendeeVerified": False, "communicationChannel": "Web Chat",
+                                         "startDateTime": "2026-01-05T10:00:00.000Z"}}
+    for _ in range(210):
+        pager.restful(PATH, method="POST", json=minimal)
+    page = pager.query("SELECT Id FROM EngagementInteraction",
+                       headers={"Sforce-Query-Options": "batchSize=200"})
+    ids = [r["Id"] for r in page["records"]]
+    pages = 1
+    while not page["done"]:
+        pages += 1
+        # query_all() would rebuild an https:// URL from nextRecordsUrl; pass the locator instead.
+        locator = page["nextRecordsUrl"].rsplit("/", 1)[1]
+        page = pager.query_more(locator, identifier_is_url=False)
+        ids += [r["Id"] for r in page["records"]]
+    check(f"query + query_more page 210 records in {pages} pages without gap or duplicate",
+          pages == 2 and len(ids) == 210 and len(set(ids)) == 210)
+
     expect("bad session", SalesforceExpiredSession, "INVALID_SESSION_ID",
            lambda: connect("").restful(f"{PATH}/{iid}"))
     expect("API version 54.0", SalesforceResourceNotFound, "NOT_FOUND",
