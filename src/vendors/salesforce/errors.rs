@@ -227,7 +227,7 @@ pub fn reject(problem: Problem) -> ApiError {
         ),
         Problem::TooDeep { limit } => ApiError::new(
             "JSON_PARSER_ERROR",
-            format!("The JSON body is nested more than {limit} levels deep at [line:1, column:1]"),
+            format!("The JSON body is nested more than {limit} levels deep"),
         ),
         Problem::MalformedJson {
             line,

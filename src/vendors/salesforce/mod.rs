@@ -187,12 +187,12 @@ impl Vendor for Salesforce {
 
     /// A `{version}` outside 55.0 to the newest release is a path Salesforce does not serve: 404
     /// before credentials and body are looked at, like any unknown path.
-    fn check_params(&self, _op: &Operation, params: &[(String, String)]) -> Result<(), Problem> {
+    fn check_params(&self, op: &Operation, params: &[(String, String)]) -> Result<(), Problem> {
         let version = params.iter().find(|(k, _)| k == "version").map(|(_, v)| v);
         match version {
             Some(v) if rules::parse_version(v).is_none() => Err(Problem::UnknownPath {
-                method: String::new(),
-                path: v.clone(),
+                method: op.method.to_string(),
+                path: format!("API version {v}"),
             }),
             _ => Ok(()),
         }
