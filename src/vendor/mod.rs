@@ -51,6 +51,24 @@ pub trait Vendor: Send + Sync + 'static {
         None
     }
 
+    /// Refuses path parameters that the operation's path template cannot constrain (Salesforce's
+    /// `{version}` must name a release that has the resource). The default accepts every value.
+    fn check_params(&self, _op: &Operation, _params: &[(String, String)]) -> Result<(), Problem> {
+        Ok(())
+    }
+
+    /// Reads a request body that the vendor takes in a form other than JSON (Salesforce's XML) into
+    /// the JSON value the operation's contract describes. `None` (the default): the pipeline reads
+    /// the body as JSON and refuses other content types.
+    fn parse_body(
+        &self,
+        _op: &Operation,
+        _headers: &HeaderMap,
+        _body: &[u8],
+    ) -> Option<Result<Value, Problem>> {
+        None
+    }
+
     /// Turns a problem found by the shared pipeline into this vendor's own error.
     fn reject(&self, problem: Problem) -> ApiError;
 

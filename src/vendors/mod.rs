@@ -2,6 +2,7 @@
 
 pub mod devrev;
 pub mod merge;
+pub mod salesforce;
 pub mod siro;
 
 use crate::vendor::Vendor;
@@ -12,5 +13,6 @@ pub fn registry(seed: u64) -> Vec<Box<dyn Vendor>> {
         Box::new(devrev::DevRev::new(seed)),
         Box::new(siro::Siro::new(seed)),
         Box::new(merge::Merge::new(seed)),
+        Box::new(salesforce::Salesforce::new(seed)),
     ]
 }

@@ -9,5 +9,6 @@ mod fuzz;
 mod merge;
 mod persistence;
 mod reliability;
+mod salesforce;
 mod scenarios;
 mod siro;

@@ -1,0 +1,231 @@
+//! One tenant's Salesforce records (interactions, attendees and topics, each its own record keyed
+//! by its 15-character id, so a prefix range is one object's records in creation order), the field
+//! tables that map Connect names onto sObject names, and open query cursors.
+
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::ids::{self, Object};
+use crate::clock::seeded_rng;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Bool,
+    DateTime,
+    Id,
+}
+
+/// One field as the Connect API names it (`startDateTime`) and as the sObject does (`StartDateTime`).
+pub struct FieldDef {
+    pub connect: &'static str,
+    pub sobject: &'static str,
+    pub kind: FieldKind,
+    /// First API version whose Connect output carries the field.
+    pub since: u32,
+}
+
+const fn f(connect: &'static str, sobject: &'static str, kind: FieldKind, since: u32) -> FieldDef {
+    FieldDef {
+        connect,
+        sobject,
+        kind,
+        since,
+    }
+}
+
+use FieldKind::{Bool, DateTime as Dt, Id, Text};
+
+static INTERACTION: &[FieldDef] = &[
+    f("attendeeAuthenticated", "AttendeeAuthenticated", Bool, 55),
+    f(
+        "attendeeVerificationTime",
+        "AttendeeVerificationTime",
+        Dt,
+        55,
+    ),
+    f("attendeeVerified", "AttendeeVerified", Bool, 55),
+    f("communicationChannel", "CommunicationChannel", Text, 55),
+    f("contextId", "ContextId", Id, 55),
+    f("endDateTime", "EndDateTime", Dt, 55),
+    f("externalIdentifierId", "ExternalIdentifierId", Text, 55),
+    f("initiatingAttendeeId", "InitiatingAttendeeId", Id, 55),
+    f("mappedState", "MappedState", Text, 55),
+    f("phoneNumber", "PhoneNumber", Text, 57),
+    f("reason", "Reason", Text, 56),
+    f("sentiment", "Sentiment", Text, 55),
+    f("startDateTime", "StartDateTime", Dt, 55),
+    f("status", "Status", Text, 55),
+    f("type", "Type", Text, 55),
+];
+
+static ATTENDEE: &[FieldDef] = &[
+    f("endDateTime", "EndDateTime", Dt, 55),
+    f("engagementInteractionId", "EngagementId", Id, 55),
+    f("externalAttendeeId", "ExternalAttendeeId", Id, 55),
+    f("internalAttendeeId", "InternalAttendeeId", Id, 55),
+    f("isAuthenticated", "IsAuthenticated", Bool, 56),
+    f("isVerified", "IsVerified", Bool, 56),
+    f("role", "Role", Text, 56),
+    f("startDateTime", "StartDateTime", Dt, 55),
+    f("verificationTime", "VerificationTime", Dt, 56),
+];
+
+static TOPIC: &[FieldDef] = &[
+    f("engagementInteractionId", "EngagementId", Id, 55),
+    f("interactionSummary", "InteractionSummary", Text, 55),
+    f("name", "Name", Text, 55),
+    f("parentTopicId", "ParentTopicId", Id, 55),
+    f("processFailureReason", "ProcessFailureReason", Text, 55),
+    f("processName", "ProcessName", Text, 55),
+    f("processStatus", "ProcessStatus", Text, 55),
+    f("processType", "ProcessType", Text, 55),
+    f("relatedPersonId", "RelatedPersonId", Id, 55),
+    f("topicId", "TopicId", Id, 55),
+];
+
+/// Fields every sObject has, filled by the platform.
+pub static SYSTEM: &[&str] = &[
+    "Id",
+    "OwnerId",
+    "IsDeleted",
+    "CreatedDate",
+    "CreatedById",
+    "LastModifiedDate",
+    "LastModifiedById",
+    "SystemModstamp",
+];
+
+pub fn fields(object: Object) -> &'static [FieldDef] {
+    match object {
+        Object::Interaction => INTERACTION,
+        Object::Attendee => ATTENDEE,
+        Object::Topic => TOPIC,
+        Object::User | Object::QueryLocator => &[],
+    }
+}
+
+/// Salesforce's REST date-time form: `2026-01-02T03:04:05.000+0000`.
+pub fn sobject_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string()
+}
+
+/// The Connect form of a stored date-time: `2026-01-02T03:04:05.000Z`.
+pub fn connect_time(t: DateTime<Utc>) -> String {
+    crate::clock::rfc3339(t)
+}
+
+/// One stored record. `fields` holds the Connect-named values that were set (date-times as
+/// instants), `custom` the `customFieldsList` entries.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    #[serde(serialize_with = "object_name")]
+    pub object: Object,
+    pub id: String,
+    pub fields: Map<String, Value>,
+    pub custom: Vec<Value>,
+    /// Attendees then topics of an interaction, in input order.
+    pub children: Vec<String>,
+    pub owner: String,
+    pub created: DateTime<Utc>,
+}
+
+fn object_name<S: serde::Serializer>(o: &Object, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(o.sobject())
+}
+
+/// A query result kept for `nextRecordsUrl`: the matching ids as of the first page, so later pages
+/// neither skip nor repeat records while others are created.
+pub struct Cursor {
+    pub columns: Vec<String>,
+    pub ids: Vec<String>,
+    pub batch: usize,
+}
+
+/// Cursors kept per tenant; older ones expire, as Salesforce's do.
+const MAX_CURSORS: usize = 64;
+
+pub struct TenantData {
+    pub pod: String,
+    pub owner: String,
+    next_number: u64,
+    pub records: BTreeMap<String, Record>,
+    /// `externalIdentifierId` → interaction id (the field is a unique external id).
+    pub external_ids: HashMap<String, String>,
+    pub deleted: HashSet<String>,
+    cursors: HashMap<String, Cursor>,
+    cursor_order: VecDeque<String>,
+}
+
+impl TenantData {
+    /// A tenant's pod, first record number and owning user come from the seed and its credential.
+    pub fn new(seed: u64, tenant_key: &str) -> TenantData {
+        let mut rng = seeded_rng(seed, &["salesforce", tenant_key]);
+        let pod = ids::base62(rng.random_range(62..62 * 62), 2);
+        let next_number = rng.random_range(1..62u64.pow(4));
+        let owner = ids::mint(Object::User, &pod, rng.random_range(1..62u64.pow(5)));
+        TenantData {
+            pod,
+            owner,
+            next_number,
+            records: BTreeMap::new(),
+            external_ids: HashMap::new(),
+            deleted: HashSet::new(),
+            cursors: HashMap::new(),
+            cursor_order: VecDeque::new(),
+        }
+    }
+
+    pub fn mint(&mut self, object: Object) -> String {
+        let id = ids::mint(object, &self.pod, self.next_number);
+        self.next_number += 1;
+        id
+    }
+
+    /// The records of one object, in creation order.
+    pub fn of(&self, object: Object) -> impl Iterator<Item = &Record> {
+        self.records
+            .range(object.prefix().to_owned()..)
+            .take_while(move |(k, _)| k.starts_with(object.prefix()))
+            .map(|(_, r)| r)
+    }
+
+    /// Removes a record and its children; `None` when there was none.
+    pub fn remove(&mut self, id: &str) -> Option<Record> {
+        let record = self.records.remove(id)?;
+        for child in &record.children {
+            self.records.remove(child);
+            self.deleted.insert(child.clone());
+        }
+        if let Some(ext) = record
+            .fields
+            .get("externalIdentifierId")
+            .and_then(Value::as_str)
+        {
+            self.external_ids.remove(ext);
+        }
+        self.deleted.insert(id.to_owned());
+        Some(record)
+    }
+
+    pub fn open_cursor(&mut self, cursor: Cursor) -> String {
+        let locator = self.mint(Object::QueryLocator);
+        let locator = ids::to18(&locator);
+        self.cursors.insert(locator.clone(), cursor);
+        self.cursor_order.push_back(locator.clone());
+        while self.cursor_order.len() > MAX_CURSORS {
+            if let Some(old) = self.cursor_order.pop_front() {
+                self.cursors.remove(&old);
+            }
+        }
+        locator
+    }
+
+    pub fn cursor(&self, locator: &str) -> Option<&Cursor> {
+        self.cursors.get(locator)
+    }
+}
