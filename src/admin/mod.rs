@@ -19,7 +19,13 @@ use sha2::{Digest, Sha256};
 use crate::app::AppState;
 
 pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
-    Router::new()
+    let mut router = Router::new();
+    for vendor in &state.vendors {
+        if let Some(routes) = vendor.admin_routes() {
+            router = router.nest(&format!("/{}", vendor.name()), routes);
+        }
+    }
+    router
         .route("/health", get(health))
         .route("/operations", get(operations))
         .route("/reset", post(reset))

@@ -1,10 +1,14 @@
 //! The registry of simulated vendors. Adding a vendor: a folder beside these, and one line here.
 
 pub mod devrev;
+pub mod seismic;
 
 use crate::vendor::Vendor;
 
 /// Every simulated vendor, each seeded for deterministic ids and fake data.
 pub fn registry(seed: u64) -> Vec<Box<dyn Vendor>> {
-    vec![Box::new(devrev::DevRev::new(seed))]
+    vec![
+        Box::new(devrev::DevRev::new(seed)),
+        Box::new(seismic::Seismic::new(seed)),
+    ]
 }

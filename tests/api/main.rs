@@ -5,3 +5,5 @@ mod support;
 
 mod admin;
 mod devrev;
+mod seismic;
+mod seismic_mcp;
