@@ -354,3 +354,35 @@ impl Seismic {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tenant::Tenants;
+
+    #[test]
+    fn a_429_gets_the_documented_client_id_and_tenant() {
+        // seismic.md "Errors (REST)": {statusCode: 429, message: "... Try again in N seconds.",
+        // clientId, tenant}.
+        let seismic = Seismic::new(0);
+        let tenant = Tenants::default().resolve("token-429");
+        let mut reply = seismic.render_error(&seismic.reject(Problem::RateLimited {
+            retry_after_secs: 47,
+            limit: 600,
+            period_secs: 60,
+        }));
+        seismic.decorate(&tenant, &mut reply);
+        let body: Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(reply.status.as_u16(), 429);
+        assert_eq!(
+            body["message"],
+            "Rate limit is exceeded. Try again in 47 seconds."
+        );
+        assert!(body["clientId"].as_str().is_some_and(|c| c.len() == 36));
+        assert!(body["tenant"].as_str().is_some_and(|t| !t.is_empty()));
+        assert_eq!(
+            reply.headers["x-seismic-total-calls"].to_str().unwrap(),
+            "1"
+        );
+    }
+}
