@@ -7,3 +7,5 @@ mod admin;
 mod devrev;
 mod seismic;
 mod seismic_mcp;
+mod seismic_mcp_http;
+mod seismic_props;

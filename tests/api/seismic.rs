@@ -3,10 +3,7 @@
 //! `X-Seismic-*-Calls` counters, seeded tenant data, isolation, concurrency and paging.
 //! Facts: `shared/vendors/seismic.md`.
 
-use std::collections::HashSet;
-
 use engagement_sim::Config;
-use proptest::prelude::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -45,14 +42,14 @@ pub fn context() -> Value {
     })
 }
 
-async fn first_template(s: &TestServer, token: &str) -> String {
+pub async fn first_template(s: &TestServer, token: &str) -> String {
     tenant_state(s, token).await["templates"][0]["templateId"]
         .as_str()
         .unwrap()
         .to_owned()
 }
 
-async fn from_template(s: &TestServer, token: &str, body: &Value) -> Answer {
+pub async fn from_template(s: &TestServer, token: &str, body: &Value) -> Answer {
     s.post("/seismic/dsr/v1/dsrs/fromTemplate", &bearer(token), body)
         .await
 }
@@ -473,71 +470,6 @@ async fn tenants_never_see_each_others_rooms() {
 }
 
 #[tokio::test]
-async fn fifty_parallel_creates_never_share_an_id_or_lose_a_room() {
-    let s = TestServer::start().await;
-    let token = fresh_token("seismic");
-    let template = first_template(&s, &token).await;
-    let calls = (0..50).map(|i| {
-        let body = json!({"templateId": template, "name": format!("parallel {i}")});
-        let req = s
-            .http
-            .post(s.url("/seismic/dsr/v1/dsrs/fromTemplate"))
-            .header("Authorization", bearer(&token))
-            .json(&body);
-        s.send(req)
-    });
-    let answers = futures_util::future::join_all(calls).await;
-    let ids: HashSet<String> = answers
-        .iter()
-        .map(|a| a.json["id"].as_str().unwrap().to_owned())
-        .collect();
-    assert_eq!(ids.len(), 50);
-    let list = s
-        .get("/seismic/dsr/v1/dsrs?limit=100", &bearer(&token))
-        .await;
-    assert_eq!(list.json["totalCount"], 50);
-}
-
-#[tokio::test]
-async fn same_seed_and_requests_give_the_same_data_and_ids() {
-    let token = fresh_token("seismic");
-    let mut runs = Vec::new();
-    for _ in 0..2 {
-        let s = TestServer::with_config(Config {
-            seed: 7,
-            ..Config::ephemeral()
-        })
-        .await;
-        let state = tenant_state(&s, &token).await;
-        let room = from_template(
-            &s,
-            &token,
-            &json!({"templateId": state["templates"][0]["templateId"]}),
-        )
-        .await;
-        let templates: Vec<(Value, Value)> = state["templates"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| (t["templateId"].clone(), t["contentVersionIds"].clone()))
-            .collect();
-        runs.push((
-            json!(templates),
-            state["meetings"].clone(),
-            room.json["id"].clone(),
-            room.json["linkUrl"].clone(),
-        ));
-    }
-    assert_eq!(runs[0], runs[1]);
-    let other = TestServer::with_config(Config {
-        seed: 8,
-        ..Config::ephemeral()
-    })
-    .await;
-    assert_ne!(tenant_state(&other, &token).await["meetings"], runs[0].1);
-}
-
-#[tokio::test]
 async fn admin_templates_add_and_replace_a_tenants_templates() {
     let s = TestServer::start().await;
     let token = fresh_token("seismic");
@@ -586,57 +518,5 @@ async fn every_operation_is_listed_with_its_id() {
         "tools.add_content_to_dsr",
     ] {
         assert!(ops.iter().any(|o| o == id), "{id} missing from {ops:?}");
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, .. ProptestConfig::default() })]
-
-    /// Any room name and any set of well-formed contexts round-trip through create and get.
-    #[test]
-    fn valid_rooms_round_trip(name in "[A-Za-z0-9][A-Za-z0-9 ,.'-]{0,39}", n in 0usize..3, kind in prop::sample::select(vec!["Account", "Opportunity", "Contact", "Lead"])) {
-        runtime().block_on(async {
-            let s = TestServer::start().await;
-            let token = fresh_token("seismic");
-            let template = first_template(&s, &token).await;
-            let mut ctx = context();
-            ctx["contextType"] = json!(kind);
-            let contexts = vec![ctx; n];
-            let a = from_template(&s, &token, &json!({"templateId": template, "name": name, "contexts": contexts})).await;
-            assert_eq!(a.status, 201, "{}", a.text);
-            let got = s.get(&format!("/seismic/dsr/v1/dsrs/{}", a.json["id"].as_str().unwrap()), &bearer(&token)).await;
-            assert_eq!(&got.json["name"], &json!(name));
-            assert_eq!(&got.json["contexts"], &json!(contexts));
-        });
-    }
-
-    /// Breaking a valid body anywhere answers 4xx in Seismic's envelope, never 5xx.
-    #[test]
-    fn invalid_mutations_answer_4xx_in_the_envelope(
-        field in prop::sample::select(vec!["templateId", "name", "contexts", "contextId", "systemType", "extra"]),
-        value in prop_oneof![Just(json!(null)), Just(json!(42)), Just(json!([])), Just(json!({})), Just(json!(true))],
-    ) {
-        // An empty list of contexts is valid.
-        prop_assume!(!(field == "contexts" && value == json!([])));
-        runtime().block_on(async {
-            let s = TestServer::start().await;
-            let token = fresh_token("seismic");
-            let template = first_template(&s, &token).await;
-            let mut body = json!({"templateId": template, "name": "n", "contexts": [context()]});
-            match field {
-                "contextId" | "systemType" | "extra" => { body["contexts"][0][field] = value; }
-                _ => { body[field] = value; }
-            }
-            let a = from_template(&s, &token, &body).await;
-            assert!((400..500).contains(&a.status), "{} {}", a.status, a.text);
-            assert_contract("seismic", "error.response.json", &a.json);
-        });
     }
 }

@@ -3,7 +3,6 @@
 //! compared field by field with `seismic-mcp-tools.json`; every tool's success and failure; one
 //! state with REST. Facts: `shared/vendors/seismic.md` ("Seismic MCP server", "MCP framing").
 
-use reqwest::Method;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
@@ -14,9 +13,9 @@ use serde_json::{json, Value};
 use crate::seismic::{bearer, context, tenant_state};
 use crate::support::{assert_contract, fresh_token, Answer, TestServer};
 
-type Client = RunningService<RoleClient, ()>;
+pub type Client = RunningService<RoleClient, ()>;
 
-async fn connect(s: &TestServer, token: &str) -> Client {
+pub async fn connect(s: &TestServer, token: &str) -> Client {
     let config =
         StreamableHttpClientTransportConfig::with_uri(s.url("/seismic/mcp/v1")).auth_header(token);
     let transport = StreamableHttpClientTransport::from_config(config);
@@ -25,7 +24,7 @@ async fn connect(s: &TestServer, token: &str) -> Client {
         .expect("the MCP client initializes")
 }
 
-async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
+pub async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
     let Value::Object(args) = args else {
         panic!("arguments are an object")
     };
@@ -36,7 +35,7 @@ async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
 }
 
 /// A success: structured content valid against the tool's output contract, and the same JSON as text.
-fn ok(result: &CallToolResult, tool: &str) -> Value {
+pub fn ok(result: &CallToolResult, tool: &str) -> Value {
     assert_ne!(result.is_error, Some(true), "{result:?}");
     let structured = result
         .structured_content
@@ -57,7 +56,7 @@ fn ok(result: &CallToolResult, tool: &str) -> Value {
 }
 
 /// A tool failure: `isError` with Seismic's REST error body as text.
-fn failed(result: &CallToolResult, status: u16) -> String {
+pub fn failed(result: &CallToolResult, status: u16) -> String {
     assert_eq!(result.is_error, Some(true), "{result:?}");
     let text = result.content[0]
         .as_text()
@@ -78,7 +77,12 @@ fn tools_file() -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-async fn rpc(s: &TestServer, token: Option<&str>, session: Option<&str>, body: &Value) -> Answer {
+pub async fn rpc(
+    s: &TestServer,
+    token: Option<&str>,
+    session: Option<&str>,
+    body: &Value,
+) -> Answer {
     let mut req = s
         .http
         .post(s.url("/seismic/mcp/v1"))
@@ -95,13 +99,13 @@ async fn rpc(s: &TestServer, token: Option<&str>, session: Option<&str>, body: &
     s.send(req).await
 }
 
-fn initialize(version: &str) -> Value {
+pub fn initialize(version: &str) -> Value {
     json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
         "protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
 }
 
 /// The JSON-RPC message of an SSE or JSON answer.
-fn message(a: &Answer) -> Value {
+pub fn message(a: &Answer) -> Value {
     if a.json != Value::Null {
         return a.json.clone();
     }
@@ -508,135 +512,6 @@ async fn an_unknown_tool_is_a_json_rpc_invalid_params_error() {
         rmcp::ServiceError::McpError(e) => assert_eq!(e.code.0, -32602),
         other => panic!("expected a JSON-RPC error, got {other:?}"),
     }
-}
-
-#[tokio::test]
-async fn no_bearer_token_is_401_with_a_resource_metadata_challenge() {
-    // seismic.md "Seismic MCP server": unauthenticated POST -> 401 + WWW-Authenticate.
-    let s = TestServer::start().await;
-    let a = rpc(&s, None, None, &initialize("2025-06-18")).await;
-    assert_eq!(a.status, 401);
-    let challenge = a.header("www-authenticate").unwrap();
-    assert!(challenge.starts_with("Bearer "), "{challenge}");
-    let url = challenge
-        .split("resource_metadata=\"")
-        .nth(1)
-        .unwrap()
-        .trim_end_matches('"');
-    assert!(
-        url.ends_with("/seismic/mcp/.well-known/oauth-protected-resource/v1"),
-        "{url}"
-    );
-    let meta = s.send(s.http.get(url)).await;
-    assert_eq!(meta.json["resource"], s.url("/seismic/mcp/v1"));
-    let basic = s
-        .send(
-            s.http
-                .post(s.url("/seismic/mcp/v1/tenants/acme"))
-                .header("Authorization", "Basic eDp5")
-                .json(&initialize("2025-06-18")),
-        )
-        .await;
-    assert_eq!(basic.status, 401);
-}
-
-#[tokio::test]
-async fn sessions_follow_the_streamable_http_rules() {
-    let s = TestServer::start().await;
-    let token = fresh_token("seismic");
-    let init = rpc(&s, Some(&token), None, &initialize("2025-06-18")).await;
-    let session = init.header("mcp-session-id").unwrap().to_owned();
-    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
-    assert_eq!(
-        rpc(&s, Some(&token), Some(&session), &initialized)
-            .await
-            .status,
-        202
-    );
-    let list = json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"});
-    let a = rpc(&s, Some(&token), Some(&session), &list).await;
-    assert_eq!(a.status, 200);
-    assert_eq!(message(&a)["result"]["tools"].as_array().unwrap().len(), 6);
-    assert_eq!(
-        rpc(&s, Some(&token), Some("no-such-session"), &list)
-            .await
-            .status,
-        404
-    );
-    let unknown_method = json!({"jsonrpc": "2.0", "id": 3, "method": "resources/teleport"});
-    assert_eq!(
-        message(&rpc(&s, Some(&token), Some(&session), &unknown_method).await)["error"]["code"],
-        -32601
-    );
-    let bad_version = s
-        .send(
-            s.http
-                .post(s.url("/seismic/mcp/v1"))
-                .header("Authorization", bearer(&token))
-                .header("Accept", "application/json, text/event-stream")
-                .header("Mcp-Session-Id", &session)
-                .header("MCP-Protocol-Version", "1999-01-01")
-                .json(&list),
-        )
-        .await;
-    assert_eq!(bad_version.status, 400);
-    let get = s
-        .send(
-            s.http
-                .get(s.url("/seismic/mcp/v1"))
-                .header("Authorization", bearer(&token))
-                .header("Accept", "text/event-stream"),
-        )
-        .await;
-    assert_eq!(get.status, 405);
-    let end = s
-        .send(
-            s.http
-                .delete(s.url("/seismic/mcp/v1"))
-                .header("Authorization", bearer(&token))
-                .header("Mcp-Session-Id", &session),
-        )
-        .await;
-    assert_eq!(end.status, 200);
-    assert_eq!(
-        rpc(&s, Some(&token), Some(&session), &list).await.status,
-        404
-    );
-}
-
-#[tokio::test]
-async fn tool_calls_are_journaled_under_their_operation_ids() {
-    let s = TestServer::start().await;
-    let token = fresh_token("seismic");
-    let client = connect(&s, &token).await;
-    call(
-        &client,
-        "create_dsr_engagement",
-        json!({"templateId": "none"}),
-    )
-    .await;
-    call(&client, "list_dsr_templates", json!({})).await;
-    let a = s.admin(Method::GET, "/requests?vendor=seismic", None).await;
-    let entries = a
-        .json
-        .as_array()
-        .cloned()
-        .or_else(|| a.json["requests"].as_array().cloned())
-        .unwrap();
-    let ops: Vec<(&str, u64)> = entries
-        .iter()
-        .map(|e| {
-            (
-                e["operation"].as_str().unwrap(),
-                e["status"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        ops,
-        vec![("dsr.create", 404), ("tools.list_dsr_templates", 200)]
-    );
-    assert_eq!(entries[0]["path"], "/seismic/mcp/v1");
 }
 
 #[tokio::test]

@@ -237,7 +237,51 @@ fn mcp_root(req: &Request) -> String {
     format!("{origin}{prefix}/mcp")
 }
 
-async fn serve(app: Arc<AppState>, mut service: McpService, mut req: Request) -> Response {
+/// Reads a POST body within the simulator's body limit and checks it is one JSON-RPC message, so
+/// that broken input gets JSON-RPC's own errors (-32700 parse error, -32600 invalid request) and
+/// an oversized body Seismic's 413, rather than the transport's plain-text refusals.
+async fn read_message(app: &AppState, req: Request) -> Result<Request, Response> {
+    let (parts, body) = req.into_parts();
+    let bytes = match http_body_util::Limited::new(body, app.body_limit)
+        .collect()
+        .await
+    {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => {
+            let error = errors::reject(crate::vendor::Problem::BodyTooLarge {
+                limit: app.body_limit,
+            });
+            return Err(pipeline::fault::into_response(
+                errors::render(&error),
+                None,
+                false,
+            ));
+        }
+    };
+    let rpc_error = |code: i64, message: String| {
+        let body =
+            json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
+        (StatusCode::BAD_REQUEST, Json(body)).into_response()
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(rpc_error(-32700, "Parse error: the body is empty".into()));
+    }
+    let message = pipeline::body::parse_json(&bytes)
+        .map_err(|problem| rpc_error(-32700, format!("Parse error: {problem}")))?;
+    let is_message = message["jsonrpc"] == "2.0"
+        && (message["method"].is_string()
+            || message.get("result").is_some()
+            || message.get("error").is_some());
+    if !is_message {
+        return Err(rpc_error(
+            -32600,
+            "Invalid Request: expected one JSON-RPC 2.0 object with \"jsonrpc\": \"2.0\" and a \"method\"".into(),
+        ));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+async fn serve(app: Arc<AppState>, mut service: McpService, req: Request) -> Response {
     if let Err(problem) = super::bearer(req.headers()) {
         let mut reply = errors::render(&ApiError::new("unauthorized", problem.to_string()));
         let challenge = format!(
@@ -258,10 +302,18 @@ async fn serve(app: Arc<AppState>, mut service: McpService, mut req: Request) ->
             .into_response();
     }
     let slot = FaultSlot::default();
-    req.extensions_mut().insert(app);
-    req.extensions_mut().insert(slot.clone());
     let is_post = req.method() == Method::POST;
     let is_delete = req.method() == Method::DELETE;
+    let mut req = if is_post && pipeline::body::is_json_content_type(req.headers()).is_ok() {
+        match read_message(&app, req).await {
+            Ok(req) => req,
+            Err(refusal) => return refusal,
+        }
+    } else {
+        req
+    };
+    req.extensions_mut().insert(app);
+    req.extensions_mut().insert(slot.clone());
     let response = tower::Service::call(&mut service, req)
         .await
         .unwrap_or_else(|never| match never {});
