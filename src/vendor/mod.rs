@@ -80,6 +80,12 @@ pub trait Vendor: Send + Sync + 'static {
         None
     }
 
+    /// What [`Vendor::admin_routes`] serves, for `operations` and `GET /__admin/operations`:
+    /// (method, path below `/__admin/<vendor>`, one line of summary).
+    fn admin_endpoints(&self) -> &'static [(&'static str, &'static str, &'static str)] {
+        &[]
+    }
+
     /// Forgets the state of one tenant, or of all tenants.
     fn reset(&self, tenant: Option<&str>);
 

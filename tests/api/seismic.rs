@@ -519,4 +519,8 @@ async fn every_operation_is_listed_with_its_id() {
     ] {
         assert!(ops.iter().any(|o| o == id), "{id} missing from {ops:?}");
     }
+    let admin = a.json["admin"].as_array().unwrap();
+    assert!(admin
+        .iter()
+        .any(|e| e["method"] == "POST" && e["path"] == "/__admin/seismic/templates?tenant="));
 }

@@ -318,6 +318,17 @@ impl Vendor for Seismic {
         Some(admin::routes(self.shared.clone()))
     }
 
+    fn admin_endpoints(&self) -> &'static [(&'static str, &'static str, &'static str)] {
+        &[
+            ("GET", "/templates?tenant=", "a tenant's DSR templates"),
+            (
+                "POST",
+                "/templates?tenant=",
+                "add or replace (by templateId) a tenant's DSR templates: [{templateId, title, contentVersionIds?, ...}]",
+            ),
+        ]
+    }
+
     fn reset(&self, tenant: Option<&str>) {
         self.shared.tenants.reset(tenant);
     }
