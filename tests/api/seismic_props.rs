@@ -126,3 +126,67 @@ proptest! {
         });
     }
 }
+
+/// Tool arguments broken anywhere come back as `isError` results with a 4xx Seismic body, never as
+/// protocol errors or 5xx: one server and session, cases drawn by proptest.
+#[tokio::test]
+async fn broken_tool_arguments_are_tool_errors_never_protocol_errors() {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+
+    let s = TestServer::start().await;
+    let token = fresh_token("seismic");
+    let client = crate::seismic_mcp::connect(&s, &token).await;
+    let template = first_template(&s, &token).await;
+    let valid = [
+        (
+            "create_dsr_engagement",
+            json!({"templateId": template, "name": "n", "contexts": [context()]}),
+        ),
+        (
+            "add_content_to_dsr",
+            json!({"dsrId": "d-1", "contentVersionId": "c-1"}),
+        ),
+        (
+            "get_comments_from_dsr",
+            json!({"dsrId": "d-1", "systemId": "s-1"}),
+        ),
+        (
+            "create_dsr_engagement_with_meeting_followup",
+            json!({"meetingId": "00000000-0000-4000-8000-000000000000", "dsrTemplateId": template}),
+        ),
+        (
+            "get_the_dsr_engagement_list",
+            json!({"limit": 5, "contextType": "Account"}),
+        ),
+    ];
+    let strategy = (
+        0..valid.len(),
+        prop::sample::select(vec![
+            json!(null),
+            json!(42),
+            json!({}),
+            json!(true),
+            json!(-1.5),
+        ]),
+        0usize..3,
+    );
+    let mut runner = TestRunner::new(ProptestConfig {
+        cases: 48,
+        ..ProptestConfig::default()
+    });
+    for _ in 0..48 {
+        let (tool, value, which) = strategy.new_tree(&mut runner).unwrap().current();
+        let (name, mut args) = valid[tool].clone();
+        let keys: Vec<String> = args.as_object().unwrap().keys().cloned().collect();
+        let key = keys[which % keys.len()].clone();
+        args[&key] = value.clone();
+        let result = crate::seismic_mcp::call(&client, name, args.clone()).await;
+        assert_eq!(result.is_error, Some(true), "{name} {args}: {result:?}");
+        let text = result.content[0].as_text().unwrap().text.clone();
+        let body: Value = serde_json::from_str(&text).unwrap();
+        assert_contract("seismic", "error.response.json", &body);
+        let status = body["statusCode"].as_u64().unwrap();
+        assert!((400..500).contains(&status), "{name} {args}: {text}");
+    }
+}
