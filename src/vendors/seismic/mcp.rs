@@ -294,12 +294,12 @@ async fn serve(app: Arc<AppState>, mut service: McpService, req: Request) -> Res
         return pipeline::fault::into_response(reply, None, false);
     }
     if req.method() == Method::GET {
-        return (
-            StatusCode::METHOD_NOT_ALLOWED,
-            [(header::ALLOW, "POST, DELETE")],
-            Json(json!({ "statusCode": 405, "message": "This server offers no server-to-client stream; POST JSON-RPC messages instead." })),
-        )
-            .into_response();
+        let error = ApiError::new(
+            "method_not_allowed",
+            "This server offers no server-to-client stream; POST JSON-RPC messages instead.",
+        );
+        let reply = errors::render(&error).header(header::ALLOW, "POST, DELETE");
+        return pipeline::fault::into_response(reply, None, false);
     }
     let slot = FaultSlot::default();
     let is_post = req.method() == Method::POST;

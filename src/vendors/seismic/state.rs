@@ -256,7 +256,11 @@ impl TenantData {
                     title: format!("{} with {account}", MEETING_KINDS[i % MEETING_KINDS.len()]),
                     // The last meeting is still to come; one ended meeting has no content.
                     status: if i == 3 { "Scheduled" } else { "Ended" },
-                    start_date: format!("2026-0{}-1{}T15:00:00.000Z", i + 1, i),
+                    start_date: if i == 3 {
+                        "2027-01-13T15:00:00.000Z".to_owned()
+                    } else {
+                        format!("2026-0{}-1{}T15:00:00.000Z", i + 1, i)
+                    },
                     content_version_ids: if i == 2 {
                         Vec::new()
                     } else {
