@@ -53,14 +53,12 @@ async fn same_seed_and_requests_give_the_same_data_and_ids() {
             &json!({"templateId": state["templates"][0]["templateId"]}),
         )
         .await;
-        let templates: Vec<(Value, Value)> = state["templates"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| (t["templateId"].clone(), t["contentVersionIds"].clone()))
-            .collect();
         runs.push((
-            json!(templates),
+            json!([
+                &state["templates"],
+                &state["contentVersions"],
+                &state["user"]
+            ]),
             state["meetings"].clone(),
             room.json["id"].clone(),
             room.json["linkUrl"].clone(),

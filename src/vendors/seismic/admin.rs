@@ -67,7 +67,7 @@ async fn list(app: Arc<AppState>, shared: Arc<Shared>, query: Option<String>) ->
         Ok(t) => t,
         Err(r) => return refuse(r),
     };
-    let state = shared.tenant(&tenant, app.clock.now());
+    let state = shared.tenant(&tenant);
     let data = state.read();
     Json(json!({ "tenant": tenant.fingerprint.as_ref(), "templates": data.templates }))
         .into_response()
@@ -133,7 +133,7 @@ async fn upsert(
             extra: Map::from_iter(fields),
         });
     }
-    let state = shared.tenant(&tenant, app.clock.now());
+    let state = shared.tenant(&tenant);
     let mut data = state.write();
     data.upsert_templates(templates);
     Json(json!({ "tenant": tenant.fingerprint.as_ref(), "templates": data.templates }))

@@ -18,7 +18,7 @@ use axum::Router;
 use serde_json::{json, Map, Value};
 
 use crate::app::AppState;
-use crate::clock::{rfc3339, seeded_rng};
+use crate::clock::seeded_rng;
 use crate::store::TenantMap;
 use crate::tenant::{Credential, Tenant};
 use crate::vendor::{ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor};
@@ -141,9 +141,9 @@ struct Shared {
 }
 
 impl Shared {
-    fn tenant(&self, tenant: &Tenant, now: chrono::DateTime<chrono::Utc>) -> Arc<TenantState> {
+    fn tenant(&self, tenant: &Tenant) -> Arc<TenantState> {
         self.tenants.get_or_init(tenant, || TenantState {
-            data: RwLock::new(TenantData::seeded(self.seed, &tenant.key, &rfc3339(now))),
+            data: RwLock::new(TenantData::seeded(self.seed, &tenant.key)),
             window_start: AtomicI64::new(0),
             window_calls: AtomicU64::new(0),
         })
@@ -248,7 +248,7 @@ impl Vendor for Seismic {
     }
 
     fn handle(&self, call: &Call<'_>) -> Result<Reply, ApiError> {
-        let tenant = self.shared.tenant(call.tenant, call.now);
+        let tenant = self.shared.tenant(call.tenant);
         let op = call.operation;
         match (op.id, op.path) {
             ("dsr.create", "/dsr/v1/dsrs") => rules::create(&mut tenant.write(), call),
@@ -279,9 +279,8 @@ impl Vendor for Seismic {
     /// `X-Seismic-Remaining-Calls` and `X-Seismic-Total-Calls` on every answer, counted per tenant
     /// over 60-second windows; a 429 also gets the documented `clientId` and `tenant`.
     fn decorate(&self, tenant: &Tenant, reply: &mut Reply) {
-        let now = chrono::Utc::now();
-        let state = self.shared.tenant(tenant, now);
-        let secs = now.timestamp();
+        let state = self.shared.tenant(tenant);
+        let secs = chrono::Utc::now().timestamp();
         let start = state.window_start.load(Ordering::Relaxed);
         if secs - start >= RATE_WINDOW_SECS {
             state.window_start.store(secs, Ordering::Relaxed);

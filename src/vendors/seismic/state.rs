@@ -183,7 +183,7 @@ fn fake_user(rng: &mut StdRng, domain: &str) -> User {
 
 impl TenantData {
     /// A tenant's seeded starting data: same seed and token, same templates, content and meetings.
-    pub fn seeded(seed: u64, key: &str, now: &str) -> TenantData {
+    pub fn seeded(seed: u64, key: &str) -> TenantData {
         let mut rng = seeded_rng(seed, &["seismic-data", key]);
         let company: String = fake::faker::company::en::CompanyName().fake_with_rng(&mut rng);
         let slug: String = company
@@ -231,7 +231,8 @@ impl TenantData {
                         })
                         .collect()
                 },
-                created_at: now.to_owned(),
+                // Built by marketers before the tenant first called: fixed, seeded-data dates.
+                created_at: format!("2025-0{}-15T09:30:00.000Z", i + 1),
                 extra: Map::new(),
             })
             .collect();
