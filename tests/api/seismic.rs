@@ -188,6 +188,15 @@ async fn from_template_refuses_unknown_templates_and_bad_contexts() {
     let a = from_template(&s, &token, &json!({"templateId": "missing"})).await;
     assert_error(&a, 404);
     assert!(a.json["message"].as_str().unwrap().contains("'missing'"));
+    // seismic.md "REST surface": a room from a template is built exactly as the template defines
+    // it; nothing may be added.
+    let a = from_template(&s, &token, &json!({"templateId": template, "contents": []})).await;
+    assert_error(&a, 400);
+    assert!(
+        a.json["message"].as_str().unwrap().contains("'contents'"),
+        "{}",
+        a.text
+    );
 
     let mut extra = context();
     extra["colour"] = json!("red");
@@ -496,6 +505,33 @@ async fn admin_templates_add_and_replace_a_tenants_templates() {
         .admin(Method::POST, &path, Some(&json!([{"title": "no id"}])))
         .await;
     assert_eq!(bad.status, 400);
+}
+
+#[tokio::test]
+async fn admin_reset_forgets_rooms_and_restores_the_seeded_templates() {
+    let s = TestServer::start().await;
+    let token = fresh_token("seismic");
+    let template = first_template(&s, &token).await;
+    let room = from_template(&s, &token, &json!({"templateId": template})).await;
+    let path = format!("/seismic/templates?tenant={token}");
+    let body = json!([{"templateId": "tpl-extra", "title": "Extra"}]);
+    s.admin(Method::POST, &path, Some(&body)).await;
+    let reset = s
+        .admin(
+            Method::POST,
+            &format!("/reset?vendor=seismic&tenant={token}"),
+            None,
+        )
+        .await;
+    assert!(reset.status < 300, "{}", reset.text);
+    let get = format!("/seismic/dsr/v1/dsrs/{}", room.json["id"].as_str().unwrap());
+    assert_error(&s.get(&get, &bearer(&token)).await, 404);
+    let templates = s.admin(Method::GET, &path, None).await;
+    assert_eq!(templates.json["templates"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        templates.json["templates"][0]["templateId"],
+        json!(template)
+    );
 }
 
 #[tokio::test]
