@@ -81,8 +81,13 @@ impl AppState {
 
 /// The router of the main port: `/__admin` and every vendor under its prefix.
 pub fn router(state: Arc<AppState>) -> Router {
-    Router::new()
-        .nest("/__admin", crate::admin::router(state.clone()))
+    let mut router = Router::new().nest("/__admin", crate::admin::router(state.clone()));
+    for vendor in &state.vendors {
+        if let Some(routes) = vendor.routes() {
+            router = router.nest(&format!("/{}", vendor.name()), routes);
+        }
+    }
+    router
         .fallback(|State(state): State<Arc<AppState>>, req: Request| {
             pipeline::dispatch(state, None, req)
         })
@@ -91,7 +96,9 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// The router of a `--vendor-listen` port: one vendor at the root.
 fn vendor_router(state: Arc<AppState>, index: usize) -> Router {
-    Router::new()
+    state.vendors[index]
+        .routes()
+        .unwrap_or_default()
         .fallback(move |State(state): State<Arc<AppState>>, req: Request| {
             pipeline::dispatch(state, Some(index), req)
         })

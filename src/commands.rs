@@ -122,6 +122,23 @@ pub fn operations(json: bool) -> ExitCode {
             generic
         );
     }
+    let admin = catalogue["admin"].as_array().cloned().unwrap_or_default();
+    if !admin.is_empty() {
+        println!();
+        println!(
+            "{:<11} {:<42} {:<7} SUMMARY",
+            "VENDOR", "ADMIN PATH", "METHOD"
+        );
+        for a in admin {
+            println!(
+                "{:<11} {:<42} {:<7} {}",
+                a["vendor"].as_str().unwrap_or(""),
+                a["path"].as_str().unwrap_or(""),
+                a["method"].as_str().unwrap_or(""),
+                a["summary"].as_str().unwrap_or("")
+            );
+        }
+    }
     ExitCode::SUCCESS
 }
 

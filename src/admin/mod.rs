@@ -20,7 +20,13 @@ use sha2::{Digest, Sha256};
 use crate::app::AppState;
 
 pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
-    Router::new()
+    let mut router = Router::new();
+    for vendor in &state.vendors {
+        if let Some(routes) = vendor.admin_routes() {
+            router = router.nest(&format!("/{}", vendor.name()), routes);
+        }
+    }
+    router
         .route("/health", get(health))
         .route("/operations", get(operations))
         .route("/reset", post(reset))
@@ -101,7 +107,14 @@ async fn health() -> Json<Value> {
 pub fn catalogue(state: &AppState) -> Value {
     let mut operations = Vec::new();
     let mut kinds = Vec::new();
+    let mut admin = Vec::new();
     for vendor in &state.vendors {
+        for (method, path, summary) in vendor.admin_endpoints() {
+            admin.push(json!({
+                "vendor": vendor.name(), "method": method,
+                "path": format!("/__admin/{}{path}", vendor.name()), "summary": summary,
+            }));
+        }
         for op in vendor.operations() {
             operations.push(json!({
                 "vendor": vendor.name(), "id": op.id, "method": op.method.as_str(),
@@ -116,7 +129,7 @@ pub fn catalogue(state: &AppState) -> Value {
             }));
         }
     }
-    json!({ "operations": operations, "error_kinds": kinds })
+    json!({ "operations": operations, "error_kinds": kinds, "admin": admin })
 }
 
 async fn operations(State(state): State<Arc<AppState>>) -> Json<Value> {

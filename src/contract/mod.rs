@@ -98,10 +98,16 @@ pub fn json_type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Compiled request validators of every operation of every vendor.
+/// Compiled request validators of every operation of every vendor, keyed by the operation entry
+/// itself (its address in the vendor's static table), so entries that share an operation id (one
+/// id served on several paths, e.g. REST and MCP) can each carry their own contract.
 #[derive(Default)]
 pub struct Contracts {
-    validators: HashMap<(&'static str, &'static str), Validator>,
+    validators: HashMap<usize, Validator>,
+}
+
+fn key(op: &Operation) -> usize {
+    op as *const Operation as usize
 }
 
 impl Contracts {
@@ -114,7 +120,7 @@ impl Contracts {
                 if let Some(text) = op.request_schema {
                     let v = compile_schema(text)
                         .map_err(|e| format!("contract of {} {}: {e}", vendor.name(), op.id))?;
-                    validators.insert((vendor.name(), op.id), v);
+                    validators.insert(key(op), v);
                 }
             }
         }
@@ -122,8 +128,8 @@ impl Contracts {
     }
 
     /// Checks a body against its operation's contract; the first violation found is returned.
-    pub fn check(&self, vendor: &str, op: &Operation, body: &Value) -> Result<(), Violation> {
-        let Some(validator) = self.validators.get(&(vendor, op.id)) else {
+    pub fn check(&self, _vendor: &str, op: &Operation, body: &Value) -> Result<(), Violation> {
+        let Some(validator) = self.validators.get(&key(op)) else {
             return Ok(());
         };
         match validator.validate(body) {

@@ -385,6 +385,31 @@ fn finish(
     reply: Reply,
     fault: Option<crate::scenario::Fault>,
 ) -> Response<Body> {
+    record(
+        state,
+        trace,
+        method,
+        path,
+        query,
+        request_headers,
+        &request_body,
+        &reply,
+    );
+    fault::into_response(reply, fault, method == Method::HEAD)
+}
+
+/// Logs one call and records it in the journal.
+#[allow(clippy::too_many_arguments)]
+fn record(
+    state: &AppState,
+    trace: Trace,
+    method: &Method,
+    path: &str,
+    query: Option<String>,
+    request_headers: &HeaderMap,
+    request_body: &Bytes,
+    reply: &Reply,
+) {
     let duration_ms = trace.started.elapsed().as_secs_f64() * 1000.0;
     let status = reply.status.as_u16();
     let (vendor, operation) = (trace.vendor, trace.operation.map(|o| o.id));
@@ -413,9 +438,56 @@ fn finish(
             status,
             duration_ms,
             rule: trace.rule,
-            request: Exchange::capture(request_headers, &request_body),
+            request: Exchange::capture(request_headers, request_body),
             response: Exchange::capture(&reply.headers, &reply.body),
         });
     }
-    fault::into_response(reply, fault, method == Method::HEAD)
+}
+
+/// Runs one operation that arrived over a vendor's own transport (an MCP `tools/call`...) through
+/// the same steps as a routed request: credentials, scenario, validation, handler, journal. `body`
+/// is the operation's JSON input; `method`, `path` and `headers` are those of the HTTP request that
+/// carried it. Answers the reply (a success or the vendor's rendered error) and the connection
+/// fault a scenario chose, which the transport carries out on its own HTTP response.
+pub async fn invoke(
+    state: &AppState,
+    vendor: &dyn Vendor,
+    op: &'static Operation,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: Bytes,
+) -> (Reply, Option<crate::scenario::Fault>) {
+    let mut trace = Trace {
+        seq: state.journal.next_seq(),
+        started: Instant::now(),
+        vendor: Some(vendor.name()),
+        operation: Some(op),
+        tenant: None,
+        rule: None,
+    };
+    let now = state.clock.now();
+    let outcome = run(
+        state,
+        vendor,
+        op,
+        method,
+        headers,
+        None,
+        &[],
+        &body,
+        None,
+        now,
+        &mut trace,
+    )
+    .await;
+    let (mut reply, fault) = match outcome {
+        Ok(reply) | Err(Exit::Reply(reply)) => (reply, None),
+        Err(Exit::Fault(fault, reply)) => (reply, Some(fault)),
+    };
+    if let Some(tenant) = &trace.tenant {
+        vendor.decorate(tenant, &mut reply);
+    }
+    record(state, trace, method, path, None, headers, &body, &reply);
+    (reply, fault)
 }

@@ -12,8 +12,13 @@ mod error;
 pub use call::{Call, Reply};
 pub use error::{ApiError, ErrorKindSpec, GenericKind, Problem};
 
+use std::sync::Arc;
+
 use axum::http::{HeaderMap, Method};
+use axum::Router;
 use serde_json::Value;
+
+use crate::app::AppState;
 
 use crate::tenant::Credential;
 
@@ -80,6 +85,24 @@ pub trait Vendor: Send + Sync + 'static {
 
     /// Adds the headers the vendor sends on every answer to this tenant (rate-limit counters...).
     fn decorate(&self, _tenant: &crate::tenant::Tenant, _reply: &mut Reply) {}
+
+    /// Routes the vendor serves beside its operation table, mounted under its prefix (and at the
+    /// root of its own port): a second transport such as an MCP endpoint, whose handlers run each
+    /// operation through [`crate::pipeline::invoke`]. Routed paths take precedence over the table.
+    fn routes(&self) -> Option<Router<Arc<AppState>>> {
+        None
+    }
+
+    /// Vendor-specific admin routes, mounted under `/__admin/<vendor>` behind the admin token.
+    fn admin_routes(&self) -> Option<Router<Arc<AppState>>> {
+        None
+    }
+
+    /// What [`Vendor::admin_routes`] serves, for `operations` and `GET /__admin/operations`:
+    /// (method, path below `/__admin/<vendor>`, one line of summary).
+    fn admin_endpoints(&self) -> &'static [(&'static str, &'static str, &'static str)] {
+        &[]
+    }
 
     /// Forgets the state of one tenant, or of all tenants.
     fn reset(&self, tenant: Option<&str>);

@@ -3,6 +3,7 @@
 pub mod devrev;
 pub mod merge;
 pub mod salesforce;
+pub mod seismic;
 pub mod siro;
 
 use crate::vendor::Vendor;
@@ -14,5 +15,6 @@ pub fn registry(seed: u64) -> Vec<Box<dyn Vendor>> {
         Box::new(siro::Siro::new(seed)),
         Box::new(merge::Merge::new(seed)),
         Box::new(salesforce::Salesforce::new(seed)),
+        Box::new(seismic::Seismic::new(seed)),
     ]
 }

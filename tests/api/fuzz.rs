@@ -368,6 +368,27 @@ fn fuzz(ops: &[Op], counts: &std::sync::Mutex<HashMap<u16, u64>>, cases: u32, th
             if method == "HEAD" || status == 204 || text.is_empty() {
                 return Ok(());
             }
+            if op.path.contains("/mcp/") {
+                // The MCP transport: protocol failures are JSON-RPC errors, answers may be SSE.
+                if status >= 400 {
+                    let json: Value = serde_json::from_str(&text).map_err(|e| {
+                        TestCaseError::fail(format!(
+                            "{} {}: not JSON ({e}): {text}",
+                            op.vendor, op.id
+                        ))
+                    })?;
+                    let jsonrpc = json["jsonrpc"] == "2.0"
+                        && json["error"]["code"].is_i64()
+                        && json["error"]["message"].is_string();
+                    prop_assert!(
+                        jsonrpc || op.error.is_valid(&json),
+                        "{} {} {m:?} -> {status}: neither JSON-RPC nor Seismic error: {text}",
+                        op.vendor,
+                        op.id
+                    );
+                }
+                return Ok(());
+            }
             let json: Value = serde_json::from_str(&text).map_err(|e| {
                 TestCaseError::fail(format!("{} {}: not JSON ({e}): {text}", op.vendor, op.id))
             })?;

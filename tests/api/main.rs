@@ -11,4 +11,8 @@ mod persistence;
 mod reliability;
 mod salesforce;
 mod scenarios;
+mod seismic;
+mod seismic_mcp;
+mod seismic_mcp_http;
+mod seismic_props;
 mod siro;
