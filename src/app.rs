@@ -35,7 +35,7 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(config: Config) -> Result<AppState, String> {
-        let vendors = crate::vendors::registry(config.seed);
+        let vendors = crate::vendors::registry(config.vendor_settings());
         let names: Vec<&str> = vendors.iter().map(|v| v.name()).collect();
         config.validate(&names)?;
         let routes = vendors

@@ -88,6 +88,14 @@ pub struct ServeArgs {
     /// Entries kept in the request journal (0 turns it off).
     #[arg(long = "journal-capacity", value_name = "N", default_value_t = 10_000)]
     pub journal_capacity: usize,
+    /// The most records of one kind a tenant keeps per vendor; creating more evicts the oldest
+    /// (0: no limit).
+    #[arg(
+        long = "tenant-record-limit",
+        value_name = "N",
+        default_value_t = 10_000
+    )]
+    pub tenant_record_limit: usize,
     /// Require `Authorization: Bearer TOKEN` on /__admin; needed off loopback.
     #[arg(
         long = "admin-token",
@@ -122,6 +130,7 @@ impl ServeArgs {
             state_interval: std::time::Duration::from_secs(self.state_interval.max(1)),
             body_limit: self.body_limit,
             journal_capacity: self.journal_capacity,
+            tenant_record_limit: self.tenant_record_limit,
             admin_token: self.admin_token.filter(|t| !t.is_empty()),
             log_format: match self.log_format {
                 LogFormatArg::Pretty => LogFormat::Pretty,

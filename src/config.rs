@@ -27,6 +27,8 @@ pub struct Config {
     pub state_interval: Duration,
     pub body_limit: usize,
     pub journal_capacity: usize,
+    /// The most records of one kind a tenant keeps per vendor (0: no limit).
+    pub tenant_record_limit: usize,
     pub admin_token: Option<String>,
     pub log_format: LogFormat,
 }
@@ -44,6 +46,7 @@ impl Default for Config {
             state_interval: Duration::from_secs(5),
             body_limit: 1024 * 1024,
             journal_capacity: 10_000,
+            tenant_record_limit: 10_000,
             admin_token: None,
             log_format: LogFormat::Pretty,
         }
@@ -56,6 +59,13 @@ impl Config {
         Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             ..Config::default()
+        }
+    }
+
+    pub fn vendor_settings(&self) -> crate::vendor::VendorSettings {
+        crate::vendor::VendorSettings {
+            seed: self.seed,
+            record_limit: self.tenant_record_limit,
         }
     }
 

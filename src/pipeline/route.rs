@@ -52,10 +52,14 @@ impl VendorRoutes {
         match matched.value.iter().find(|&&i| ops[i].method == *wanted) {
             Some(&index) => Routed::Operation {
                 index,
+                // Captured raw from the path; handlers see them decoded (`crm%20id` is `crm id`).
                 params: matched
                     .params
                     .iter()
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .map(|(k, v)| {
+                        let decoded = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
+                        (k.to_owned(), decoded.into_owned())
+                    })
                     .collect(),
             },
             None => Routed::MethodNotAllowed,

@@ -22,6 +22,23 @@ use crate::app::AppState;
 
 use crate::tenant::Credential;
 
+/// What every vendor is built with.
+#[derive(Debug, Clone, Copy)]
+pub struct VendorSettings {
+    /// Seeds ids and fake data: the same seed and requests give the same answers.
+    pub seed: u64,
+    /// The most records of one kind a tenant keeps (0: no limit); creating beyond it evicts the
+    /// oldest, so a load test cannot grow the simulator without bound.
+    pub record_limit: usize,
+}
+
+impl VendorSettings {
+    /// Whether a collection holding `len` records must evict one before taking another.
+    pub fn full(&self, len: usize) -> bool {
+        self.record_limit > 0 && len >= self.record_limit
+    }
+}
+
 /// One operation of a vendor: the unit that routing, scenarios, contracts and the journal share.
 #[derive(Debug)]
 pub struct Operation {

@@ -6,12 +6,13 @@ pub mod salesforce;
 pub mod seismic;
 pub mod siro;
 
-use crate::vendor::Vendor;
+use crate::vendor::{Vendor, VendorSettings};
 
 /// Every simulated vendor, each seeded for deterministic ids and fake data.
-pub fn registry(seed: u64) -> Vec<Box<dyn Vendor>> {
+pub fn registry(settings: VendorSettings) -> Vec<Box<dyn Vendor>> {
+    let seed = settings.seed;
     vec![
-        Box::new(devrev::DevRev::new(seed)),
+        Box::new(devrev::DevRev::new(settings)),
         Box::new(siro::Siro::new(seed)),
         Box::new(merge::Merge::new(seed)),
         Box::new(salesforce::Salesforce::new(seed)),

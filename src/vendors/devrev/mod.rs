@@ -17,7 +17,9 @@ use serde_json::{json, Map, Value};
 use crate::clock::seeded_rng;
 use crate::store::TenantMap;
 use crate::tenant::{Credential, Tenant};
-use crate::vendor::{ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor};
+use crate::vendor::{
+    ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor, VendorSettings,
+};
 use state::{TenantData, UserSummary};
 
 macro_rules! contract {
@@ -108,13 +110,15 @@ struct TenantState {
 
 pub struct DevRev {
     seed: u64,
+    settings: VendorSettings,
     tenants: TenantMap<TenantState>,
 }
 
 impl DevRev {
-    pub fn new(seed: u64) -> DevRev {
+    pub fn new(settings: VendorSettings) -> DevRev {
         DevRev {
-            seed,
+            seed: settings.seed,
+            settings,
             tenants: TenantMap::default(),
         }
     }
@@ -258,7 +262,7 @@ impl Vendor for DevRev {
         let read = || tenant.data.read().unwrap_or_else(|p| p.into_inner());
         let write = || tenant.data.write().unwrap_or_else(|p| p.into_inner());
         match call.operation.id {
-            "engagements.create" => rules::create(&mut write(), call),
+            "engagements.create" => rules::create(&mut write(), call, &self.settings),
             "engagements.update" => rules::update(&mut write(), call),
             "engagements.delete" => rules::delete(&mut write(), call),
             "engagements.get" => rules::get(&read(), call),

@@ -136,7 +136,11 @@ fn detach(data: &mut TenantData, artifacts: &[String]) {
     }
 }
 
-pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn create(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    settings: &crate::vendor::VendorSettings,
+) -> Result<Reply, ApiError> {
     let body = call.body;
     let members = id_list("members", &body["members"], MEMBER_KINDS)?;
     let mut parents = Vec::new();
@@ -152,6 +156,12 @@ pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
     let tags = tag_list("tags", &body["tags"])?;
     check_artifacts(data, &artifacts, None)?;
 
+    if settings.full(data.engagements.len()) {
+        // The tenant is at the record limit: the oldest engagement makes room.
+        if let Some((_, oldest)) = data.engagements.pop_first() {
+            detach(data, &oldest.artifacts);
+        }
+    }
     let number = data.next_number;
     data.next_number += 1;
     let id = ObjectId {

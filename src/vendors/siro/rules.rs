@@ -20,28 +20,9 @@ use crate::vendor::{ApiError, Call, Reply};
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 100;
 
-/// A path parameter, percent-decoded (`crm%20id` → `crm id`); the router hands them over raw.
+/// A path parameter (the pipeline has already percent-decoded it).
 fn path_param(call: &Call<'_>, name: &str) -> String {
-    let raw = call.param(name).unwrap_or_default().as_bytes();
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let hex = raw
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (raw[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    call.param(name).unwrap_or_default().to_owned()
 }
 
 fn not_found(what: &str, id: &str) -> ApiError {
