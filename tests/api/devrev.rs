@@ -886,7 +886,10 @@ mod properties {
 
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_engagement_makes_room() {
-    let config = engagement_sim::Config { tenant_record_limit: 3, ..engagement_sim::Config::ephemeral() };
+    let config = engagement_sim::Config {
+        tenant_record_limit: 3,
+        ..engagement_sim::Config::ephemeral()
+    };
     let s = TestServer::with_config(config).await;
     let auth = bearer(&fresh_token("devrev-limit"));
     let mut body = create_body();
@@ -895,9 +898,25 @@ async fn beyond_the_record_limit_the_oldest_engagement_makes_room() {
     for _ in 0..4 {
         create(&s, &auth, create_body()).await;
     }
-    assert_eq!(call(&s, "engagements.count", &auth, &json!({})).await.json["count"], 3);
-    assert_eq!(call(&s, "engagements.get", &auth, &json!({"id": "ENG-2"})).await.status, 404);
-    assert_eq!(call(&s, "engagements.get", &auth, &json!({"id": "ENG-5"})).await.status, 200);
+    assert_eq!(
+        call(&s, "engagements.count", &auth, &json!({})).await.json["count"],
+        3
+    );
+    assert_eq!(
+        call(&s, "engagements.get", &auth, &json!({"id": "ENG-2"}))
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        call(&s, "engagements.get", &auth, &json!({"id": "ENG-5"}))
+            .await
+            .status,
+        200
+    );
     // The evicted engagement's artifact is free again.
-    assert_eq!(call(&s, "engagements.create", &auth, &body).await.status, 201);
+    assert_eq!(
+        call(&s, "engagements.create", &auth, &body).await.status,
+        201
+    );
 }

@@ -708,7 +708,7 @@ mod properties {
             let name = fresh_token("prop-doc");
             let doc = json!({"name": name, "rules": rules});
             let text = if as_json { doc.to_string() } else { serde_norway::to_string(&doc).unwrap() };
-            let vendors = engagement_sim::vendors::registry(0);
+            let vendors = engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings());
             let parsed = engagement_sim::scenario::parse::parse("prop", &text, &vendors);
             if let Ok(d) = &parsed {
                 let again: Document = serde_norway::from_str(&serde_norway::to_string(d).unwrap()).unwrap();

@@ -112,7 +112,8 @@ async fn oversized_bodies_are_413_in_merges_envelope() {
 /// one; 429 carries `Retry-After` (merge.md "Rate limiting": both SDKs honour it).
 #[tokio::test]
 async fn every_error_kind_renders_in_a_merge_envelope() {
-    let vendors = engagement_sim::vendors::registry(0);
+    let vendors =
+        engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings());
     let merge = vendors
         .iter()
         .find(|v| v.name() == "merge")
@@ -147,7 +148,8 @@ async fn every_error_kind_renders_in_a_merge_envelope() {
 fn every_pipeline_problem_becomes_a_merge_4xx() {
     use engagement_sim::contract::{Violation, ViolationKind};
     use engagement_sim::vendor::Problem;
-    let vendors = engagement_sim::vendors::registry(0);
+    let vendors =
+        engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings());
     let merge = vendors
         .iter()
         .find(|v| v.name() == "merge")
