@@ -6,6 +6,7 @@ mod support;
 mod admin;
 mod devrev;
 mod fuzz;
+mod isolation;
 mod merge;
 mod persistence;
 mod reliability;
