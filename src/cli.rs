@@ -79,9 +79,9 @@ pub struct ServeArgs {
     /// Restore state from this file at start and save it there periodically and on shutdown.
     #[arg(long = "state-file", value_name = "PATH")]
     pub state_file: Option<PathBuf>,
-    /// Seconds between two saves of the state file.
-    #[arg(long = "state-interval", value_name = "SECS", default_value_t = 5)]
-    pub state_interval: u64,
+    /// Seconds between two saves of the state file (fractions allowed, at least 0.05).
+    #[arg(long = "state-interval", value_name = "SECS", default_value_t = 5.0)]
+    pub state_interval: f64,
     /// Largest request body accepted, in bytes.
     #[arg(long = "body-limit", value_name = "BYTES", default_value_t = 1_048_576)]
     pub body_limit: usize,
@@ -127,7 +127,13 @@ impl ServeArgs {
             seed: self.seed,
             clock: self.clock,
             state_file: self.state_file,
-            state_interval: std::time::Duration::from_secs(self.state_interval.max(1)),
+            state_interval: std::time::Duration::from_secs_f64(
+                if self.state_interval.is_finite() {
+                    self.state_interval.max(0.05)
+                } else {
+                    5.0
+                },
+            ),
             body_limit: self.body_limit,
             journal_capacity: self.journal_capacity,
             tenant_record_limit: self.tenant_record_limit,

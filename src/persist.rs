@@ -14,8 +14,10 @@ use crate::app::AppState;
 const FORMAT: &str = "engagement-sim/state";
 const VERSION: u64 = 1;
 
-/// Restores state from `path` if it exists. A missing file is a fresh start.
+/// Restores state from `path` if it exists. A missing file is a fresh start. Temporary files that
+/// a killed process left half-written beside it are removed; the state file itself never is.
 pub fn restore(state: &AppState, path: &Path) -> Result<bool, String> {
+    remove_leftovers(path);
     let text = match std::fs::read(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
@@ -53,6 +55,26 @@ pub fn restore(state: &AppState, path: &Path) -> Result<bool, String> {
             .map_err(|e| fail(format!("{name}: {e}")))?;
     }
     Ok(true)
+}
+
+fn temp_prefix(path: &Path) -> String {
+    format!(
+        ".{}.tmp-",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("state")
+    )
+}
+
+fn remove_leftovers(path: &Path) {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let prefix = temp_prefix(path);
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Writes every vendor's snapshot to `path` atomically.
