@@ -59,80 +59,25 @@ pub async fn dispatch(
     let path = parts.uri.path().to_owned();
     let query_text = parts.uri.query().map(str::to_owned);
 
-    let found = match fixed {
-        Some(i) => Some((i, path.as_str())),
-        None => state.vendor_by_prefix(&path),
+    let Found { vendor, op, params } = match route(&state, fixed, &parts.method, &path) {
+        Ok(found) => found,
+        Err(unrouted) => {
+            let Unrouted { vendor, reply } = *unrouted;
+            trace.vendor = vendor;
+            return finish(
+                &state,
+                trace,
+                &parts.method,
+                &path,
+                query_text,
+                &parts.headers,
+                Bytes::new(),
+                reply,
+                None,
+            );
+        }
     };
-    let Some((vendor_index, rest)) = found else {
-        let reply = unknown_vendor(&path);
-        return finish(
-            &state,
-            trace,
-            &parts.method,
-            &path,
-            query_text,
-            &parts.headers,
-            Bytes::new(),
-            reply,
-            None,
-        );
-    };
-    let vendor = state.vendors[vendor_index].as_ref();
     trace.vendor = Some(vendor.name());
-
-    let (op, params) = match state.routes[vendor_index].find(vendor, &parts.method, rest) {
-        Routed::Operation { index, params } => (&vendor.operations()[index], params),
-        Routed::MethodNotAllowed => {
-            let problem = Problem::MethodNotAllowed {
-                method: parts.method.to_string(),
-                path: path.clone(),
-            };
-            let reply = vendor.render_error(&vendor.reject(problem));
-            return finish(
-                &state,
-                trace,
-                &parts.method,
-                &path,
-                query_text,
-                &parts.headers,
-                Bytes::new(),
-                reply,
-                None,
-            );
-        }
-        Routed::Unknown => {
-            let problem = Problem::UnknownPath {
-                method: parts.method.to_string(),
-                path: path.clone(),
-            };
-            let reply = vendor.render_error(&vendor.reject(problem));
-            return finish(
-                &state,
-                trace,
-                &parts.method,
-                &path,
-                query_text,
-                &parts.headers,
-                Bytes::new(),
-                reply,
-                None,
-            );
-        }
-    };
-    if let Err(problem) = vendor.check_params(op, &params) {
-        let reply = vendor.render_error(&vendor.reject(problem));
-        return finish(
-            &state,
-            trace,
-            &parts.method,
-            &path,
-            query_text,
-            &parts.headers,
-            Bytes::new(),
-            reply,
-            None,
-        );
-    }
     trace.operation = Some(op);
 
     // The body is read before the scenario step because rules may match on it; problems with it
@@ -173,6 +118,60 @@ pub async fn dispatch(
         reply,
         fault,
     )
+}
+
+/// The vendor and operation a request names, with its path parameters.
+struct Found<'s> {
+    vendor: &'s dyn Vendor,
+    op: &'static Operation,
+    params: Vec<(String, String)>,
+}
+
+/// A request that names no operation: the answer, in the vendor's envelope where there is one.
+struct Unrouted {
+    vendor: Option<&'static str>,
+    reply: Reply,
+}
+
+/// Step 1: the vendor by prefix (or the port's own vendor), then the operation by method and path.
+fn route<'s>(
+    state: &'s AppState,
+    fixed: Option<usize>,
+    method: &Method,
+    path: &str,
+) -> Result<Found<'s>, Box<Unrouted>> {
+    let found = match fixed {
+        Some(i) => Some((i, path)),
+        None => state.vendor_by_prefix(path),
+    };
+    let Some((index, rest)) = found else {
+        return Err(Box::new(Unrouted {
+            vendor: None,
+            reply: unknown_vendor(path),
+        }));
+    };
+    let vendor = state.vendors[index].as_ref();
+    let refuse = |problem: Problem| {
+        Box::new(Unrouted {
+            vendor: Some(vendor.name()),
+            reply: vendor.render_error(&vendor.reject(problem)),
+        })
+    };
+    match state.routes[index].find(vendor, method, rest) {
+        Routed::Operation { index, params } => {
+            let op = &vendor.operations()[index];
+            vendor.check_params(op, &params).map_err(refuse)?;
+            Ok(Found { vendor, op, params })
+        }
+        Routed::MethodNotAllowed => Err(refuse(Problem::MethodNotAllowed {
+            method: method.to_string(),
+            path: path.to_owned(),
+        })),
+        Routed::Unknown => Err(refuse(Problem::UnknownPath {
+            method: method.to_string(),
+            path: path.to_owned(),
+        })),
+    }
 }
 
 enum Exit {

@@ -60,6 +60,25 @@ pub struct ErrorKindSpec {
     pub description: &'static str,
 }
 
+impl ErrorKindSpec {
+    /// One row of an error table, for `static` tables.
+    pub const fn new(
+        name: &'static str,
+        status: StatusCode,
+        fields: &'static [&'static str],
+        generic: &'static [GenericKind],
+        description: &'static str,
+    ) -> ErrorKindSpec {
+        ErrorKindSpec {
+            name,
+            status,
+            fields,
+            generic,
+            description,
+        }
+    }
+}
+
 /// An error on its way to being rendered by its vendor.
 #[derive(Debug, Clone)]
 pub struct ApiError {

@@ -7,66 +7,50 @@ use serde_json::{json, Map, Value};
 use crate::contract::{Violation, ViolationKind};
 use crate::vendor::{ApiError, ErrorKindSpec, GenericKind as G, Problem, Reply};
 
-const fn kind(
-    name: &'static str,
-    status: StatusCode,
-    fields: &'static [&'static str],
-    generic: &'static [G],
-    description: &'static str,
-) -> ErrorKindSpec {
-    ErrorKindSpec {
-        name,
-        status,
-        fields,
-        generic,
-        description,
-    }
-}
-
 pub static KINDS: &[ErrorKindSpec] = &[
-    kind(
+    ErrorKindSpec::new(
         "bad_request",
         StatusCode::BAD_REQUEST,
         &[],
         &[G::BadRequest],
         "generic bad request",
     ),
-    kind(
+    ErrorKindSpec::new(
         "artifact_already_attached_to_a_parent",
         StatusCode::BAD_REQUEST,
         &["existing_parent", "is_same"],
         &[],
         "the artifact already belongs to another object",
     ),
-    kind(
+    ErrorKindSpec::new(
         "invalid_content_type",
         StatusCode::BAD_REQUEST,
         &["value"],
         &[],
         "the body is not declared as JSON",
     ),
-    kind(
+    ErrorKindSpec::new(
         "invalid_enum_value",
         StatusCode::BAD_REQUEST,
         &["field_name", "value", "allowed_values"],
         &[],
         "a value outside the field's enum",
     ),
-    kind(
+    ErrorKindSpec::new(
         "invalid_field",
         StatusCode::BAD_REQUEST,
         &["field_name"],
         &[],
         "a field the operation does not take",
     ),
-    kind(
+    ErrorKindSpec::new(
         "invalid_id",
         StatusCode::BAD_REQUEST,
         &["field_name"],
         &[],
         "a malformed object id",
     ),
-    kind(
+    ErrorKindSpec::new(
         "missing_dependency",
         StatusCode::BAD_REQUEST,
         &[
@@ -77,112 +61,112 @@ pub static KINDS: &[ErrorKindSpec] = &[
         &[],
         "a field that needs another",
     ),
-    kind(
+    ErrorKindSpec::new(
         "missing_required_field",
         StatusCode::BAD_REQUEST,
         &["field_name"],
         &[],
         "a required field is absent",
     ),
-    kind(
+    ErrorKindSpec::new(
         "parse_error",
         StatusCode::BAD_REQUEST,
         &[],
         &[],
         "the request could not be parsed",
     ),
-    kind(
+    ErrorKindSpec::new(
         "unexpected_id_type",
         StatusCode::BAD_REQUEST,
         &["field_name", "value", "allowed_types"],
         &[],
         "an id of the wrong object type",
     ),
-    kind(
+    ErrorKindSpec::new(
         "unexpected_json_type",
         StatusCode::BAD_REQUEST,
         &["field_name", "expected", "actual"],
         &[],
         "a value of the wrong JSON type",
     ),
-    kind(
+    ErrorKindSpec::new(
         "value_not_permitted",
         StatusCode::BAD_REQUEST,
         &["field_name", "allowed_values", "pattern", "reason"],
         &[],
         "a value the field does not permit",
     ),
-    kind(
+    ErrorKindSpec::new(
         "unauthenticated",
         StatusCode::UNAUTHORIZED,
         &[],
         &[G::Unauthorized],
         "no or an unknown token",
     ),
-    kind(
+    ErrorKindSpec::new(
         "token_expired",
         StatusCode::UNAUTHORIZED,
         &[],
         &[],
         "the token has expired",
     ),
-    kind(
+    ErrorKindSpec::new(
         "token_revoked",
         StatusCode::UNAUTHORIZED,
         &[],
         &[],
         "the token was revoked",
     ),
-    kind(
+    ErrorKindSpec::new(
         "dev_org_deactivated",
         StatusCode::UNAUTHORIZED,
         &[],
         &[],
         "the dev org is deactivated",
     ),
-    kind(
+    ErrorKindSpec::new(
         "forbidden",
         StatusCode::FORBIDDEN,
         &[],
         &[G::Forbidden],
         "the token may not do this",
     ),
-    kind(
+    ErrorKindSpec::new(
         "not_found",
         StatusCode::NOT_FOUND,
         &[],
         &[G::NotFound],
         "no such object or path",
     ),
-    kind(
+    ErrorKindSpec::new(
         "conflict",
         StatusCode::CONFLICT,
         &[],
         &[G::Conflict],
         "the request conflicts with stored state",
     ),
-    kind(
+    ErrorKindSpec::new(
         "request_entity_too_large",
         StatusCode::PAYLOAD_TOO_LARGE,
         &["max_bytes"],
         &[],
         "the body is over the size limit",
     ),
-    kind(
+    ErrorKindSpec::new(
         "too_many_requests",
         StatusCode::TOO_MANY_REQUESTS,
         &["retry_after"],
         &[G::RateLimited],
         "throttled; retry after `retry_after` seconds",
     ),
-    kind(
+    ErrorKindSpec::new(
         "internal_error",
         StatusCode::INTERNAL_SERVER_ERROR,
         &["reference_id"],
         &[G::ServerError],
         "DevRev failed",
     ),
-    kind(
+    ErrorKindSpec::new(
         "service_unavailable",
         StatusCode::SERVICE_UNAVAILABLE,
         &[],

@@ -10,7 +10,7 @@ mod state;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::RwLock;
 
-use axum::http::{header, HeaderMap, HeaderName, Method};
+use axum::http::{HeaderMap, HeaderName, Method};
 use fake::Fake;
 use serde_json::{json, Map, Value};
 
@@ -197,28 +197,7 @@ impl Vendor for DevRev {
     /// `Authorization: Bearer <t>` and the bare `Authorization: <t>` the TypeScript SDK sends are
     /// the same tenant.
     fn authenticate(&self, _op: &Operation, headers: &HeaderMap) -> Result<Credential, Problem> {
-        let value = headers
-            .get(header::AUTHORIZATION)
-            .ok_or(Problem::MissingCredential)?;
-        let text = value
-            .to_str()
-            .map_err(|_| {
-                Problem::MalformedCredential("the Authorization header is not text".into())
-            })?
-            .trim();
-        let token = match text.split_once(' ') {
-            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
-            Some(_) => {
-                return Err(Problem::MalformedCredential(
-                    "expected 'Bearer <token>' or a bare token".into(),
-                ))
-            }
-            None => text,
-        };
-        if token.is_empty() {
-            return Err(Problem::MissingCredential);
-        }
-        Ok(Credential(token.to_owned()))
+        crate::tenant::bearer_token(headers, true)
     }
 
     fn query_body(&self, _op: &Operation, query: &[(String, String)]) -> Option<Value> {
