@@ -152,3 +152,42 @@ async fn a_malformed_body_fault_hits_only_its_operation() {
         "reads are untouched"
     );
 }
+
+#[tokio::test]
+async fn the_shipped_scenario_throttles_the_second_and_third_create_then_recovers() {
+    let s = TestServer::start().await;
+    load(
+        &s,
+        include_str!("../../../scenarios/merge-throttled-then-recovers.yaml"),
+    )
+    .await;
+    let a = Linked::new(&s);
+    let statuses = [
+        a.create(typed_model("1")).await,
+        a.create(typed_model("2")).await,
+        a.create(typed_model("2 again")).await,
+        a.create(typed_model("2 once more")).await,
+    ];
+    let got: Vec<(u16, Option<&str>)> = statuses
+        .iter()
+        .map(|r| (r.status, r.header("retry-after")))
+        .collect();
+    assert_eq!(
+        got,
+        vec![(201, None), (429, Some("1")), (429, Some("1")), (201, None)]
+    );
+    assert_eq!(
+        statuses[1].json,
+        json!({"detail": "Request was throttled. Expected available in 1 seconds."})
+    );
+    assert_eq!(
+        a.all_ids(10).await.len(),
+        2,
+        "throttled creates stored nothing"
+    );
+    assert_eq!(
+        a.get("/engagements").await.status,
+        200,
+        "reads are never throttled"
+    );
+}
