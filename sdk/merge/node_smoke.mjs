@@ -1,7 +1,7 @@
 // Drives the simulator's Merge CRM engagements with Merge's official Node SDK
 // (@mergeapi/merge-node-client), as a user would: create, retrieve, list following cursors
-// (the SDK's own page iterator), patch, write metadata, reference records, errors, 401 and (when
-// scenarios are loaded) 429.
+// (the SDK's own page iterator), patch, write metadata, reference records, errors, 401, and through
+// scenarios loaded over the admin API a throttled 429 and a forbidden 403.
 //
 //   SIM_URL=http://127.0.0.1:4010 SDK_DIR=/path/holding/node_modules node sdk/merge/node_smoke.mjs
 //
@@ -113,16 +113,26 @@ const scenario = {
 const loaded = await fetch(`${SIM_URL}/__admin/scenarios`, {
   method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(scenario),
 });
-if (loaded.ok) {
-  await refused(
-    "429 surfaces as MergeError after the SDK's retries",
-    () => crm.engagements.retrieve(id),
-    (e) => e.statusCode === 429,
-  );
-  check("the next call goes through", (await crm.engagements.retrieve(id)).id === id);
-  await fetch(`${SIM_URL}/__admin/scenarios/${scenario.name}`, { method: "DELETE" });
-} else {
-  console.log("skip 429: this build's admin API does not load scenarios");
-}
+check("the throttling scenario loads", loaded.ok);
+await refused(
+  "429 surfaces as MergeError after the SDK's retries",
+  () => crm.engagements.retrieve(id),
+  (e) => e.statusCode === 429,
+);
+check("the next call goes through", (await crm.engagements.retrieve(id)).id === id);
+await fetch(`${SIM_URL}/__admin/scenarios/${scenario.name}`, { method: "DELETE" });
+
+const forbidden = { name: "merge-node-smoke-forbidden", auth: { forbidden: [accountToken] } };
+const loadedForbidden = await fetch(`${SIM_URL}/__admin/scenarios`, {
+  method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(forbidden),
+});
+check("the forbidden-credential scenario loads", loadedForbidden.ok);
+await refused(
+  "a forbidden account token raises MergeError 403 with DRF's detail",
+  () => crm.engagements.list(),
+  (e) => e.statusCode === 403 && e.body.detail === "You do not have permission to perform this action.",
+);
+await fetch(`${SIM_URL}/__admin/scenarios/${forbidden.name}`, { method: "DELETE" });
+check("after unloading, the account token works again", (await crm.engagements.retrieve(id)).id === id);
 
 console.log("all Merge Node SDK checks passed");

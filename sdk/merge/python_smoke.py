@@ -1,6 +1,7 @@
 """Drives the simulator's Merge CRM engagements with Merge's official Python SDK
 (`mergepythonclient`), as a user would: create, retrieve, list following cursors, patch, write
-metadata, reference records, warnings, errors, 401 and (when scenarios are loaded) 429.
+metadata, reference records, warnings, errors, 401, and through scenarios
+loaded over the admin API a throttled 429 and a revoked 401.
 
     SIM_URL=http://127.0.0.1:4010 python sdk/merge/python_smoke.py
 
@@ -138,15 +139,23 @@ throttle = {
         "respond": {"error": "rate_limited", "retry_after": 1},
     }],
 }
-if admin("POST", "/scenarios", throttle) in (200, 201):
-    try:
-        crm.engagements.list()
-        check("429 surfaces after the SDK's retries", False)
-    except ApiError as e:
-        check("429 surfaces as ApiError with Retry-After after 2 retries", e.status_code == 429 and e.headers.get("retry-after") == "1")
-    check("the next call goes through", crm.engagements.list().results is not None)
-    admin("DELETE", "/scenarios/merge-python-smoke-throttle")
-else:
-    print("skip 429: this build's admin API does not load scenarios")
+check("the throttling scenario loads", admin("POST", "/scenarios", throttle) in (200, 201))
+try:
+    crm.engagements.list()
+    check("429 surfaces after the SDK's retries", False)
+except ApiError as e:
+    check("429 surfaces as ApiError with Retry-After after 2 retries", e.status_code == 429 and e.headers.get("retry-after") == "1")
+check("the next call goes through", crm.engagements.list().results is not None)
+admin("DELETE", "/scenarios/merge-python-smoke-throttle")
+
+revoked = {"name": "merge-python-smoke-revoked", "auth": {"revoked": [ACCOUNT]}}
+check("the revoked-credential scenario loads", admin("POST", "/scenarios", revoked) in (200, 201))
+try:
+    crm.engagements.list()
+    check("a revoked account token is refused", False)
+except ApiError as e:
+    check("a revoked account token raises ApiError 401 'Invalid token.'", e.status_code == 401 and e.body == {"detail": "Invalid token."})
+admin("DELETE", "/scenarios/merge-python-smoke-revoked")
+check("after unloading, the account token works again", crm.engagements.list().results is not None)
 
 print("all Merge Python SDK checks passed")

@@ -14,7 +14,7 @@ pub fn registry(settings: VendorSettings) -> Vec<Box<dyn Vendor>> {
     vec![
         Box::new(devrev::DevRev::new(settings)),
         Box::new(siro::Siro::new(seed)),
-        Box::new(merge::Merge::new(seed)),
+        Box::new(merge::Merge::new(settings)),
         Box::new(salesforce::Salesforce::new(seed)),
         Box::new(seismic::Seismic::new(seed)),
     ]

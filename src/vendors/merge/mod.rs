@@ -9,6 +9,7 @@ mod errors;
 pub mod ids;
 mod listing;
 mod rules;
+mod saved;
 mod seed;
 mod state;
 mod view;
@@ -21,7 +22,9 @@ use serde_json::{json, Map, Value};
 use crate::clock::seeded_rng;
 use crate::store::TenantMap;
 use crate::tenant::{Credential, Tenant};
-use crate::vendor::{ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor};
+use crate::vendor::{
+    ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor, VendorSettings,
+};
 use seed::Refs;
 use state::TenantData;
 use view::Shape;
@@ -173,13 +176,15 @@ struct TenantState {
 
 pub struct Merge {
     seed: u64,
+    settings: VendorSettings,
     tenants: TenantMap<TenantState>,
 }
 
 impl Merge {
-    pub fn new(seed: u64) -> Merge {
+    pub fn new(settings: VendorSettings) -> Merge {
         Merge {
-            seed,
+            seed: settings.seed,
+            settings,
             tenants: TenantMap::default(),
         }
     }
@@ -271,7 +276,7 @@ impl Vendor for Merge {
         let write = || tenant.data.write().unwrap_or_else(|p| p.into_inner());
         let refs = || self.refs(&tenant, call.tenant);
         match call.operation.id {
-            "engagements.create" => rules::create(&mut write(), call),
+            "engagements.create" => rules::create(&mut write(), &self.settings, call),
             "engagements.partial_update" => rules::partial_update(&mut write(), call),
             "engagements.retrieve" | "engagements.list" => {
                 let expand = view::Expand::from_call(call);
@@ -333,5 +338,45 @@ impl Vendor for Merge {
             );
         }
         Value::Object(out)
+    }
+
+    fn snapshot(&self) -> Value {
+        let tenants: Vec<saved::SavedTenant> = self
+            .tenants
+            .select(None)
+            .iter()
+            .map(|(key, t)| {
+                let data = t.data.read().unwrap_or_else(|p| p.into_inner());
+                saved::save(key, &data, t.refs.get())
+            })
+            .collect();
+        json!({ "tenants": tenants })
+    }
+
+    fn restore(&self, snapshot: Value) -> Result<(), String> {
+        let tenants: Vec<saved::SavedTenant> = serde_json::from_value(snapshot["tenants"].clone())
+            .map_err(|e| format!("tenants: {e}"))?;
+        let mut loaded = Vec::with_capacity(tenants.len());
+        for snap in tenants {
+            let key = snap.key.clone();
+            let (data, refs) = saved::load(self.seed, snap)?;
+            loaded.push((key, data, refs));
+        }
+        // Only a wholly readable snapshot replaces the state.
+        self.tenants.reset(None);
+        for (key, data, refs) in loaded {
+            let cell = OnceLock::new();
+            if let Some(refs) = refs {
+                let _ = cell.set(refs);
+            }
+            self.tenants.insert(
+                &key,
+                TenantState {
+                    data: RwLock::new(data),
+                    refs: cell,
+                },
+            );
+        }
+        Ok(())
     }
 }

@@ -16,7 +16,7 @@ use super::ids::{canonical, merge_id, remote_id};
 use super::seed::Refs;
 use super::state::{Engagement, Remembered, TenantData};
 use super::view::{flag, Shape, View, WriteAnswer};
-use crate::vendor::{ApiError, Call, Reply};
+use crate::vendor::{ApiError, Call, Reply, VendorSettings};
 
 /// The fields of an engagement `model` that writes take.
 const MODEL_FIELDS: &[&str] = &[
@@ -162,9 +162,13 @@ fn fingerprint(call: &Call<'_>) -> u64 {
 
 /// docs.merge.dev "Idempotency": a create repeated with the same `Idempotency-Key` and the same
 /// parameters gets the first answer again and creates nothing; with other parameters it is a 400.
-pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn create(
+    data: &mut TenantData,
+    settings: &VendorSettings,
+    call: &Call<'_>,
+) -> Result<Reply, ApiError> {
     let Some(key) = idempotency_key(call) else {
-        return create_new(data, call);
+        return create_new(data, settings, call);
     };
     let print = fingerprint(call);
     if let Some(prior) = data.remembered(key, call.now) {
@@ -179,8 +183,9 @@ pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
             ))
         };
     }
-    let reply = create_new(data, call)?;
+    let reply = create_new(data, settings, call)?;
     data.remember(
+        settings,
         key,
         Remembered {
             fingerprint: print,
@@ -191,7 +196,11 @@ pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
     Ok(reply)
 }
 
-fn create_new(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+fn create_new(
+    data: &mut TenantData,
+    settings: &VendorSettings,
+    call: &Call<'_>,
+) -> Result<Reply, ApiError> {
     let model = model(call);
     let warnings = unrecognized(model);
     let now: DateTime<Utc> = call.now;
@@ -241,7 +250,7 @@ fn create_new(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
         },
     );
     let rank = data.next_rank();
-    data.insert(rank, e);
+    data.insert(settings, rank, e);
     Ok(reply)
 }
 

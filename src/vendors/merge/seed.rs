@@ -42,6 +42,19 @@ impl Catalog {
         self.index.get(id).and_then(|r| self.items.get(r))
     }
 
+    /// A catalog holding `records` in this order, as a state file saved them; every record needs
+    /// a string `id`.
+    pub fn from_records(records: Vec<Value>) -> Result<Catalog, String> {
+        let mut catalog = Catalog::default();
+        for record in records {
+            if !record["id"].is_string() {
+                return Err("a reference record has no string id".into());
+            }
+            catalog.push(record);
+        }
+        Ok(catalog)
+    }
+
     fn ids(&self) -> Vec<String> {
         self.items
             .values()

@@ -1,5 +1,6 @@
 //! One linked account's Merge records: its engagements, in list order, with an index by id, and
-//! the tenant's seeded random source for ids. The read-only reference records (users, accounts,
+//! the tenant's seeded random source for ids (reseeded per restore generation, so a restored
+//! account never replays ids it already drew). The read-only reference records (users, accounts,
 //! contacts, engagement types, remote field classes) live in `seed.rs`.
 
 use std::collections::{BTreeMap, HashMap};
@@ -7,12 +8,14 @@ use std::ops::Bound;
 
 use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+use crate::vendor::VendorSettings;
 
 /// An engagement as stored. Dates Merge sets are kept typed for the list filters; everything a
 /// client sent is kept as sent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Engagement {
     pub id: String,
     pub remote_id: Option<String>,
@@ -121,11 +124,6 @@ pub fn page<'a, T>(
     }
 }
 
-/// The most engagements one linked account keeps; past it, each create forgets the oldest. This
-/// bounds memory under sustained load (the benchmark writes hundreds of thousands of records to
-/// one account) while leaving far more than any test or paging client walks through.
-pub const MAX_ENGAGEMENTS: usize = 10_000;
-
 /// How long Merge keeps an `Idempotency-Key` (docs.merge.dev "Idempotency": 24 hours).
 pub const IDEMPOTENCY_TTL_SECS: i64 = 24 * 60 * 60;
 
@@ -139,6 +137,9 @@ pub struct Remembered {
 
 pub struct TenantData {
     pub rng: StdRng,
+    /// How many times this account was restored from a state file: the random source is seeded
+    /// with it, so each restore draws from a stream no earlier run used.
+    pub generation: u64,
     /// Creates made with an `Idempotency-Key`, by key.
     pub idempotency: HashMap<String, Remembered>,
     /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
@@ -152,6 +153,7 @@ impl TenantData {
     pub fn new(rng: StdRng) -> TenantData {
         TenantData {
             rng,
+            generation: 0,
             idempotency: HashMap::new(),
             created: 0,
             engagements: BTreeMap::new(),
@@ -172,14 +174,23 @@ impl TenantData {
             .filter(|r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS)
     }
 
-    /// Remembers a create's answer under its key; expired keys go first when the log is full.
-    pub fn remember(&mut self, key: &str, remembered: Remembered) {
-        if self.idempotency.len() >= MAX_ENGAGEMENTS {
+    /// Remembers a create's answer under its key. The log is bounded by the record limit like
+    /// the engagements: when full, expired keys go first, then the oldest.
+    pub fn remember(&mut self, settings: &VendorSettings, key: &str, remembered: Remembered) {
+        if settings.full(self.idempotency.len()) {
             let now = remembered.at;
             self.idempotency
                 .retain(|_, r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS);
-            if self.idempotency.len() >= MAX_ENGAGEMENTS {
-                self.idempotency.clear();
+            while settings.full(self.idempotency.len()) {
+                let oldest = self
+                    .idempotency
+                    .iter()
+                    .min_by_key(|(_, r)| r.at)
+                    .map(|(k, _)| k.clone());
+                match oldest {
+                    Some(k) => self.idempotency.remove(&k),
+                    None => break,
+                };
             }
         }
         self.idempotency.insert(key.to_owned(), remembered);
@@ -194,9 +205,10 @@ impl TenantData {
         self.engagements.get_mut(&rank)
     }
 
-    /// Stores a new engagement, forgetting the oldest when the account is full.
-    pub fn insert(&mut self, rank: Rank, engagement: Engagement) {
-        if self.engagements.len() >= MAX_ENGAGEMENTS {
+    /// Stores a new engagement, forgetting the oldest when the account is at the record limit
+    /// (`--tenant-record-limit`); the id index forgets it too, so nothing points at it.
+    pub fn insert(&mut self, settings: &VendorSettings, rank: Rank, engagement: Engagement) {
+        if settings.full(self.engagements.len()) {
             if let Some((_, oldest)) = self.engagements.pop_last() {
                 self.by_id.remove(&oldest.id);
             }
@@ -255,14 +267,18 @@ mod tests {
             integration_params: None,
             linked_account_params: None,
         };
-        for n in 0..=MAX_ENGAGEMENTS {
+        let settings = VendorSettings {
+            seed: 0,
+            record_limit: 3,
+        };
+        for n in 0..=3 {
             let rank = data.next_rank();
-            data.insert(rank, engagement(n));
+            data.insert(&settings, rank, engagement(n));
         }
-        assert_eq!(data.engagements.len(), MAX_ENGAGEMENTS);
-        assert_eq!(data.by_id.len(), MAX_ENGAGEMENTS);
+        assert_eq!(data.engagements.len(), 3);
+        assert_eq!(data.by_id.len(), 3);
         assert!(data.find("e0").is_none());
-        assert!(data.find(&format!("e{MAX_ENGAGEMENTS}")).is_some());
+        assert!(data.find("e1").is_some() && data.find("e3").is_some());
     }
 
     #[test]

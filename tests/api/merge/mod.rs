@@ -25,6 +25,8 @@ macro_rules! snapshot {
 mod errors;
 mod props;
 mod reads;
+mod scenarios;
+mod state;
 mod tenants;
 mod writes;
 

@@ -1,0 +1,183 @@
+//! Merge under the shared settings and the state file: `--tenant-record-limit` evicts the oldest
+//! engagement with its index entry, and `--state-file` brings every linked account back (records,
+//! reference records, remembered `Idempotency-Key` answers) without ever reusing an id.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::{typed_model, Linked, BASE};
+use crate::support::{fresh_token, TestServer};
+
+#[tokio::test]
+async fn beyond_the_record_limit_the_oldest_engagement_makes_room() {
+    let config = engagement_sim::Config {
+        tenant_record_limit: 3,
+        ..engagement_sim::Config::ephemeral()
+    };
+    let s = TestServer::with_config(config).await;
+    let a = Linked::new(&s);
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let c = a.create(typed_model(&format!("n{n}"))).await;
+        assert_eq!(c.status, 201, "{}", c.text);
+        ids.push(c.json["model"]["id"].as_str().unwrap().to_owned());
+    }
+    let newest_first: Vec<String> = ids.iter().rev().take(3).cloned().collect();
+    assert_eq!(a.all_ids(2).await, newest_first);
+    for gone in &ids[..2] {
+        assert_eq!(a.get(&format!("/engagements/{gone}")).await.status, 404);
+        let p = a.patch(gone, json!({"subject": "late"})).await;
+        assert_eq!(p.status, 404, "no dangling index entry: {}", p.text);
+    }
+    assert_eq!(a.get(&format!("/engagements/{}", ids[4])).await.status, 200);
+    // Another account has its own limit.
+    let b = Linked::new(&s);
+    assert_eq!(b.create(typed_model("other")).await.status, 201);
+    assert_eq!(a.all_ids(10).await.len(), 3);
+}
+
+fn state_config(path: &std::path::Path) -> engagement_sim::Config {
+    engagement_sim::Config {
+        state_file: Some(path.to_owned()),
+        state_interval: Duration::from_secs(3600),
+        ..engagement_sim::Config::ephemeral()
+    }
+}
+
+fn state_path() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("esim-merge-{}", fresh_token("st")));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("state.json")
+}
+
+async fn create_keyed(
+    a: &Linked<'_>,
+    key: &str,
+    query: &str,
+    model: Value,
+) -> crate::support::Answer {
+    a.s.request(
+        Method::POST,
+        &format!("{BASE}/engagements{query}"),
+        &[
+            ("Authorization", a.auth.as_str()),
+            ("X-Account-Token", a.account.as_str()),
+            ("Idempotency-Key", key),
+        ],
+        Some(&json!({ "model": model })),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_state_file_keeps_every_account_and_ids_are_never_reused() {
+    let path = state_path();
+    let s = TestServer::with_config(state_config(&path)).await;
+    let a = Linked::new(&s);
+    let (auth, account) = (a.auth.clone(), a.account.clone());
+    let mut before = Vec::new();
+    for n in 0..3 {
+        let c = a.create(typed_model(&format!("before {n}"))).await;
+        before.push(c.json["model"]["id"].as_str().unwrap().to_owned());
+    }
+    let users = a.get("/users").await.json;
+    let keyed = create_keyed(
+        &a,
+        "key-1",
+        "?run_async=true&is_debug_mode=true",
+        typed_model("keyed"),
+    )
+    .await;
+    assert_eq!(keyed.status, 201);
+    assert_eq!(keyed.json["model"]["remote_id"], Value::Null);
+    assert!(keyed.json["logs"][0]["log_id"].is_string());
+    let listed = a.all_ids(2).await;
+    s.sim.stop().await;
+
+    let s = TestServer::with_config(state_config(&path)).await;
+    let a = Linked {
+        s: &s,
+        auth,
+        account,
+    };
+    assert_eq!(a.all_ids(2).await, listed, "records and order survive");
+    assert_eq!(a.get("/users").await.json, users, "reference records too");
+    let got = a.get(&format!("/engagements/{}", before[0])).await;
+    assert_eq!(
+        (got.status, got.json["subject"].as_str()),
+        (200, Some("before 0"))
+    );
+    let replay = create_keyed(
+        &a,
+        "key-1",
+        "?run_async=true&is_debug_mode=true",
+        typed_model("keyed"),
+    )
+    .await;
+    assert_eq!(
+        (replay.status, &replay.json),
+        (201, &keyed.json),
+        "the Idempotency-Key replays the run_async, debug-mode answer exactly"
+    );
+    let reused = create_keyed(&a, "key-1", "", typed_model("other")).await;
+    assert_eq!(reused.status, 400, "{}", reused.text);
+
+    let mut seen: HashSet<String> = listed.iter().cloned().collect();
+    for n in 0..5 {
+        let c = a.create(typed_model(&format!("after {n}"))).await;
+        assert_eq!(c.status, 201);
+        let id = c.json["model"]["id"].as_str().unwrap().to_owned();
+        assert!(seen.insert(id), "an id came back after the restore");
+    }
+    assert_eq!(a.all_ids(3).await.len(), listed.len() + 5);
+    // A second restart still draws fresh ids.
+    let (auth, account) = (a.auth.clone(), a.account.clone());
+    s.sim.stop().await;
+    let s = TestServer::with_config(state_config(&path)).await;
+    let a = Linked {
+        s: &s,
+        auth,
+        account,
+    };
+    let c = a.create(typed_model("third run")).await;
+    assert!(seen.insert(c.json["model"]["id"].as_str().unwrap().to_owned()));
+    s.sim.stop().await;
+}
+
+#[test]
+fn a_malformed_merge_snapshot_stops_the_start_with_a_message() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let tenant = |engagements: Value| {
+        json!({"format": "engagement-sim/state", "version": 1, "vendors": {"merge": {"tenants": [
+            {"key": "k", "generation": 0, "created": 1, "engagements": engagements,
+             "idempotency": [], "refs": null}]}}})
+    };
+    for (doc, says) in [
+        (
+            json!({"format": "engagement-sim/state", "version": 1, "vendors": {"merge": {"tenants": 3}}}),
+            "tenants",
+        ),
+        (tenant(json!([{"rank": 5, "id": "x"}])), "merge"),
+        (
+            tenant(
+                json!([{"rank": 7, "id": "x", "remote_id": null, "created_at": "2024-01-01T00:00:00Z",
+            "modified_at": "2024-01-01T00:00:00Z", "owner": null, "content": null, "subject": null,
+            "direction": null, "engagement_type": null, "start_time": null, "end_time": null,
+            "account": null, "contacts": [], "engagement_url": null, "remote_was_deleted": false,
+            "remote_fields": []}]),
+            ),
+            "outside",
+        ),
+    ] {
+        let path = state_path();
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let err = rt
+            .block_on(engagement_sim::Simulator::start(state_config(&path)))
+            .err()
+            .expect("refused");
+        assert!(err.contains("merge") && err.contains(says), "{err}");
+    }
+}
