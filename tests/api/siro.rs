@@ -8,6 +8,7 @@ mod lifecycle;
 mod props;
 mod queries;
 mod races;
+mod scenarios;
 
 use chrono::{DateTime, Utc};
 use engagement_sim::Config;
