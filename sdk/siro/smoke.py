@@ -104,7 +104,52 @@ def main():
 
     status, mine, _ = call("GET", "/integrations/users/rep-1/engagements")
     check("a user's engagements leave out soft-deleted ones", status == 200 and mine == [], mine)
+    scripted()
     print("siro smoke: all checks passed")
+
+
+def admin(method, path, doc=None):
+    root = os.environ.get("SIM_URL", "http://127.0.0.1:4010").rstrip("/")
+    req = urllib.request.Request(root + "/__admin" + path, method=method,
+                                 data=json.dumps(doc).encode() if doc is not None else None)
+    req.add_header("Content-Type", "application/json")
+    token = os.environ.get("SIM_ADMIN_TOKEN")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(req) as res:
+            return res.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def scripted():
+    """Scenario-driven answers a real integration must survive: throttling, revoked and read-only
+    tokens. The scenario touches only this run's tokens and externalIds, and is unloaded after."""
+    name = "siro-smoke-" + TOKEN
+    revoked, readonly = TOKEN + "-old", TOKEN + "-ro"
+    doc = {
+        "name": name,
+        "rules": [{"vendor": "siro", "operation": "engagements.sync",
+                   "match": {"body": {"/externalId": TOKEN + "-throttled"}},
+                   "respond": {"error": "too_many_requests", "retry_after": 2}}],
+        "auth": {"revoked": [revoked], "forbidden": [readonly]},
+    }
+    check("the scenario loads", admin("POST", "/scenarios", doc) == 201)
+    try:
+        sync = "/integrations/sync/engagements"
+        status, body, headers = call("PUT", sync, {"externalId": TOKEN + "-throttled"})
+        retry = {k.lower(): v for k, v in headers.items()}.get("retry-after")
+        check("a throttled sync is 429 {error} with Retry-After", status == 429 and "error" in body and retry == "2",
+              (status, body, headers))
+        status, body, _ = call("PUT", sync, {"externalId": TOKEN + "-fine"})
+        check("other syncs go through", status == 200, body)
+        status, body, _ = call("GET", "/integrations/engagements", token=revoked)
+        check("a revoked token is 401 {error}", status == 401 and "error" in body, body)
+        status, body, _ = call("PUT", sync, {"externalId": "x"}, token=readonly)
+        check("a forbidden token is 403 {error}", status == 403 and "error" in body, body)
+    finally:
+        admin("DELETE", "/scenarios/" + name)
 
 
 if __name__ == "__main__":

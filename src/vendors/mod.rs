@@ -13,7 +13,7 @@ pub fn registry(settings: VendorSettings) -> Vec<Box<dyn Vendor>> {
     let seed = settings.seed;
     vec![
         Box::new(devrev::DevRev::new(settings)),
-        Box::new(siro::Siro::new(seed)),
+        Box::new(siro::Siro::new(settings)),
         Box::new(merge::Merge::new(settings)),
         Box::new(salesforce::Salesforce::new(seed)),
         Box::new(seismic::Seismic::new(seed)),

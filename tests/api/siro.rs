@@ -4,9 +4,11 @@
 //! docs.siro.ai); choices are documented in `docs/vendors/siro.md`.
 
 mod errors;
+mod lifecycle;
 mod props;
 mod queries;
 mod races;
+mod scenarios;
 
 use chrono::{DateTime, Utc};
 use engagement_sim::Config;

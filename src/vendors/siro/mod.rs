@@ -17,7 +17,9 @@ use serde_json::{Map, Value};
 use crate::clock::seeded_rng;
 use crate::store::TenantMap;
 use crate::tenant::{Credential, Tenant};
-use crate::vendor::{ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor};
+use crate::vendor::{
+    ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor, VendorSettings,
+};
 use state::TenantData;
 
 macro_rules! contract {
@@ -98,14 +100,14 @@ const QUERY_FIELDS: &[(&str, bool)] = &[
 ];
 
 pub struct Siro {
-    seed: u64,
+    settings: VendorSettings,
     tenants: TenantMap<RwLock<TenantData>>,
 }
 
 impl Siro {
-    pub fn new(seed: u64) -> Siro {
+    pub fn new(settings: VendorSettings) -> Siro {
         Siro {
-            seed,
+            settings,
             tenants: TenantMap::default(),
         }
     }
@@ -113,7 +115,7 @@ impl Siro {
     /// The tenant's state; its organization id and id source depend only on the seed and token.
     fn tenant(&self, tenant: &Tenant) -> Arc<RwLock<TenantData>> {
         self.tenants.get_or_init(tenant, || {
-            let mut rng = seeded_rng(self.seed, &["siro", &tenant.key]);
+            let mut rng = seeded_rng(self.settings.seed, &["siro", &tenant.key]);
             let organization_id = ids::uuid(&mut rng);
             RwLock::new(TenantData::new(organization_id, rng))
         })
@@ -191,8 +193,8 @@ impl Vendor for Siro {
         let read = || tenant.read().unwrap_or_else(|p| p.into_inner());
         let write = || tenant.write().unwrap_or_else(|p| p.into_inner());
         match call.operation.id {
-            "engagements.sync" => rules::sync_one(&mut write(), call),
-            "engagements.sync_batch" => rules::sync_batch(&mut write(), call),
+            "engagements.sync" => rules::sync_one(&mut write(), &self.settings, call),
+            "engagements.sync_batch" => rules::sync_batch(&mut write(), &self.settings, call),
             "engagements.delete" => rules::delete(&mut write(), call),
             "engagements.soft_delete_removed" => rules::soft_delete_removed(&mut write(), call),
             "engagements.get" => rules::get(&read(), call),
@@ -203,6 +205,41 @@ impl Vendor for Siro {
                 format!("operation {other} is not served"),
             )),
         }
+    }
+
+    fn snapshot(&self) -> Value {
+        let tenants: Vec<state::TenantSnapshot> = self
+            .tenants
+            .select(None)
+            .iter()
+            .map(|(key, t)| t.read().unwrap_or_else(|p| p.into_inner()).snapshot(key))
+            .collect();
+        serde_json::json!({ "tenants": tenants })
+    }
+
+    /// Replaces every tenant with the snapshot's; on any error the current state is kept.
+    fn restore(&self, snapshot: Value) -> Result<(), String> {
+        let Value::Object(mut doc) = snapshot else {
+            return Err("the snapshot is not an object".into());
+        };
+        let tenants: Vec<state::TenantSnapshot> =
+            serde_json::from_value(doc.remove("tenants").unwrap_or(Value::Null))
+                .map_err(|e| format!("tenants: {e}"))?;
+        let mut restored = Vec::with_capacity(tenants.len());
+        for snap in tenants {
+            let key = snap.key.clone();
+            let seed = self.settings.seed;
+            let data = TenantData::restore(snap, |generation| {
+                seeded_rng(seed, &["siro", &key, "restore", &generation.to_string()])
+            })
+            .map_err(|e| format!("tenant {}: {e}", crate::tenant::fingerprint(&key)))?;
+            restored.push((key, data));
+        }
+        self.tenants.reset(None);
+        for (key, data) in restored {
+            self.tenants.insert(&key, RwLock::new(data));
+        }
+        Ok(())
     }
 
     fn reset(&self, tenant: Option<&str>) {

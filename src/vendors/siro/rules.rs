@@ -13,7 +13,7 @@ use super::ids;
 use super::state::{Kind, TenantData};
 use super::sync;
 use crate::clock::rfc3339;
-use crate::vendor::{ApiError, Call, Reply};
+use crate::vendor::{ApiError, Call, Reply, VendorSettings};
 
 /// Page size when the client names none, and the most one page holds (choice: Siro documents
 /// neither; `pageSize=100` is its own example, `docs.siro.ai/getting-started`).
@@ -30,9 +30,14 @@ fn not_found(what: &str, id: &str) -> ApiError {
 }
 
 /// `PUT /v1/integrations/sync/engagements`: 200 `{data: Engagement}`.
-pub fn sync_one(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn sync_one(
+    data: &mut TenantData,
+    settings: &VendorSettings,
+    call: &Call<'_>,
+) -> Result<Reply, ApiError> {
     let mut written = sync::apply(
         data,
+        settings,
         std::slice::from_ref(call.body),
         &rfc3339(call.now),
         false,
@@ -43,9 +48,13 @@ pub fn sync_one(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiErro
 
 /// `PUT /v1/integrations/sync/batch/engagements`: the whole array or nothing; 200 `{data: [...]}`
 /// in request order.
-pub fn sync_batch(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn sync_batch(
+    data: &mut TenantData,
+    settings: &VendorSettings,
+    call: &Call<'_>,
+) -> Result<Reply, ApiError> {
     let items = call.body.as_array().map(Vec::as_slice).unwrap_or_default();
-    let written = sync::apply(data, items, &rfc3339(call.now), true)?;
+    let written = sync::apply(data, settings, items, &rfc3339(call.now), true)?;
     Ok(Reply::json(StatusCode::OK, &json!({ "data": written })))
 }
 

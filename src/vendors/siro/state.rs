@@ -7,6 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use rand::rngs::StdRng;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 /// The kinds of nested record an engagement sync upserts or links.
@@ -48,7 +49,7 @@ impl Kind {
 }
 
 /// A nested record: its internal id, its fields as last synced, and (for a contact) its account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
     pub id: String,
     pub external_id: String,
@@ -75,7 +76,7 @@ impl Record {
 }
 
 /// The records of one kind by external id, and where merged-away external ids now point.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Registry {
     pub records: HashMap<String, Record>,
     pub merged_into: HashMap<String, String>,
@@ -106,21 +107,21 @@ impl Registry {
 
 /// What an engagement's `engagementType` is: a synced type, or an internal type id the simulator
 /// has not seen (Siro types configured in its UI), shown as given.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum TypeRef {
     Key(String),
     Raw(String),
 }
 
 /// One user on one engagement: the user (by registry key) and the link's own fields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserLink {
     pub key: String,
     /// `shareOfSale` and `deletedAt` as sent for this engagement.
     pub link: Map<String, Value>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Engagement {
     pub seq: u64,
     pub id: String,
@@ -149,6 +150,9 @@ impl Engagement {
 
 pub struct TenantData {
     pub organization_id: String,
+    /// How many times this tenant was restored from a state file; each restore draws ids from a
+    /// fresh stream (see [`TenantData::restore`]) so none is handed out twice.
+    pub generation: u64,
     pub rng: StdRng,
     pub next_seq: u64,
     pub engagements: BTreeMap<u64, Engagement>,
@@ -173,6 +177,8 @@ enum Change {
         key: String,
         prev: Option<String>,
     },
+    /// The oldest engagement, evicted to keep the tenant within the record limit.
+    Evicted(Engagement),
 }
 
 /// The changes of one sync or batch, in order, so a failure restores the state it started from
@@ -218,6 +224,11 @@ impl Log {
                         None => merged.remove(&key),
                     };
                 }
+                Change::Evicted(e) => {
+                    data.by_id.insert(e.id.clone(), e.seq);
+                    data.by_external.insert(e.external_id.clone(), e.seq);
+                    data.engagements.insert(e.seq, e);
+                }
             }
         }
         data.rng = self.rng;
@@ -225,10 +236,88 @@ impl Log {
     }
 }
 
+/// One tenant as the state file keeps it: every record, the sequence counter and the restore
+/// generation. The indexes are rebuilt from the engagements on restore.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TenantSnapshot {
+    pub key: String,
+    pub organization_id: String,
+    pub generation: u64,
+    pub next_seq: u64,
+    pub engagements: Vec<Engagement>,
+    /// One registry per [`Kind`], in [`Kind::ALL`] order.
+    pub registries: Vec<Registry>,
+}
+
 impl TenantData {
+    pub fn snapshot(&self, key: &str) -> TenantSnapshot {
+        TenantSnapshot {
+            key: key.to_owned(),
+            organization_id: self.organization_id.clone(),
+            generation: self.generation,
+            next_seq: self.next_seq,
+            engagements: self.engagements.values().cloned().collect(),
+            registries: self
+                .registries
+                .iter()
+                .map(|r| Registry {
+                    records: r.records.clone(),
+                    merged_into: r.merged_into.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Rebuilds a tenant from its snapshot, refusing one whose parts disagree. `reseed` gives the
+    /// id source for the new generation: a restored tenant never replays the stream it drew its
+    /// stored ids from, so new ids cannot repeat old ones.
+    pub fn restore(
+        snap: TenantSnapshot,
+        reseed: impl FnOnce(u64) -> StdRng,
+    ) -> Result<TenantData, String> {
+        let registries: [Registry; 6] = snap.registries.try_into().map_err(|r: Vec<_>| {
+            format!(
+                "tenant has {} registries, expected {}",
+                r.len(),
+                Kind::ALL.len()
+            )
+        })?;
+        let generation = snap
+            .generation
+            .checked_add(1)
+            .ok_or("generation is at its maximum")?;
+        let mut data = TenantData::new(snap.organization_id, reseed(generation));
+        data.generation = generation;
+        data.next_seq = snap.next_seq;
+        data.registries = registries;
+        for e in snap.engagements {
+            if e.seq == 0 || e.seq >= snap.next_seq {
+                return Err(format!(
+                    "engagement {} has sequence {}, not in 1..{}",
+                    e.id, e.seq, snap.next_seq
+                ));
+            }
+            if data.engagements.contains_key(&e.seq)
+                || data.by_id.contains_key(&e.id)
+                || data.by_external.contains_key(&e.external_id)
+            {
+                return Err(format!(
+                    "engagement {} (externalId '{}') is stored twice",
+                    e.id, e.external_id
+                ));
+            }
+            data.by_id.insert(e.id.clone(), e.seq);
+            data.by_external.insert(e.external_id.clone(), e.seq);
+            data.engagements.insert(e.seq, e);
+        }
+        Ok(data)
+    }
+
     pub fn new(organization_id: String, rng: StdRng) -> TenantData {
         TenantData {
             organization_id,
+            generation: 0,
             rng,
             next_seq: 1,
             engagements: BTreeMap::new(),
@@ -272,6 +361,16 @@ impl TenantData {
         self.by_external.insert(e.external_id.clone(), seq);
         let prev = self.engagements.insert(seq, e);
         log.changes.push(Change::Engagement { seq, prev });
+    }
+
+    /// Evicts the oldest engagement (the tenant is at its record limit), undoably. Nested records
+    /// stay: other engagements may link them, and a later sync may link them again.
+    pub fn evict_oldest(&mut self, log: &mut Log) {
+        if let Some(seq) = self.engagements.keys().next().copied() {
+            if let Some(e) = self.remove_engagement(seq) {
+                log.changes.push(Change::Evicted(e));
+            }
+        }
     }
 
     /// Removes an engagement for good (the DELETE operation; not undoable).

@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 
 use super::ids;
 use super::state::{Engagement, Kind, Log, Record, TenantData, TypeRef, UserLink};
-use crate::vendor::ApiError;
+use crate::vendor::{ApiError, VendorSettings};
 
 /// The nullable scalars of an engagement, stored as sent.
 const SCALARS: &[&str] = &[
@@ -44,6 +44,7 @@ const DEFAULT_TYPE: (&str, &str) = ("Appointment", "APPOINTMENT");
 /// name the item's index (`[3].account`).
 pub fn apply(
     data: &mut TenantData,
+    settings: &VendorSettings,
     items: &[Value],
     now: &str,
     batch: bool,
@@ -58,8 +59,9 @@ pub fn apply(
         };
         let empty = Map::new();
         let body = item.as_object().unwrap_or(&empty);
-        match upsert_engagement(data, &mut log, body, now, &at) {
-            Ok(seq) => written.push(data.render(&data.engagements[&seq])),
+        match upsert_engagement(data, settings, &mut log, body, now, &at) {
+            // An item evicted by a later one of the same batch is still answered as written.
+            Ok(rendered) => written.push(rendered),
             Err(e) => {
                 log.rollback(data);
                 return Err(e);
@@ -71,11 +73,12 @@ pub fn apply(
 
 fn upsert_engagement(
     data: &mut TenantData,
+    settings: &VendorSettings,
     log: &mut Log,
     body: &Map<String, Value>,
     now: &str,
     at: &str,
-) -> Result<u64, ApiError> {
+) -> Result<Value, ApiError> {
     let external_id = body
         .get("externalId")
         .and_then(Value::as_str)
@@ -110,6 +113,10 @@ fn upsert_engagement(
                 Some(k) => k.clone(),
                 None => default_type(data, log, now)?,
             };
+            if settings.full(data.engagements.len()) {
+                // The tenant is at the record limit: the oldest engagement makes room.
+                data.evict_oldest(log);
+            }
             let seq = data.next_seq;
             data.next_seq += 1;
             Engagement {
@@ -156,9 +163,9 @@ fn upsert_engagement(
         e.users = u;
     }
     e.updated_at = now.to_owned();
-    let seq = e.seq;
+    let rendered = data.render(&e);
     data.put_engagement(log, e);
-    Ok(seq)
+    Ok(rendered)
 }
 
 /// `None`: the field was left out (keep the link); `Some(None)`: sent as null (unlink);
