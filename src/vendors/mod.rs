@@ -16,6 +16,6 @@ pub fn registry(settings: VendorSettings) -> Vec<Box<dyn Vendor>> {
         Box::new(siro::Siro::new(seed)),
         Box::new(merge::Merge::new(seed)),
         Box::new(salesforce::Salesforce::new(seed)),
-        Box::new(seismic::Seismic::new(seed)),
+        Box::new(seismic::Seismic::new(settings)),
     ]
 }

@@ -15,4 +15,5 @@ mod seismic;
 mod seismic_mcp;
 mod seismic_mcp_http;
 mod seismic_props;
+mod seismic_state;
 mod siro;
