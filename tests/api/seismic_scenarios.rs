@@ -188,5 +188,51 @@ async fn on_mcp_a_fault_acts_on_the_tools_call_connection() {
         )
         .await;
     assert!(result.is_err(), "{result:?}");
-    let _ = from_template; // the REST helper stays in scope for the shipped scenario test
+}
+
+#[tokio::test]
+async fn the_shipped_scenario_throttles_the_second_and_third_room_create() {
+    let s = TestServer::start().await;
+    load(
+        &s,
+        include_str!("../../scenarios/seismic-throttled-then-recovers.yaml"),
+    )
+    .await;
+    let token = fresh_token("seismic-shipped");
+    let template = first_template(&s, &token).await;
+    let mut statuses = Vec::new();
+    for _ in 0..2 {
+        let a = from_template(&s, &token, &json!({"templateId": template})).await;
+        if a.status == 429 {
+            seismic_error(&a, 429);
+            assert_eq!(
+                a.json["message"],
+                "Rate limit is exceeded. Try again in 2 seconds."
+            );
+            assert!(a.header("x-seismic-remaining-calls").is_some());
+        }
+        statuses.push(a.status);
+    }
+    // The third create goes over MCP: the same 429 as an isError result.
+    let client = connect(&s, &token).await;
+    failed(
+        &call(
+            &client,
+            "create_dsr_engagement",
+            json!({"templateId": template}),
+        )
+        .await,
+        429,
+    );
+    ok(
+        &call(
+            &client,
+            "create_dsr_engagement",
+            json!({"templateId": template}),
+        )
+        .await,
+        "create_dsr_engagement",
+    );
+    client.cancel().await.unwrap();
+    assert_eq!(statuses, [201, 429]);
 }
