@@ -1,7 +1,8 @@
 """Seismic MCP server, driven by the official MCP Python SDK (`mcp`) over streamable HTTP.
 
 Lists the tools, lists templates, creates a room from one, adds content to it, gets a tool error
-for an unknown template, then reads the same room over REST. Reads the simulator's base URL from
+for an unknown template, gets Seismic's 429 as a tool error from a scripted scenario (loaded over
+the admin API for this script's token only) and recovers, then reads the same room over REST. Reads the simulator's base URL from
 SIM_URL (default http://127.0.0.1:4010); prints each check; exits non-zero on the first failure.
 """
 
@@ -74,6 +75,20 @@ async def main():
 
                 bad = await session.call_tool("create_dsr_engagement", {"templateId": "no-such-template"})
                 check(bad.is_error is True and "no-such-template" in bad.content[0].text, f"unknown template is a tool error: {bad.content[0].text}")
+
+                scenario = f"sdk-python-{TOKEN}"
+                status, _ = http_json("POST", "/__admin/scenarios", {"name": scenario, "rules": [{
+                    "vendor": "seismic", "operation": "tools.list_dsr_templates", "tenant": TOKEN,
+                    "when": {"times": 1}, "respond": {"error": "rate_limit_exceeded", "retry_after": 3}}]})
+                check(status == 201, f"scenario loaded: {status}")
+                throttled = await session.call_tool("list_dsr_templates", {})
+                body = json.loads(throttled.content[0].text)
+                check(throttled.is_error is True and body["statusCode"] == 429 and "Try again in 3 seconds" in body["message"]
+                      and body.get("clientId") and body.get("tenant"), f"scripted 429 is a tool error: {body}")
+                again = await session.call_tool("list_dsr_templates", {})
+                check(not again.is_error, "the next call succeeds")
+                status, _ = http_json("DELETE", f"/__admin/scenarios/{scenario}")
+                check(status in (200, 204), f"scenario unloaded: {status}")
 
     status, room = http_json("GET", f"/seismic/dsr/v1/dsrs/{dsr_id}")
     check(status == 200 and room["id"] == dsr_id and room["name"] == "Python SDK room", f"REST GET /dsr/v1/dsrs/{dsr_id}: {status}")

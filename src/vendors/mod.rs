@@ -16,6 +16,6 @@ pub fn registry(settings: VendorSettings) -> Vec<Box<dyn Vendor>> {
         Box::new(siro::Siro::new(settings)),
         Box::new(merge::Merge::new(settings)),
         Box::new(salesforce::Salesforce::new(seed)),
-        Box::new(seismic::Seismic::new(seed)),
+        Box::new(seismic::Seismic::new(settings)),
     ]
 }

@@ -16,4 +16,6 @@ mod seismic;
 mod seismic_mcp;
 mod seismic_mcp_http;
 mod seismic_props;
+mod seismic_scenarios;
+mod seismic_state;
 mod siro;

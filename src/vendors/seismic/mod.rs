@@ -8,6 +8,7 @@ mod errors;
 mod ids;
 mod mcp;
 mod rules;
+mod saved;
 mod state;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
@@ -21,7 +22,9 @@ use crate::app::AppState;
 use crate::clock::seeded_rng;
 use crate::store::TenantMap;
 use crate::tenant::{Credential, Tenant};
-use crate::vendor::{ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor};
+use crate::vendor::{
+    ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor, VendorSettings,
+};
 use state::TenantData;
 
 macro_rules! contract {
@@ -136,14 +139,14 @@ struct TenantState {
 
 /// What the REST and MCP surfaces and the admin routes share.
 struct Shared {
-    seed: u64,
+    settings: VendorSettings,
     tenants: TenantMap<TenantState>,
 }
 
 impl Shared {
     fn tenant(&self, tenant: &Tenant) -> Arc<TenantState> {
         self.tenants.get_or_init(tenant, || TenantState {
-            data: RwLock::new(TenantData::seeded(self.seed, &tenant.key)),
+            data: RwLock::new(TenantData::seeded(self.settings, &tenant.key)),
             window_start: AtomicI64::new(0),
             window_calls: AtomicU64::new(0),
         })
@@ -166,10 +169,10 @@ pub struct Seismic {
 }
 
 impl Seismic {
-    pub fn new(seed: u64) -> Seismic {
+    pub fn new(settings: VendorSettings) -> Seismic {
         Seismic {
             shared: Arc::new(Shared {
-                seed,
+                settings,
                 tenants: TenantMap::default(),
             }),
         }
@@ -352,6 +355,46 @@ impl Vendor for Seismic {
         }
         Value::Object(out)
     }
+
+    /// `{"tenants": [...]}`: every tenant as [`saved::TenantSnapshot`].
+    fn snapshot(&self) -> Value {
+        let tenants: Vec<saved::TenantSnapshot> = self
+            .shared
+            .tenants
+            .select(None)
+            .iter()
+            .map(|(key, t)| t.read().snapshot(key))
+            .collect();
+        json!({ "tenants": tenants })
+    }
+
+    fn restore(&self, snapshot: Value) -> Result<(), String> {
+        let Some(list) = snapshot.get("tenants") else {
+            return Err("the snapshot has no 'tenants' list".into());
+        };
+        let tenants: Vec<saved::TenantSnapshot> =
+            serde_json::from_value(list.clone()).map_err(|e| format!("tenants: {e}"))?;
+        let mut restored = Vec::with_capacity(tenants.len());
+        for snap in tenants {
+            let key = snap.key.clone();
+            let data = TenantData::restore(snap, self.shared.settings)
+                .map_err(|e| format!("tenant {}: {e}", crate::tenant::fingerprint(&key)))?;
+            restored.push((key, data));
+        }
+        // Nothing is replaced unless every tenant restored.
+        self.shared.tenants.reset(None);
+        for (key, data) in restored {
+            self.shared.tenants.insert(
+                &key,
+                TenantState {
+                    data: RwLock::new(data),
+                    window_start: AtomicI64::new(0),
+                    window_calls: AtomicU64::new(0),
+                },
+            );
+        }
+        Ok(())
+    }
 }
 
 impl Seismic {
@@ -359,7 +402,7 @@ impl Seismic {
     /// stable for the seed and token.
     fn client_id(&self, tenant: &Tenant) -> String {
         ids::uuid(&mut seeded_rng(
-            self.shared.seed,
+            self.shared.settings.seed,
             &["seismic-client", &tenant.key],
         ))
     }
@@ -374,7 +417,10 @@ mod tests {
     fn a_429_gets_the_documented_client_id_and_tenant() {
         // seismic.md "Errors (REST)": {statusCode: 429, message: "... Try again in N seconds.",
         // clientId, tenant}.
-        let seismic = Seismic::new(0);
+        let seismic = Seismic::new(VendorSettings {
+            seed: 0,
+            record_limit: 10_000,
+        });
         let tenant = Tenants::default().resolve("token-429");
         let mut reply = seismic.render_error(&seismic.reject(Problem::RateLimited {
             retry_after_secs: 47,

@@ -89,7 +89,7 @@ fn build(data: &mut TenantData, call: &Call<'_>, new: NewRoom) -> Dsr {
         link_url: ids::room_link(&data.slug, &id, &link),
         id,
         name: new.name,
-        status: new.status,
+        status: new.status.to_owned(),
         template_id: new.template_id,
         contents,
         co_branding: None,
@@ -432,7 +432,7 @@ pub fn deliver(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError
     let dsr_id = dsr.id.clone();
     let link = data.new_link_id();
     let link_url = ids::room_link(&data.slug, &dsr_id, &link);
-    data.deliveries.push(super::state::Delivery {
+    data.record_delivery(super::state::Delivery {
         dsr_id,
         recipients,
         link_url: link_url.clone(),

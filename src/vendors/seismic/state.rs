@@ -2,19 +2,20 @@
 //! Library's DSR templates and content versions, ended and upcoming meetings (all seeded, fake and
 //! deterministic for the seed and token), and the rooms and link deliveries the tenant creates.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use fake::Fake;
 use rand::rngs::StdRng;
 use rand::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ids;
 use crate::clock::seeded_rng;
+use crate::vendor::VendorSettings;
 
 /// A Seismic user (the seller behind the token, or a meeting participant).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     pub id: String,
@@ -25,7 +26,7 @@ pub struct User {
 
 /// A DSR template built by marketers in the Library. Fields beyond `templateId` and `title` are
 /// kept as the admin API sent them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Template {
     pub template_id: String,
@@ -38,7 +39,7 @@ pub struct Template {
 }
 
 /// A Library content version that can be added to a room.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContentVersion {
     pub content_version_id: String,
@@ -46,18 +47,18 @@ pub struct ContentVersion {
     pub name: String,
     /// `Document`, `Video`, `Url` or `Page`; Page-type content cannot be added to a room.
     #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub format: &'static str,
+    pub kind: String,
+    pub format: String,
 }
 
 /// A meeting a follow-up room can be made from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Meeting {
     pub meeting_id: String,
     pub title: String,
     /// `Ended` or `Scheduled`.
-    pub status: &'static str,
+    pub status: String,
     pub start_date: String,
     pub content_version_ids: Vec<String>,
     pub participants: Vec<User>,
@@ -65,7 +66,7 @@ pub struct Meeting {
 }
 
 /// One content item of a room.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoomContent {
     pub id: String,
@@ -84,7 +85,7 @@ pub struct RoomContent {
 }
 
 /// A Digital Sales Room.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Dsr {
     #[serde(skip)]
@@ -92,7 +93,7 @@ pub struct Dsr {
     pub id: String,
     pub name: String,
     /// `Active`, or `Draft` for a meeting follow-up.
-    pub status: &'static str,
+    pub status: String,
     pub template_id: Option<String>,
     pub link_url: String,
     pub contents: Vec<RoomContent>,
@@ -110,7 +111,7 @@ pub struct Dsr {
 }
 
 /// A recorded link delivery.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delivery {
     pub dsr_id: String,
@@ -129,10 +130,24 @@ pub struct TenantData {
     /// Rooms by creation number, so list pages seek instead of scanning.
     pub dsrs: BTreeMap<u64, Dsr>,
     pub dsr_by_id: HashMap<String, u64>,
-    pub deliveries: Vec<Delivery>,
-    next_number: u64,
+    pub deliveries: VecDeque<Delivery>,
+    pub(super) next_number: u64,
+    /// How many times this tenant was restored from a state file: each restore draws ids from a
+    /// fresh stream, so ids drawn before the restart are never drawn again.
+    pub(super) generation: u64,
+    pub(super) settings: VendorSettings,
     /// Draws every id this tenant creates: same seed, same request order, same ids.
-    rng: StdRng,
+    pub(super) rng: StdRng,
+}
+
+/// The random stream a tenant's ids come from in a given restore generation. Generation 0 (never
+/// restored) keeps the plain stream, so a fresh start stays deterministic for the seed.
+pub(super) fn id_rng(seed: u64, key: &str, generation: u64) -> StdRng {
+    if generation == 0 {
+        seeded_rng(seed, &["seismic", key])
+    } else {
+        seeded_rng(seed, &["seismic", key, &format!("restore-{generation}")])
+    }
 }
 
 const CONTENT_KINDS: &[(&str, &str)] = &[
@@ -183,7 +198,8 @@ fn fake_user(rng: &mut StdRng, domain: &str) -> User {
 
 impl TenantData {
     /// A tenant's seeded starting data: same seed and token, same templates, content and meetings.
-    pub fn seeded(seed: u64, key: &str) -> TenantData {
+    pub fn seeded(settings: VendorSettings, key: &str) -> TenantData {
+        let seed = settings.seed;
         let mut rng = seeded_rng(seed, &["seismic-data", key]);
         let company: String = fake::faker::company::en::CompanyName().fake_with_rng(&mut rng);
         let slug: String = company
@@ -207,8 +223,8 @@ impl TenantData {
                     content_version_id: ids::uuid(&mut rng),
                     content_id: ids::uuid(&mut rng),
                     name: format!("{company} {topic}"),
-                    kind,
-                    format,
+                    kind: kind.to_owned(),
+                    format: format.to_owned(),
                 }
             })
             .collect();
@@ -256,7 +272,7 @@ impl TenantData {
                     meeting_id: ids::uuid(&mut rng),
                     title: format!("{} with {account}", MEETING_KINDS[i % MEETING_KINDS.len()]),
                     // The last meeting is still to come; one ended meeting has no content.
-                    status: if i == 3 { "Scheduled" } else { "Ended" },
+                    status: if i == 3 { "Scheduled" } else { "Ended" }.to_owned(),
                     start_date: if i == 3 {
                         "2027-01-13T15:00:00.000Z".to_owned()
                     } else {
@@ -286,9 +302,11 @@ impl TenantData {
             meetings,
             dsrs: BTreeMap::new(),
             dsr_by_id: HashMap::new(),
-            deliveries: Vec::new(),
+            deliveries: VecDeque::new(),
             next_number: 1,
-            rng: seeded_rng(seed, &["seismic", key]),
+            generation: 0,
+            settings,
+            rng: id_rng(seed, key, 0),
         }
     }
 
@@ -321,13 +339,28 @@ impl TenantData {
         self.dsrs.get_mut(&n)
     }
 
-    /// Stores a new room under the next number.
+    /// Stores a new room under the next number. At the record limit the oldest room goes first,
+    /// with its id index entry and its link deliveries.
     pub fn insert(&mut self, mut dsr: Dsr) -> &Dsr {
+        if self.settings.full(self.dsrs.len()) {
+            if let Some((_, oldest)) = self.dsrs.pop_first() {
+                self.dsr_by_id.remove(&oldest.id);
+                self.deliveries.retain(|d| d.dsr_id != oldest.id);
+            }
+        }
         let n = self.next_number;
         self.next_number += 1;
         dsr.number = n;
         self.dsr_by_id.insert(dsr.id.clone(), n);
         self.dsrs.entry(n).or_insert(dsr)
+    }
+
+    /// Records a link delivery; at the record limit the oldest delivery goes first.
+    pub fn record_delivery(&mut self, delivery: Delivery) {
+        if self.settings.full(self.deliveries.len()) {
+            self.deliveries.pop_front();
+        }
+        self.deliveries.push_back(delivery);
     }
 
     /// Adds or replaces templates by `templateId`.
