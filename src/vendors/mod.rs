@@ -15,7 +15,7 @@ pub fn registry(settings: VendorSettings) -> Vec<Box<dyn Vendor>> {
         Box::new(devrev::DevRev::new(settings)),
         Box::new(siro::Siro::new(seed)),
         Box::new(merge::Merge::new(seed)),
-        Box::new(salesforce::Salesforce::new(seed)),
+        Box::new(salesforce::Salesforce::new(settings)),
         Box::new(seismic::Seismic::new(seed)),
     ]
 }
