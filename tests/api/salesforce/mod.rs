@@ -5,6 +5,7 @@
 mod errors;
 mod interactions;
 mod isolation;
+mod limits_state;
 mod properties;
 mod read_back;
 
