@@ -8,6 +8,7 @@ mod isolation;
 mod limits_state;
 mod properties;
 mod read_back;
+mod scenarios;
 
 use serde_json::{json, Value};
 
