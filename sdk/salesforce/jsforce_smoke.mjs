@@ -89,14 +89,21 @@ await expectError('missing required field', 'REQUIRED_FIELD_MISSING',
 await conn.requestDelete(`${PATH}/${id}`);
 await expectError('fetch after delete', 'NOT_FOUND', () => conn.request(`${PATH}/${id}`));
 
-const scenario = { name: 'sf-jsforce-limit', rules: [{ vendor: 'salesforce',
+const limit = { name: 'sf-jsforce-limit', rules: [{ vendor: 'salesforce',
   operation: 'engagement_interactions.create', tenant: token, respond: { error: 'rate_limited' } }] };
-const loaded = await fetch(`${SIM}/__admin/scenarios`, {
-  method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scenario) });
-if (!loaded.ok) {
-  console.log(`skip scripted REQUEST_LIMIT_EXCEEDED: this build's admin API has no scenarios (${loaded.status})`);
-} else {
-  await expectError('scripted rate limit', 'REQUEST_LIMIT_EXCEEDED', () => conn.requestPost(PATH, body));
-  await fetch(`${SIM}/__admin/scenarios/sf-jsforce-limit`, { method: 'DELETE' });
+async function scenario(doc) {
+  const res = await fetch(`${SIM}/__admin/scenarios`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+  check(`scenario ${doc.name} loads (${res.status})`, res.status === 201);
 }
+await scenario(limit);
+await expectError('scripted rate limit', 'REQUEST_LIMIT_EXCEEDED', () => conn.requestPost(PATH, body));
+await fetch(`${SIM}/__admin/scenarios/sf-jsforce-limit`, { method: 'DELETE' });
+
+const [revoked, readOnly] = [`sf-revoked-${randomUUID()}`, `sf-readonly-${randomUUID()}`];
+await scenario({ name: 'sf-jsforce-auth', auth: { revoked: [revoked], forbidden: [readOnly] } });
+await expectError('revoked session', 'INVALID_SESSION_ID', () => connect(revoked).request(`${PATH}/${id}`));
+await expectError('read-only session', 'INSUFFICIENT_ACCESS_OR_READONLY',
+  () => connect(readOnly).requestPost(PATH, body));
+await fetch(`${SIM}/__admin/scenarios/sf-jsforce-auth`, { method: 'DELETE' });
 console.log('jsforce: all checks passed');

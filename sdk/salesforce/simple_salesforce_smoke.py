@@ -133,13 +133,19 @@ def main():
     scenario = {"name": "sf-smoke-limit", "rules": [
         {"vendor": "salesforce", "operation": "engagement_interactions.create",
          "tenant": token, "respond": {"error": "rate_limited"}}]}
-    status = admin("POST", "/scenarios", scenario)
-    if status >= 300:
-        print(f"skip scripted REQUEST_LIMIT_EXCEEDED: this build's admin API has no scenarios ({status})")
-    else:
-        expect("scripted rate limit", SalesforceRefusedRequest, "REQUEST_LIMIT_EXCEEDED",
-               lambda: sf.restful(PATH, method="POST", json=body))
-        admin("DELETE", "/scenarios/sf-smoke-limit")
+    check("scenario sf-smoke-limit loads", admin("POST", "/scenarios", scenario) == 201)
+    expect("scripted rate limit", SalesforceRefusedRequest, "REQUEST_LIMIT_EXCEEDED",
+           lambda: sf.restful(PATH, method="POST", json=body))
+    admin("DELETE", "/scenarios/sf-smoke-limit")
+
+    revoked, read_only = f"sf-revoked-{uuid.uuid4()}", f"sf-readonly-{uuid.uuid4()}"
+    auth = {"name": "sf-smoke-auth", "auth": {"revoked": [revoked], "forbidden": [read_only]}}
+    check("scenario sf-smoke-auth loads", admin("POST", "/scenarios", auth) == 201)
+    expect("revoked session", SalesforceExpiredSession, "INVALID_SESSION_ID",
+           lambda: connect(revoked).restful(PATH, method="POST", json=body))
+    expect("read-only session", SalesforceRefusedRequest, "INSUFFICIENT_ACCESS_OR_READONLY",
+           lambda: connect(read_only).restful(PATH, method="POST", json=body))
+    admin("DELETE", "/scenarios/sf-smoke-auth")
     print("simple-salesforce: all checks passed")
 
 

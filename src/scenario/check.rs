@@ -271,10 +271,10 @@ fn check_respond(
             }
         }
         (None, Some(status)) => {
-            if !status.as_u64().is_some_and(|s| (100..=599).contains(&s)) {
+            if !status.as_u64().is_some_and(|s| (200..=599).contains(&s)) {
                 err(
                     "status",
-                    format!("respond.status {status} is not an HTTP status (100-599)"),
+                    format!("respond.status {status} is not a final HTTP status (200-599)"),
                     None,
                 );
             }

@@ -10,12 +10,11 @@ use crate::vendor::{Vendor, VendorSettings};
 
 /// Every simulated vendor, each seeded for deterministic ids and fake data.
 pub fn registry(settings: VendorSettings) -> Vec<Box<dyn Vendor>> {
-    let seed = settings.seed;
     vec![
         Box::new(devrev::DevRev::new(settings)),
         Box::new(siro::Siro::new(settings)),
         Box::new(merge::Merge::new(settings)),
-        Box::new(salesforce::Salesforce::new(seed)),
+        Box::new(salesforce::Salesforce::new(settings)),
         Box::new(seismic::Seismic::new(settings)),
     ]
 }

@@ -706,6 +706,8 @@ mod properties {
         fn any_document_is_refused_or_loaded_never_panics(rules in proptest::collection::vec(rule(), 0..4), as_json in any::<bool>()) {
             let sh = shared();
             let name = fresh_token("prop-doc");
+            // Every rule is scoped to this case's tenant: the server is shared with other tests.
+            let rules: Vec<Value> = rules.into_iter().map(|mut r| { r["tenant"] = json!(name); r }).collect();
             let doc = json!({"name": name, "rules": rules});
             let text = if as_json { doc.to_string() } else { serde_norway::to_string(&doc).unwrap() };
             let vendors = engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings());

@@ -8,6 +8,7 @@ mod errors;
 pub mod ids;
 mod query;
 mod rules;
+mod snapshot;
 mod state;
 mod xml;
 
@@ -20,7 +21,9 @@ use serde_json::{json, Map, Value};
 
 use crate::store::TenantMap;
 use crate::tenant::{Credential, Tenant};
-use crate::vendor::{ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor};
+use crate::vendor::{
+    ApiError, Call, ErrorKindSpec, Operation, Problem, Reply, Vendor, VendorSettings,
+};
 use state::TenantData;
 
 /// The engagement-interaction resources exist from this API version on.
@@ -108,21 +111,21 @@ struct TenantState {
 }
 
 pub struct Salesforce {
-    seed: u64,
+    settings: VendorSettings,
     tenants: TenantMap<TenantState>,
 }
 
 impl Salesforce {
-    pub fn new(seed: u64) -> Salesforce {
+    pub fn new(settings: VendorSettings) -> Salesforce {
         Salesforce {
-            seed,
+            settings,
             tenants: TenantMap::default(),
         }
     }
 
     fn tenant(&self, tenant: &Tenant) -> Arc<TenantState> {
         self.tenants.get_or_init(tenant, || TenantState {
-            data: RwLock::new(TenantData::new(self.seed, &tenant.key)),
+            data: RwLock::new(TenantData::new(self.settings.seed, &tenant.key)),
             api_usage: AtomicU64::new(0),
         })
     }
@@ -236,7 +239,9 @@ impl Vendor for Salesforce {
         let read = || tenant.data.read().unwrap_or_else(|p| p.into_inner());
         let write = || tenant.data.write().unwrap_or_else(|p| p.into_inner());
         match call.operation.id {
-            "engagement_interactions.create" => rules::create(&mut write(), call, version),
+            "engagement_interactions.create" => {
+                rules::create(&mut write(), call, version, &self.settings)
+            }
             "engagement_interactions.get" => rules::get(&read(), call, version),
             "engagement_interactions.delete" => rules::delete(&mut write(), call),
             "sobjects.get" => rules::sobject_get(&read(), call, version),
@@ -274,5 +279,45 @@ impl Vendor for Salesforce {
             );
         }
         Value::Object(out)
+    }
+
+    fn snapshot(&self) -> Value {
+        let tenants: Vec<snapshot::TenantSnapshot> = self
+            .tenants
+            .select(None)
+            .iter()
+            .map(|(key, t)| {
+                t.data
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .snapshot(key, t.api_usage.load(Ordering::Relaxed))
+            })
+            .collect();
+        json!({ "tenants": tenants })
+    }
+
+    /// Every tenant is checked before any replaces the current state.
+    fn restore(&self, snapshot: Value) -> Result<(), String> {
+        let tenants: Vec<snapshot::TenantSnapshot> =
+            serde_json::from_value(snapshot["tenants"].clone())
+                .map_err(|e| format!("tenants: {e}"))?;
+        let mut restored = Vec::with_capacity(tenants.len());
+        for snap in tenants {
+            let (key, usage) = (snap.key.clone(), snap.api_usage);
+            let data = TenantData::restore(snap)
+                .map_err(|e| format!("tenant {}: {e}", crate::tenant::fingerprint(&key)))?;
+            restored.push((key, data, usage));
+        }
+        self.tenants.reset(None);
+        for (key, data, usage) in restored {
+            self.tenants.insert(
+                &key,
+                TenantState {
+                    data: RwLock::new(data),
+                    api_usage: AtomicU64::new(usage),
+                },
+            );
+        }
+        Ok(())
     }
 }

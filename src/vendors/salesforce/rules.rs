@@ -10,7 +10,7 @@ use super::errors::{not_found, with_fields};
 use super::ids::{self, Object};
 use super::state::{connect_time, fields, sobject_time, FieldKind, Record, TenantData, SYSTEM};
 use super::{json_reply, NEWEST_VERSION, OLDEST_VERSION};
-use crate::vendor::{ApiError, Call, Reply};
+use crate::vendor::{ApiError, Call, Reply, VendorSettings};
 
 /// Reads the `{version}` path segment: `v55.0` up to the newest release; anything else is a path
 /// Salesforce does not serve (404 `NOT_FOUND`, `salesforce.md` "Version gating").
@@ -134,7 +134,14 @@ fn status(code: u16, message: &str) -> Value {
     json!({ "code": code, "message": message })
 }
 
-pub fn create(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Reply, ApiError> {
+/// Creates an interaction with its attendees and topics. A tenant holding `--tenant-record-limit`
+/// interactions first drops its oldest one, children and external id included.
+pub fn create(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    version: u32,
+    settings: &VendorSettings,
+) -> Result<Reply, ApiError> {
     let input = &call.body["engagementInteraction"];
     check_gated(input, "engagementInteraction", version)?;
     let attendees = input["engagementAttendees"]
@@ -209,6 +216,9 @@ pub fn create(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Re
             .or_insert_with(|| json!(connect_time(call.now)));
     }
 
+    if settings.full(data.interactions()) {
+        data.evict_oldest();
+    }
     let id = data.mint(Object::Interaction);
     let id18 = ids::to18(&id);
     let mut out_attendees = Vec::new();
@@ -234,9 +244,6 @@ pub fn create(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Re
         };
         data.records.insert(child, record);
     }
-    if let Some(ext) = head.get("externalIdentifierId").and_then(Value::as_str) {
-        data.external_ids.insert(ext.to_owned(), id.clone());
-    }
     let record = Record {
         object: Object::Interaction,
         id: id.clone(),
@@ -246,7 +253,7 @@ pub fn create(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Re
         owner: data.owner.clone(),
         created: call.now,
     };
-    data.records.insert(id, record);
+    data.insert_interaction(record);
     Ok(json_reply(
         StatusCode::CREATED,
         &json!({

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ids::{self, Object};
@@ -121,9 +121,9 @@ pub fn connect_time(t: DateTime<Utc>) -> String {
 
 /// One stored record. `fields` holds the Connect-named values that were set (date-times as
 /// instants), `custom` the `customFieldsList` entries.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Record {
-    #[serde(serialize_with = "object_name")]
+    #[serde(serialize_with = "object_name", deserialize_with = "object_named")]
     pub object: Object,
     pub id: String,
     pub fields: Map<String, Value>,
@@ -138,8 +138,15 @@ fn object_name<S: serde::Serializer>(o: &Object, s: S) -> Result<S::Ok, S::Error
     s.serialize_str(o.sobject())
 }
 
+fn object_named<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Object, D::Error> {
+    let name = String::deserialize(d)?;
+    Object::from_sobject(&name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown sObject '{name}'")))
+}
+
 /// A query result kept for `nextRecordsUrl`: the matching ids as of the first page, so later pages
 /// neither skip nor repeat records while others are created.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cursor {
     pub columns: Vec<String>,
     pub ids: Vec<String>,
@@ -152,13 +159,15 @@ const MAX_CURSORS: usize = 64;
 pub struct TenantData {
     pub pod: String,
     pub owner: String,
-    next_number: u64,
+    pub(super) next_number: u64,
     pub records: BTreeMap<String, Record>,
+    /// How many of `records` are interactions (the kind `--tenant-record-limit` counts).
+    pub(super) interaction_count: usize,
     /// `externalIdentifierId` → interaction id (the field is a unique external id).
     pub external_ids: HashMap<String, String>,
     pub deleted: HashSet<String>,
-    cursors: HashMap<String, Cursor>,
-    cursor_order: VecDeque<String>,
+    pub(super) cursors: HashMap<String, Cursor>,
+    pub(super) cursor_order: VecDeque<String>,
 }
 
 impl TenantData {
@@ -173,6 +182,7 @@ impl TenantData {
             owner,
             next_number,
             records: BTreeMap::new(),
+            interaction_count: 0,
             external_ids: HashMap::new(),
             deleted: HashSet::new(),
             cursors: HashMap::new(),
@@ -194,21 +204,60 @@ impl TenantData {
             .map(|(_, r)| r)
     }
 
-    /// Removes a record and its children; `None` when there was none.
+    /// How many interactions the tenant holds.
+    pub fn interactions(&self) -> usize {
+        self.interaction_count
+    }
+
+    /// Stores a new interaction (its children are already stored) and indexes its external id.
+    pub fn insert_interaction(&mut self, record: Record) {
+        if let Some(ext) = record
+            .fields
+            .get("externalIdentifierId")
+            .and_then(Value::as_str)
+        {
+            self.external_ids.insert(ext.to_owned(), record.id.clone());
+        }
+        self.interaction_count += 1;
+        self.records.insert(record.id.clone(), record);
+    }
+
+    /// Removes a record and its children, leaving tombstones (`ENTITY_IS_DELETED`); `None` when
+    /// there was none.
     pub fn remove(&mut self, id: &str) -> Option<Record> {
+        let record = self.detach(id)?;
+        self.deleted.extend(record.children.iter().cloned());
+        self.deleted.insert(id.to_owned());
+        Some(record)
+    }
+
+    /// Drops the oldest interaction with its children to make room under the record limit. It
+    /// leaves no tombstone (a purged record reads as `NOT_FOUND`), so eviction never grows state.
+    pub fn evict_oldest(&mut self) {
+        let oldest = self.of(Object::Interaction).next().map(|r| r.id.clone());
+        if let Some(oldest) = oldest {
+            self.detach(&oldest);
+        }
+    }
+
+    /// Takes a record and its children out of the records and the external-id index.
+    fn detach(&mut self, id: &str) -> Option<Record> {
         let record = self.records.remove(id)?;
         for child in &record.children {
             self.records.remove(child);
-            self.deleted.insert(child.clone());
         }
         if let Some(ext) = record
             .fields
             .get("externalIdentifierId")
             .and_then(Value::as_str)
         {
-            self.external_ids.remove(ext);
+            if self.external_ids.get(ext).map(String::as_str) == Some(id) {
+                self.external_ids.remove(ext);
+            }
         }
-        self.deleted.insert(id.to_owned());
+        if record.object == Object::Interaction {
+            self.interaction_count -= 1;
+        }
         Some(record)
     }
 

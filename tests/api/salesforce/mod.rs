@@ -5,8 +5,10 @@
 mod errors;
 mod interactions;
 mod isolation;
+mod limits_state;
 mod properties;
 mod read_back;
+mod scenarios;
 
 use serde_json::{json, Value};
 
