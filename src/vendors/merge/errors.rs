@@ -24,76 +24,60 @@ enum Envelope {
     Field,
 }
 
-const fn kind(
-    name: &'static str,
-    status: StatusCode,
-    fields: &'static [&'static str],
-    generic: &'static [G],
-    description: &'static str,
-) -> ErrorKindSpec {
-    ErrorKindSpec {
-        name,
-        status,
-        fields,
-        generic,
-        description,
-    }
-}
-
 const POINTER: &[&str] = &["pointer"];
 
 pub static KINDS: &[ErrorKindSpec] = &[
     // Write problems (400, problem envelope).
-    kind(
+    ErrorKindSpec::new(
         "ERROR",
         StatusCode::BAD_REQUEST,
         POINTER,
         &[G::BadRequest],
         "generic write error; nothing was created",
     ),
-    kind(
+    ErrorKindSpec::new(
         "MISSING_REQUIRED_FIELD",
         StatusCode::BAD_REQUEST,
         POINTER,
         &[],
         "a field meta/post declares required is absent",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INCORRECT_FIELD_TYPE",
         StatusCode::BAD_REQUEST,
         POINTER,
         &[],
         "a value of the wrong type or format",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INVALID_FIELD_CHOICE",
         StatusCode::BAD_REQUEST,
         POINTER,
         &[],
         "a value outside the field's choices",
     ),
-    kind(
+    ErrorKindSpec::new(
         "DUPLICATE_MODEL_EXISTS",
         StatusCode::BAD_REQUEST,
         POINTER,
         &[G::Conflict],
         "the third party already holds a record with the same unique identifiers",
     ),
-    kind(
+    ErrorKindSpec::new(
         "DISABLED_MODEL_WRITE",
         StatusCode::BAD_REQUEST,
         &[],
         &[],
         "writes to this common model are disabled",
     ),
-    kind(
+    ErrorKindSpec::new(
         "CREDENTIAL_REFRESH_FAILED",
         StatusCode::BAD_REQUEST,
         &[],
         &[],
         "the linked account's third-party credentials could not be refreshed",
     ),
-    kind(
+    ErrorKindSpec::new(
         "PROVIDER_ERROR",
         StatusCode::BAD_REQUEST,
         POINTER,
@@ -101,105 +85,105 @@ pub static KINDS: &[ErrorKindSpec] = &[
         "the third-party API refused the write",
     ),
     // Framework answers (detail envelope).
-    kind(
+    ErrorKindSpec::new(
         "parse_error",
         StatusCode::BAD_REQUEST,
         &[],
         &[],
         "the body is not valid JSON",
     ),
-    kind(
+    ErrorKindSpec::new(
         "idempotency_key_reused",
         StatusCode::BAD_REQUEST,
         &[],
         &[],
         "an Idempotency-Key came back with different request parameters",
     ),
-    kind(
+    ErrorKindSpec::new(
         "invalid_filter",
         StatusCode::BAD_REQUEST,
         &["field"],
         &[],
         "a list filter has a value it cannot read",
     ),
-    kind(
+    ErrorKindSpec::new(
         "not_authenticated",
         StatusCode::UNAUTHORIZED,
         &[],
         &[G::Unauthorized],
         "no API key was sent",
     ),
-    kind(
+    ErrorKindSpec::new(
         "authentication_failed",
         StatusCode::UNAUTHORIZED,
         &[],
         &[],
         "the API key is malformed or revoked",
     ),
-    kind(
+    ErrorKindSpec::new(
         "missing_account_token",
         StatusCode::UNAUTHORIZED,
         &[],
         &[],
         "no X-Account-Token header was sent",
     ),
-    kind(
+    ErrorKindSpec::new(
         "permission_denied",
         StatusCode::FORBIDDEN,
         &[],
         &[G::Forbidden],
         "the key may not call this endpoint",
     ),
-    kind(
+    ErrorKindSpec::new(
         "not_found",
         StatusCode::NOT_FOUND,
         &[],
         &[G::NotFound],
         "no such object, path or cursor",
     ),
-    kind(
+    ErrorKindSpec::new(
         "method_not_allowed",
         StatusCode::METHOD_NOT_ALLOWED,
         &[],
         &[],
         "the path exists but not with this method (engagements have no DELETE)",
     ),
-    kind(
+    ErrorKindSpec::new(
         "request_too_large",
         StatusCode::PAYLOAD_TOO_LARGE,
         &["max_bytes"],
         &[],
         "the body is over the size limit",
     ),
-    kind(
+    ErrorKindSpec::new(
         "unsupported_media_type",
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         &["content_type"],
         &[],
         "the body is not declared as JSON",
     ),
-    kind(
+    ErrorKindSpec::new(
         "throttled",
         StatusCode::TOO_MANY_REQUESTS,
         &["retry_after"],
         &[G::RateLimited],
         "the linked account's rate limit is spent; Retry-After says when to come back",
     ),
-    kind(
+    ErrorKindSpec::new(
         "server_error",
         StatusCode::INTERNAL_SERVER_ERROR,
         &[],
         &[G::ServerError],
         "Merge failed",
     ),
-    kind(
+    ErrorKindSpec::new(
         "bad_gateway",
         StatusCode::BAD_GATEWAY,
         &[],
         &[],
         "the third-party platform failed",
     ),
-    kind(
+    ErrorKindSpec::new(
         "service_unavailable",
         StatusCode::SERVICE_UNAVAILABLE,
         &["retry_after"],

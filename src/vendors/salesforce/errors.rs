@@ -12,174 +12,158 @@ use serde_json::Value;
 use crate::contract::{Violation, ViolationKind};
 use crate::vendor::{ApiError, ErrorKindSpec, GenericKind as G, Problem, Reply};
 
-const fn kind(
-    name: &'static str,
-    status: StatusCode,
-    fields: &'static [&'static str],
-    generic: &'static [G],
-    description: &'static str,
-) -> ErrorKindSpec {
-    ErrorKindSpec {
-        name,
-        status,
-        fields,
-        generic,
-        description,
-    }
-}
-
 /// Every kind may carry `fields` (the field names at fault), as Salesforce's envelope does.
 const F: &[&str] = &["fields"];
 
 pub static KINDS: &[ErrorKindSpec] = &[
-    kind(
+    ErrorKindSpec::new(
         "JSON_PARSER_ERROR",
         StatusCode::BAD_REQUEST,
         F,
         &[G::BadRequest],
         "the body is not valid JSON or does not map onto the input",
     ),
-    kind(
+    ErrorKindSpec::new(
         "REQUIRED_FIELD_MISSING",
         StatusCode::BAD_REQUEST,
         F,
         &[],
         "a required field is absent",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INVALID_TYPE",
         StatusCode::BAD_REQUEST,
         F,
         &[],
         "a value of the wrong type or format, or an unknown sObject type",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INVALID_FIELD",
         StatusCode::BAD_REQUEST,
         F,
         &[],
         "a field the object does not have",
     ),
-    kind(
+    ErrorKindSpec::new(
         "STRING_TOO_LONG",
         StatusCode::BAD_REQUEST,
         F,
         &[],
         "a text value over the field's length",
     ),
-    kind(
+    ErrorKindSpec::new(
         "MALFORMED_ID",
         StatusCode::BAD_REQUEST,
         F,
         &[],
         "an id that is not a 15- or 18-character Salesforce id",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INVALID_CROSS_REFERENCE_KEY",
         StatusCode::BAD_REQUEST,
         F,
         &[],
         "an id of the wrong object type",
     ),
-    kind(
+    ErrorKindSpec::new(
         "DUPLICATE_VALUE",
         StatusCode::BAD_REQUEST,
         F,
         &[G::Conflict],
         "a unique value already used by another record",
     ),
-    kind(
+    ErrorKindSpec::new(
         "MALFORMED_QUERY",
         StatusCode::BAD_REQUEST,
         F,
         &[],
         "a SOQL query that does not parse",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INVALID_QUERY_LOCATOR",
         StatusCode::BAD_REQUEST,
         F,
         &[],
         "a query locator that is unknown or expired",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INVALID_SESSION_ID",
         StatusCode::UNAUTHORIZED,
         F,
         &[G::Unauthorized],
         "missing, expired or unknown session",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INVALID_AUTH_HEADER",
         StatusCode::UNAUTHORIZED,
         F,
         &[],
         "an Authorization header that is not `Bearer <token>`",
     ),
-    kind(
+    ErrorKindSpec::new(
         "INSUFFICIENT_ACCESS_OR_READONLY",
         StatusCode::FORBIDDEN,
         F,
         &[G::Forbidden],
         "the user may not do this",
     ),
-    kind(
+    ErrorKindSpec::new(
         "API_DISABLED_FOR_ORG",
         StatusCode::FORBIDDEN,
         F,
         &[],
         "the org has no API access",
     ),
-    kind(
+    ErrorKindSpec::new(
         "REQUEST_LIMIT_EXCEEDED",
         StatusCode::FORBIDDEN,
         F,
         &[G::RateLimited],
         "the org's API allocation or concurrency cap is used up",
     ),
-    kind(
+    ErrorKindSpec::new(
         "NOT_FOUND",
         StatusCode::NOT_FOUND,
         F,
         &[G::NotFound],
         "no such record, path or API version",
     ),
-    kind(
+    ErrorKindSpec::new(
         "ENTITY_IS_DELETED",
         StatusCode::NOT_FOUND,
         F,
         &[],
         "the record was deleted",
     ),
-    kind(
+    ErrorKindSpec::new(
         "METHOD_NOT_ALLOWED",
         StatusCode::METHOD_NOT_ALLOWED,
         F,
         &[],
         "the resource does not take this HTTP method",
     ),
-    kind(
+    ErrorKindSpec::new(
         "REQUEST_ENTITY_TOO_LARGE",
         StatusCode::PAYLOAD_TOO_LARGE,
         F,
         &[],
         "the body is over the size limit",
     ),
-    kind(
+    ErrorKindSpec::new(
         "UNSUPPORTED_MEDIA_TYPE",
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         F,
         &[],
         "the body is not declared as JSON",
     ),
-    kind(
+    ErrorKindSpec::new(
         "UNKNOWN_EXCEPTION",
         StatusCode::INTERNAL_SERVER_ERROR,
         F,
         &[G::ServerError],
         "Salesforce failed",
     ),
-    kind(
+    ErrorKindSpec::new(
         "SERVER_UNAVAILABLE",
         StatusCode::SERVICE_UNAVAILABLE,
         F,

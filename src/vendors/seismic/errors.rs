@@ -9,94 +9,78 @@ use serde_json::Value;
 
 use crate::vendor::{ApiError, ErrorKindSpec, GenericKind as G, Problem, Reply};
 
-const fn kind(
-    name: &'static str,
-    status: StatusCode,
-    fields: &'static [&'static str],
-    generic: &'static [G],
-    description: &'static str,
-) -> ErrorKindSpec {
-    ErrorKindSpec {
-        name,
-        status,
-        fields,
-        generic,
-        description,
-    }
-}
-
 pub static KINDS: &[ErrorKindSpec] = &[
-    kind(
+    ErrorKindSpec::new(
         "bad_request",
         StatusCode::BAD_REQUEST,
         &[],
         &[G::BadRequest],
         "400: the request was at fault, most often a bad parameter",
     ),
-    kind(
+    ErrorKindSpec::new(
         "unauthorized",
         StatusCode::UNAUTHORIZED,
         &[],
         &[G::Unauthorized],
         "401: missing, malformed or expired access token",
     ),
-    kind(
+    ErrorKindSpec::new(
         "forbidden",
         StatusCode::FORBIDDEN,
         &[],
         &[G::Forbidden],
         "403: missing scope or permission",
     ),
-    kind(
+    ErrorKindSpec::new(
         "not_found",
         StatusCode::NOT_FOUND,
         &[],
         &[G::NotFound],
         "404: no such resource or route",
     ),
-    kind(
+    ErrorKindSpec::new(
         "method_not_allowed",
         StatusCode::METHOD_NOT_ALLOWED,
         &[],
         &[],
         "405: the route exists, not with this method",
     ),
-    kind(
+    ErrorKindSpec::new(
         "conflict",
         StatusCode::CONFLICT,
         &[],
         &[G::Conflict],
         "409: the request conflicts with stored state",
     ),
-    kind(
+    ErrorKindSpec::new(
         "payload_too_large",
         StatusCode::PAYLOAD_TOO_LARGE,
         &[],
         &[],
         "413: the body is over the size limit",
     ),
-    kind(
+    ErrorKindSpec::new(
         "unsupported_media_type",
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         &[],
         &[],
         "415: the body is not application/json",
     ),
-    kind(
+    ErrorKindSpec::new(
         "rate_limit_exceeded",
         StatusCode::TOO_MANY_REQUESTS,
         &["retry_after", "clientId", "tenant"],
         &[G::RateLimited],
         "429: over the tenant's calls per 60 s; the message says when to retry",
     ),
-    kind(
+    ErrorKindSpec::new(
         "internal_server_error",
         StatusCode::INTERNAL_SERVER_ERROR,
         &[],
         &[G::ServerError],
         "500: a Seismic-side failure",
     ),
-    kind(
+    ErrorKindSpec::new(
         "service_unavailable",
         StatusCode::SERVICE_UNAVAILABLE,
         &[],

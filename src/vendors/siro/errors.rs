@@ -12,97 +12,81 @@ use serde_json::{json, Value};
 use crate::contract::{Violation, ViolationKind};
 use crate::vendor::{ApiError, ErrorKindSpec, GenericKind as G, Problem, Reply};
 
-const fn kind(
-    name: &'static str,
-    status: StatusCode,
-    fields: &'static [&'static str],
-    generic: &'static [G],
-    description: &'static str,
-) -> ErrorKindSpec {
-    ErrorKindSpec {
-        name,
-        status,
-        fields,
-        generic,
-        description,
-    }
-}
-
 /// Seconds a 429 asks the client to wait when no rate limit says otherwise.
 const DEFAULT_RETRY_AFTER: u64 = 60;
 
 pub static KINDS: &[ErrorKindSpec] = &[
-    kind(
+    ErrorKindSpec::new(
         "bad_request",
         StatusCode::BAD_REQUEST,
         &[],
         &[G::BadRequest],
         "400 {error}: the request cannot be read or breaks a rule",
     ),
-    kind(
+    ErrorKindSpec::new(
         "unresolved_reference",
         StatusCode::BAD_REQUEST,
         &[],
         &[],
         "400 {error}: a nested object given by externalId alone names nothing synced",
     ),
-    kind(
+    ErrorKindSpec::new(
         "validation_failed",
         StatusCode::UNPROCESSABLE_ENTITY,
         &["issues", "path", "code"],
         &[],
         "422 {name: ZodError, issues[]}: the body or query breaks the schema",
     ),
-    kind(
+    ErrorKindSpec::new(
         "unauthorized",
         StatusCode::UNAUTHORIZED,
         &[],
         &[G::Unauthorized],
         "401 {error}: no, malformed or revoked organization API token",
     ),
-    kind(
+    ErrorKindSpec::new(
         "forbidden",
         StatusCode::FORBIDDEN,
         &[],
         &[G::Forbidden],
         "403 {error}: the token may not do this",
     ),
-    kind(
+    ErrorKindSpec::new(
         "not_found",
         StatusCode::NOT_FOUND,
         &[],
         &[G::NotFound],
         "404 {error}: no such engagement, user or path",
     ),
-    kind(
+    ErrorKindSpec::new(
         "conflict",
         StatusCode::CONFLICT,
         &[],
         &[G::Conflict],
         "409 {error}: the sync contradicts stored state (a merge cycle)",
     ),
-    kind(
+    ErrorKindSpec::new(
         "payload_too_large",
         StatusCode::PAYLOAD_TOO_LARGE,
         &["max_bytes"],
         &[],
         "413 {error}: the body is over the size limit",
     ),
-    kind(
+    ErrorKindSpec::new(
         "too_many_requests",
         StatusCode::TOO_MANY_REQUESTS,
         &["retry_after"],
         &[G::RateLimited],
         "429 {error} + Retry-After: over 1000 requests per token per minute",
     ),
-    kind(
+    ErrorKindSpec::new(
         "internal_error",
         StatusCode::INTERNAL_SERVER_ERROR,
         &[],
         &[G::ServerError],
         "500 {error}: Siro failed",
     ),
-    kind(
+    ErrorKindSpec::new(
         "service_unavailable",
         StatusCode::SERVICE_UNAVAILABLE,
         &[],
