@@ -22,7 +22,9 @@ CONNS=${CONNS:-50}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
-"$BIN" serve --listen "127.0.0.1:$PORT" --scenario "$HERE/noise-100.yaml" >"$OUT/server.log" 2>&1 &
+LIMIT=10000
+[ "$MODE" = deep ] && LIMIT=0   # one tenant must hold every record
+"$BIN" serve --listen "127.0.0.1:$PORT" --scenario "$HERE/noise-100.yaml" --tenant-record-limit "$LIMIT" >"$OUT/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$OUT"' EXIT
 for _ in $(seq 200); do curl -sf "$BASE/__admin/health" >/dev/null && break; sleep 0.02; done
@@ -72,7 +74,7 @@ if [ "$MODE" = deep ]; then
     left=$((RECORDS - n)); secs=$(( left / 15000 + 1 )); [ $secs -gt 20 ] && secs=20
     METHOD=POST BODY_FILE="$HERE/bodies/devrev-create.json" HEADERS="$full" wrk -t2 -c"$CONNS" -d"${secs}s" -s "$HERE/request.lua" "$BASE/devrev/engagements.create" >/dev/null
   done
-  curl -s -X POST "$BASE/__admin/requests" -o /dev/null -X DELETE
+  curl -s -X DELETE "$BASE/__admin/requests" -o /dev/null
   rss1=$(rss_kb)
   echo "stored $n records; RSS grew $(( (rss1 - rss0) / 1024 )) MiB: $(( (rss1 - rss0) * 1024 / n )) bytes per record"
   create_one POST "$BASE/devrev/engagements.create" "$HERE/bodies/devrev-create.json" /engagement/id "$empty" >/dev/null

@@ -8,7 +8,7 @@ use crate::app::{AppState, Simulator};
 use crate::config::Config;
 
 pub fn serve(config: Config) -> ExitCode {
-    crate::telemetry::init(config.log_format);
+    let _log_guard = crate::telemetry::init(config.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

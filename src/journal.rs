@@ -49,34 +49,43 @@ pub struct Entry {
     pub response: Exchange,
 }
 
-/// One side of a call. Headers are kept as received (a cheap, reference-counted copy) and
-/// credentials are masked whenever they are written out.
+/// One side of a call, copied compactly: the headers as one `name: value` text (credentials are
+/// masked whenever it is written out) and the body cut to [`BODY_LIMIT`]. Copying matters: the
+/// received header values and body are slices of the connection's read buffer, and keeping them
+/// would keep whole buffers alive.
 #[derive(Debug, Clone, Serialize)]
 pub struct Exchange {
     #[serde(serialize_with = "serialize_headers")]
-    pub headers: HeaderMap,
+    pub headers: Box<str>,
     #[serde(serialize_with = "serialize_body")]
     pub body: Bytes,
 }
 
-fn serialize_headers<S: serde::Serializer>(headers: &HeaderMap, s: S) -> Result<S::Ok, S::Error> {
+fn serialize_headers<S: serde::Serializer>(headers: &str, s: S) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeSeq;
-    let mut seq = s.serialize_seq(Some(headers.len()))?;
-    for (name, value) in headers {
-        let v = if MASKED.contains(&name.as_str()) {
-            mask(value.to_str().unwrap_or(""))
+    let mut seq = s.serialize_seq(None)?;
+    for line in headers.lines() {
+        let (name, value) = line.split_once(": ").unwrap_or((line, ""));
+        let value = if MASKED.contains(&name) {
+            mask(value)
         } else {
-            String::from_utf8_lossy(value.as_bytes()).into_owned()
+            value.to_owned()
         };
-        seq.serialize_element(&(name.as_str(), v))?;
+        seq.serialize_element(&(name, value))?;
     }
     seq.end()
 }
 
 impl Exchange {
-    /// Keeps the headers and the body cut to the journal's limit.
     pub fn capture(headers: &HeaderMap, body: &Bytes) -> Exchange {
-        let headers = headers.clone();
+        let mut text = String::with_capacity(headers.len() * 32);
+        for (name, value) in headers {
+            text.push_str(name.as_str());
+            text.push_str(": ");
+            // Header values never hold CR or LF, so one value stays on one line.
+            text.push_str(&String::from_utf8_lossy(value.as_bytes()));
+            text.push('\n');
+        }
         let body = if body.len() > BODY_LIMIT {
             let mut cut = Vec::with_capacity(BODY_LIMIT + 48);
             cut.extend_from_slice(&body[..BODY_LIMIT]);
@@ -85,9 +94,12 @@ impl Exchange {
             );
             Bytes::from(cut)
         } else {
-            body.clone()
+            Bytes::copy_from_slice(body)
         };
-        Exchange { headers, body }
+        Exchange {
+            headers: text.into_boxed_str(),
+            body,
+        }
     }
 }
 

@@ -3,6 +3,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+
+/// mimalloc: the request path allocates many small, short-lived buffers across threads, where it is
+/// markedly faster than the system allocator and returns memory instead of fragmenting.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use engagement_sim::cli::{Cli, Command, ScenarioCommand};
 
 fn main() -> ExitCode {

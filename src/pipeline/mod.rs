@@ -419,7 +419,7 @@ fn record(
         operation = operation.unwrap_or("-"),
         tenant = tenant.as_deref().unwrap_or("-"),
         status,
-        duration_ms = format!("{duration_ms:.2}"),
+        duration_ms = (duration_ms * 100.0).round() / 100.0,
         rule = trace.rule.as_deref().unwrap_or("-"),
         "{method} {path}"
     );
