@@ -16,13 +16,17 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt || { echo "pip install failed"; exit 1; }
 fi
 
-BIN=${SIM_BIN:-$ROOT/target/debug/engagement-sim}
+BIN=${SIM_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/engagement-sim}
 [ -x "$BIN" ] || (cd "$ROOT" && cargo build --quiet) || exit 1
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$BIN" serve --listen "127.0.0.1:$PORT" >"${TMPDIR:-/tmp}/engagement-sim-sdk.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/__admin/health" >/dev/null && break; sleep 0.05; done
+up=
+for _ in $(seq 200); do curl -sf "http://127.0.0.1:$PORT/__admin/health" >/dev/null && { up=1; break; }; sleep 0.05; done
+if [ -z "$up" ]; then
+  echo "the simulator ($BIN) did not start:"; cat "${TMPDIR:-/tmp}/engagement-sim-sdk.log"; exit 1
+fi
 export SIM_URL="http://127.0.0.1:$PORT"
 
 passed=0; failed=0
