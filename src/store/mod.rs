@@ -46,6 +46,20 @@ impl<T> TenantMap<T> {
         self.tenants.insert(Arc::from(key), Arc::new(state));
     }
 
+    /// One JSON value per tenant matching the filter, keyed by the tenant's fingerprint (never its
+    /// credential): what `GET /__admin/state` shows.
+    pub fn dump(
+        &self,
+        filter: Option<&str>,
+        show: impl Fn(&T) -> serde_json::Value,
+    ) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        for (key, state) in self.select(filter) {
+            out.insert(crate::tenant::fingerprint(&key), show(&state));
+        }
+        serde_json::Value::Object(out)
+    }
+
     /// Every tenant's state matching the filter, with its key.
     pub fn select(&self, filter: Option<&str>) -> Vec<(Arc<str>, Arc<T>)> {
         self.tenants

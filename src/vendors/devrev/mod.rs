@@ -283,16 +283,11 @@ impl Vendor for DevRev {
     }
 
     fn dump(&self, tenant: Option<&str>) -> Value {
-        let mut out = Map::new();
-        for (key, state) in self.tenants.select(tenant) {
+        self.tenants.dump(tenant, |state| {
             let data = state.data.read().unwrap_or_else(|p| p.into_inner());
             let engagements: Vec<&state::Engagement> = data.engagements.values().collect();
-            out.insert(
-                crate::tenant::fingerprint(&key),
-                json!({ "engagements": engagements }),
-            );
-        }
-        Value::Object(out)
+            json!({ "engagements": engagements })
+        })
     }
 
     fn snapshot(&self) -> Value {

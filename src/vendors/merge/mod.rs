@@ -17,7 +17,7 @@ mod view;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use axum::http::{header, HeaderMap, Method};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::clock::seeded_rng;
 use crate::store::TenantMap;
@@ -328,16 +328,11 @@ impl Vendor for Merge {
     }
 
     fn dump(&self, tenant: Option<&str>) -> Value {
-        let mut out = Map::new();
-        for (key, state) in self.tenants.select(tenant) {
+        self.tenants.dump(tenant, |state| {
             let data = state.data.read().unwrap_or_else(|p| p.into_inner());
             let engagements: Vec<&state::Engagement> = data.engagements.values().collect();
-            out.insert(
-                crate::tenant::fingerprint(&key),
-                json!({ "engagements": engagements }),
-            );
-        }
-        Value::Object(out)
+            json!({ "engagements": engagements })
+        })
     }
 
     fn snapshot(&self) -> Value {

@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::store::TenantMap;
 use crate::tenant::{Credential, Tenant};
@@ -269,16 +269,11 @@ impl Vendor for Salesforce {
     }
 
     fn dump(&self, tenant: Option<&str>) -> Value {
-        let mut out = Map::new();
-        for (key, state) in self.tenants.select(tenant) {
+        self.tenants.dump(tenant, |state| {
             let data = state.data.read().unwrap_or_else(|p| p.into_inner());
             let records: Vec<&state::Record> = data.records.values().collect();
-            out.insert(
-                crate::tenant::fingerprint(&key),
-                json!({ "records": records }),
-            );
-        }
-        Value::Object(out)
+            json!({ "records": records })
+        })
     }
 
     fn snapshot(&self) -> Value {
