@@ -14,7 +14,7 @@ mod state;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use axum::http::{header, HeaderMap, HeaderName, Method};
+use axum::http::{HeaderMap, HeaderName, Method};
 use axum::Router;
 use serde_json::{json, Map, Value};
 
@@ -181,24 +181,7 @@ impl Seismic {
 
 /// Reads `Authorization: Bearer <token>` (Seismic's OAuth access tokens).
 pub fn bearer(headers: &HeaderMap) -> Result<Credential, Problem> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .ok_or(Problem::MissingCredential)?;
-    let text = value
-        .to_str()
-        .map_err(|_| Problem::MalformedCredential("the Authorization header is not text".into()))?
-        .trim();
-    match text.split_once(' ') {
-        Some((scheme, token))
-            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
-        {
-            Ok(Credential(token.trim().to_owned()))
-        }
-        _ if text.is_empty() => Err(Problem::MissingCredential),
-        _ => Err(Problem::MalformedCredential(
-            "expected 'Authorization: Bearer <access token>'".into(),
-        )),
-    }
+    crate::tenant::bearer_token(headers, false)
 }
 
 impl Vendor for Seismic {

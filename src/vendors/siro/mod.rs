@@ -11,7 +11,7 @@ mod sync;
 
 use std::sync::{Arc, RwLock};
 
-use axum::http::{header, HeaderMap, Method};
+use axum::http::{HeaderMap, Method};
 use serde_json::{Map, Value};
 
 use crate::clock::seeded_rng;
@@ -137,28 +137,7 @@ impl Vendor for Siro {
 
     /// `Authorization: Bearer <organization API token>`; the token is the tenant.
     fn authenticate(&self, _op: &Operation, headers: &HeaderMap) -> Result<Credential, Problem> {
-        let value = headers
-            .get(header::AUTHORIZATION)
-            .ok_or(Problem::MissingCredential)?;
-        let text = value
-            .to_str()
-            .map_err(|_| {
-                Problem::MalformedCredential("the Authorization header is not text".into())
-            })?
-            .trim();
-        match text.split_once(' ') {
-            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
-                let token = token.trim();
-                if token.is_empty() {
-                    Err(Problem::MissingCredential)
-                } else {
-                    Ok(Credential(token.to_owned()))
-                }
-            }
-            _ => Err(Problem::MalformedCredential(
-                "expected 'Bearer <token>'".into(),
-            )),
-        }
+        crate::tenant::bearer_token(headers, false)
     }
 
     fn query_body(&self, op: &Operation, query: &[(String, String)]) -> Option<Value> {
