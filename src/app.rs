@@ -31,11 +31,19 @@ pub struct AppState {
     pub scenarios: Engine,
     pub config: Config,
     pub body_limit: usize,
+    /// The restore epoch the vendors were built in (see [`crate::vendor::VendorSettings::epoch`]).
+    pub epoch: u64,
 }
 
 impl AppState {
+    /// The state of a fresh start (epoch 0).
     pub fn new(config: Config) -> Result<AppState, String> {
-        let vendors = crate::vendors::registry(config.vendor_settings());
+        AppState::in_epoch(config, 0)
+    }
+
+    /// The state of a start in restore `epoch`.
+    pub fn in_epoch(config: Config, epoch: u64) -> Result<AppState, String> {
+        let vendors = crate::vendors::registry(config.vendor_settings(epoch));
         let names: Vec<&str> = vendors.iter().map(|v| v.name()).collect();
         config.validate(&names)?;
         let routes = vendors
@@ -51,6 +59,7 @@ impl AppState {
             clock: Clock::new(config.clock),
             scenarios: Engine::new(config.seed),
             body_limit: config.body_limit,
+            epoch,
             vendors,
             config,
         })
@@ -117,14 +126,24 @@ pub struct Simulator {
 impl Simulator {
     /// Binds every listener and starts serving.
     pub async fn start(config: Config) -> Result<Simulator, String> {
-        let state = Arc::new(AppState::new(config)?);
+        let saved = match &config.state_file {
+            Some(path) => crate::persist::read(path)?,
+            None => None,
+        };
+        let epoch = saved.as_ref().map_or(0, |s| s.next_epoch());
+        let state = Arc::new(AppState::in_epoch(config, epoch)?);
         for file in &state.config.scenarios {
             crate::scenario::watch::load_file(&state, file)?;
         }
         if let Some(path) = &state.config.state_file {
-            if crate::persist::restore(&state, path)? {
-                tracing::info!("restored state from {}", path.display());
+            if let Some(saved) = saved {
+                crate::persist::restore(&state, saved, path)?;
+                tracing::info!("restored state from {} (epoch {epoch})", path.display());
             }
+            // Written before serving: a kill before the first periodic save must still find this
+            // epoch on disk, or the next start would reissue this run's ids.
+            crate::persist::save(&state, path, false)
+                .map_err(|e| format!("state file {}: cannot write: {e}", path.display()))?;
         }
         let (stop, stopped) = watch::channel(false);
         let listener = bind(state.config.listen).await?;
@@ -207,7 +226,9 @@ impl Simulator {
         }
         if let Some(path) = self.state.config.state_file.clone() {
             let state = self.state.clone();
-            match tokio::task::spawn_blocking(move || crate::persist::save(&state, &path)).await {
+            match tokio::task::spawn_blocking(move || crate::persist::save(&state, &path, true))
+                .await
+            {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => tracing::error!("saving the state file on shutdown failed: {e}"),
                 Err(e) => tracing::error!("saving the state file on shutdown failed: {e}"),

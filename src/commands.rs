@@ -143,7 +143,7 @@ pub fn operations(json: bool) -> ExitCode {
 }
 
 pub fn check_scenarios(files: &[PathBuf]) -> ExitCode {
-    let vendors = crate::vendors::registry(Config::default().vendor_settings());
+    let vendors = crate::vendors::registry(Config::default().vendor_settings(0));
     let mut failed = false;
     for file in files {
         let text = match std::fs::read_to_string(file) {

@@ -62,11 +62,9 @@ impl Config {
         }
     }
 
-    pub fn vendor_settings(&self) -> crate::vendor::VendorSettings {
-        crate::vendor::VendorSettings {
-            seed: self.seed,
-            record_limit: self.tenant_record_limit,
-        }
+    /// What the vendors are built with in restore `epoch` (see [`crate::vendor::VendorSettings`]).
+    pub fn vendor_settings(&self, epoch: u64) -> crate::vendor::VendorSettings {
+        crate::vendor::VendorSettings::new(self.seed, self.tenant_record_limit, epoch)
     }
 
     /// Checks what flags cannot check one by one.

@@ -14,13 +14,35 @@ use crate::app::AppState;
 const FORMAT: &str = "engagement-sim/state";
 const VERSION: u64 = 1;
 
-/// Restores state from `path` if it exists. A missing file is a fresh start. Temporary files that
-/// a killed process left half-written beside it are removed; the state file itself never is.
-pub fn restore(state: &AppState, path: &Path) -> Result<bool, String> {
+/// A state file as read at start, before the vendors are built: the epoch they are built in depends
+/// on how the process that wrote it stopped.
+pub struct SavedState {
+    /// The epoch the file was written in.
+    pub epoch: u64,
+    /// Whether it was written by a clean shutdown (nothing was issued after it).
+    pub clean: bool,
+    vendors: Map<String, Value>,
+}
+
+impl SavedState {
+    /// The epoch to run in after restoring this file: the same after a clean shutdown, the next
+    /// one after a kill, so ids issued after the last save are not issued again.
+    pub fn next_epoch(&self) -> u64 {
+        if self.clean {
+            self.epoch
+        } else {
+            self.epoch + 1
+        }
+    }
+}
+
+/// Reads the state file at `path`; a missing file is a fresh start (`None`). Temporary files that a
+/// killed process left half-written beside it are removed; the state file itself never is.
+pub fn read(path: &Path) -> Result<Option<SavedState>, String> {
     remove_leftovers(path);
     let text = match std::fs::read(path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("state file {}: cannot read: {e}", path.display())),
     };
     let fail = |what: String| {
@@ -29,7 +51,7 @@ pub fn restore(state: &AppState, path: &Path) -> Result<bool, String> {
             path.display()
         )
     };
-    let doc: Value =
+    let mut doc: Value =
         serde_json::from_slice(&text).map_err(|e| fail(format!("not a state file ({e})")))?;
     if doc["format"] != FORMAT {
         return Err(fail(format!(
@@ -43,18 +65,46 @@ pub fn restore(state: &AppState, path: &Path) -> Result<bool, String> {
             doc["version"]
         )));
     }
-    let vendors = doc["vendors"]
-        .as_object()
-        .ok_or_else(|| fail("it has no 'vendors' object".into()))?;
-    for (name, snapshot) in vendors {
+    let epoch = match &doc["epoch"] {
+        Value::Null => 0,
+        e => e
+            .as_u64()
+            .filter(|e| *e < u64::MAX / 2)
+            .ok_or_else(|| fail(format!("its 'epoch' {e} is not a count")))?,
+    };
+    let clean = match &doc["clean"] {
+        Value::Null => false,
+        c => c
+            .as_bool()
+            .ok_or_else(|| fail(format!("its 'clean' {c} is not true or false")))?,
+    };
+    let Value::Object(vendors) = doc["vendors"].take() else {
+        return Err(fail("it has no 'vendors' object".into()));
+    };
+    Ok(Some(SavedState {
+        epoch,
+        clean,
+        vendors,
+    }))
+}
+
+/// Gives each vendor its part of `saved`; `path` names the file in messages.
+pub fn restore(state: &AppState, saved: SavedState, path: &Path) -> Result<(), String> {
+    for (name, snapshot) in saved.vendors {
+        let fail = |what: String| {
+            format!(
+                "state file {}: {what}; move it away or fix it to start",
+                path.display()
+            )
+        };
         let vendor = state
-            .vendor(name)
+            .vendor(&name)
             .ok_or_else(|| fail(format!("it names an unknown vendor '{name}'")))?;
         vendor
-            .restore(snapshot.clone())
+            .restore(snapshot)
             .map_err(|e| fail(format!("{name}: {e}")))?;
     }
-    Ok(true)
+    Ok(())
 }
 
 fn temp_prefix(path: &Path) -> String {
@@ -77,8 +127,9 @@ fn remove_leftovers(path: &Path) {
     }
 }
 
-/// Writes every vendor's snapshot to `path` atomically.
-pub fn save(state: &AppState, path: &Path) -> std::io::Result<()> {
+/// Writes every vendor's snapshot to `path` atomically. `clean` marks the save of a shutdown, after
+/// which nothing more is issued; every other save may be followed by ids a kill would lose.
+pub fn save(state: &AppState, path: &Path, clean: bool) -> std::io::Result<()> {
     let mut vendors = Map::new();
     for v in &state.vendors {
         let snap = v.snapshot();
@@ -86,7 +137,7 @@ pub fn save(state: &AppState, path: &Path) -> std::io::Result<()> {
             vendors.insert(v.name().to_owned(), snap);
         }
     }
-    let doc = json!({ "format": FORMAT, "version": VERSION, "saved_at": crate::clock::rfc3339(chrono::Utc::now()), "vendors": vendors });
+    let doc = json!({ "format": FORMAT, "version": VERSION, "epoch": state.epoch, "clean": clean, "saved_at": crate::clock::rfc3339(chrono::Utc::now()), "vendors": vendors });
     let bytes = serde_json::to_vec(&doc).map_err(std::io::Error::other)?;
     let dir = path
         .parent()
@@ -126,7 +177,7 @@ pub async fn save_periodically(state: Arc<AppState>, path: PathBuf) {
     loop {
         ticker.tick().await;
         let (state, path) = (state.clone(), path.clone());
-        let result = tokio::task::spawn_blocking(move || save(&state, &path)).await;
+        let result = tokio::task::spawn_blocking(move || save(&state, &path, false)).await;
         if let Ok(Err(e)) = result {
             tracing::error!("saving the state file failed: {e}");
         }

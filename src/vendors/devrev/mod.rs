@@ -125,7 +125,7 @@ impl DevRev {
 
     fn tenant(&self, tenant: &Tenant) -> std::sync::Arc<TenantState> {
         self.tenants.get_or_init(tenant, || TenantState {
-            data: RwLock::new(TenantData::new(self.user_for(&tenant.key))),
+            data: RwLock::new(TenantData::new(self.user_for(&tenant.key), &self.settings)),
             window_start: AtomicI64::new(0),
             window_calls: AtomicU64::new(0),
         })
@@ -312,7 +312,7 @@ impl Vendor for DevRev {
         self.tenants.reset(None);
         for snap in tenants {
             let key = snap.key.clone();
-            let data = TenantData::restore(snap)?;
+            let data = TenantData::restore(snap, &self.settings)?;
             self.tenants.insert(
                 &key,
                 TenantState {

@@ -7,6 +7,8 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::vendor::VendorSettings;
+
 /// The user summary DevRev puts in `created_by` / `modified_by`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UserSummary {
@@ -88,9 +90,9 @@ pub struct TenantData {
 }
 
 impl TenantData {
-    pub fn new(user: UserSummary) -> TenantData {
+    pub fn new(user: UserSummary, settings: &VendorSettings) -> TenantData {
         TenantData {
-            next_number: 1,
+            next_number: settings.first_number(),
             engagements: BTreeMap::new(),
             artifact_parent: HashMap::new(),
             user,
@@ -107,7 +109,9 @@ impl TenantData {
         }
     }
 
-    pub fn restore(snap: TenantSnapshot) -> Result<TenantData, String> {
+    /// A saved tenant; its numbering resumes at this epoch's range if that lies beyond the saved
+    /// counter, so numbers issued after the save by a killed process are never issued again.
+    pub fn restore(snap: TenantSnapshot, settings: &VendorSettings) -> Result<TenantData, String> {
         let mut engagements = BTreeMap::new();
         for mut e in snap.engagements {
             e.number =
@@ -124,7 +128,7 @@ impl TenantData {
             engagements.insert(e.number, e);
         }
         Ok(TenantData {
-            next_number: snap.next_number,
+            next_number: snap.next_number.max(settings.first_number()),
             engagements,
             artifact_parent: snap.artifact_parent,
             user: snap.user,

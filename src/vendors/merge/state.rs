@@ -267,10 +267,7 @@ mod tests {
             integration_params: None,
             linked_account_params: None,
         };
-        let settings = VendorSettings {
-            seed: 0,
-            record_limit: 3,
-        };
+        let settings = VendorSettings::new(0, 3, 0);
         for n in 0..=3 {
             let rank = data.next_rank();
             data.insert(&settings, rank, engagement(n));

@@ -125,7 +125,7 @@ impl Salesforce {
 
     fn tenant(&self, tenant: &Tenant) -> Arc<TenantState> {
         self.tenants.get_or_init(tenant, || TenantState {
-            data: RwLock::new(TenantData::new(self.settings.seed, &tenant.key)),
+            data: RwLock::new(TenantData::new(&self.settings, &tenant.key)),
             api_usage: AtomicU64::new(0),
         })
     }
@@ -299,7 +299,7 @@ impl Vendor for Salesforce {
         let mut restored = Vec::with_capacity(tenants.len());
         for snap in tenants {
             let (key, usage) = (snap.key.clone(), snap.api_usage);
-            let data = TenantData::restore(snap)
+            let data = TenantData::restore(snap, &self.settings)
                 .map_err(|e| format!("tenant {}: {e}", crate::tenant::fingerprint(&key)))?;
             restored.push((key, data, usage));
         }

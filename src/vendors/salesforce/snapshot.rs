@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::{self, Object};
 use super::state::{Cursor, Record, TenantData};
+use crate::vendor::VendorSettings;
 
 /// One tenant as saved: its seeded pod and owner, the next record number (ids are that counter,
 /// so continuing from it never reuses one), records, tombstones, open cursors and API usage.
@@ -44,8 +45,9 @@ impl TenantData {
     }
 
     /// Rebuilds a tenant, re-deriving the external-id index and the interaction count from the
-    /// records, after checking every id belongs to this tenant's pod and lies below the counter.
-    pub fn restore(snap: TenantSnapshot) -> Result<TenantData, String> {
+    /// records, after checking every id belongs to this tenant's pod and lies below the counter. Its
+    /// numbering resumes at this epoch's range if that lies beyond the saved counter.
+    pub fn restore(snap: TenantSnapshot, settings: &VendorSettings) -> Result<TenantData, String> {
         let pod_ok = snap.pod.len() == 2 && snap.pod.bytes().all(|b| b.is_ascii_alphanumeric());
         if !pod_ok {
             return Err(format!("pod '{}' is not two base-62 characters", snap.pod));
@@ -125,7 +127,7 @@ impl TenantData {
         Ok(TenantData {
             pod: snap.pod,
             owner: snap.owner,
-            next_number: snap.next_number,
+            next_number: snap.next_number.max(settings.first_number()),
             records,
             interaction_count,
             external_ids,

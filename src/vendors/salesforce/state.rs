@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::ids::{self, Object};
 use crate::clock::seeded_rng;
+use crate::vendor::VendorSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -172,10 +173,10 @@ pub struct TenantData {
 
 impl TenantData {
     /// A tenant's pod, first record number and owning user come from the seed and its credential.
-    pub fn new(seed: u64, tenant_key: &str) -> TenantData {
-        let mut rng = seeded_rng(seed, &["salesforce", tenant_key]);
+    pub fn new(settings: &VendorSettings, tenant_key: &str) -> TenantData {
+        let mut rng = seeded_rng(settings.seed, &["salesforce", tenant_key]);
         let pod = ids::base62(rng.random_range(62..62 * 62), 2);
-        let next_number = rng.random_range(1..62u64.pow(4));
+        let next_number = settings.first_number() - 1 + rng.random_range(1..62u64.pow(4));
         let owner = ids::mint(Object::User, &pod, rng.random_range(1..62u64.pow(5)));
         TenantData {
             pod,

@@ -400,10 +400,7 @@ mod tests {
     fn a_429_gets_the_documented_client_id_and_tenant() {
         // seismic.md "Errors (REST)": {statusCode: 429, message: "... Try again in N seconds.",
         // clientId, tenant}.
-        let seismic = Seismic::new(VendorSettings {
-            seed: 0,
-            record_limit: 10_000,
-        });
+        let seismic = Seismic::new(VendorSettings::new(0, 10_000, 0));
         let tenant = Tenants::default().resolve("token-429");
         let mut reply = seismic.render_error(&seismic.reject(Problem::RateLimited {
             retry_after_secs: 47,

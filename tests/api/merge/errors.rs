@@ -113,7 +113,7 @@ async fn oversized_bodies_are_413_in_merges_envelope() {
 #[tokio::test]
 async fn every_error_kind_renders_in_a_merge_envelope() {
     let vendors =
-        engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings());
+        engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings(0));
     let merge = vendors
         .iter()
         .find(|v| v.name() == "merge")
@@ -149,7 +149,7 @@ fn every_pipeline_problem_becomes_a_merge_4xx() {
     use engagement_sim::contract::{Violation, ViolationKind};
     use engagement_sim::vendor::Problem;
     let vendors =
-        engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings());
+        engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings(0));
     let merge = vendors
         .iter()
         .find(|v| v.name() == "merge")

@@ -133,10 +133,7 @@ async fn the_state_file_keeps_every_record_and_ids_never_repeat() {
 #[test]
 fn a_malformed_snapshot_is_refused_with_a_message() {
     use engagement_sim::vendor::Vendor;
-    let settings = engagement_sim::vendor::VendorSettings {
-        seed: 1,
-        record_limit: 0,
-    };
+    let settings = engagement_sim::vendor::VendorSettings::new(1, 0, 0);
     let siro = engagement_sim::vendors::siro::Siro::new(settings);
     for bad in [
         json!("nope"),
