@@ -17,6 +17,7 @@ use crate::contract::Contracts;
 use crate::journal::Journal;
 use crate::pipeline::{self, VendorRoutes};
 use crate::scenario::Engine;
+use crate::server::Shortcut;
 use crate::tenant::Tenants;
 use crate::vendor::Vendor;
 
@@ -151,6 +152,7 @@ impl Simulator {
         let mut tasks = vec![spawn_server(
             listener,
             router(state.clone()),
+            Shortcut::new(state.clone(), None),
             stopped.clone(),
         )];
         let mut vendor_addrs = Vec::new();
@@ -165,6 +167,7 @@ impl Simulator {
             tasks.push(spawn_server(
                 listener,
                 vendor_router(state.clone(), index),
+                Shortcut::new(state.clone(), Some(index)),
                 stopped.clone(),
             ));
         }
@@ -246,9 +249,15 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, String> {
 fn spawn_server(
     listener: TcpListener,
     router: Router,
+    shortcut: Shortcut,
     mut stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
-    tokio::spawn(crate::server::serve(listener, router, async move {
-        let _ = stopped.wait_for(|s| *s).await;
-    }))
+    tokio::spawn(crate::server::serve(
+        listener,
+        router,
+        shortcut,
+        async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        },
+    ))
 }

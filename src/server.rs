@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, Semaphore};
 use tower::ServiceExt;
 
+use crate::app::AppState;
 use crate::pipeline::fault::ConnectionFault;
 use crate::scenario::Fault;
 
@@ -28,8 +29,14 @@ const HOLD_LIMIT: Duration = Duration::from_secs(600);
 /// Connections served at once; more wait in the kernel's backlog.
 pub const MAX_CONNECTIONS: usize = 4096;
 
-/// Serves `router` on `listener` until `shutdown` completes, then drains.
-pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<Output = ()>) {
+/// Serves `router` on `listener` until `shutdown` completes, then drains. Requests `shortcut`
+/// takes skip the router and go straight to the pipeline.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shortcut: Shortcut,
+    shutdown: impl Future<Output = ()>,
+) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     tokio::pin!(shutdown);
@@ -53,15 +60,20 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<
         let _ = stream.set_nodelay(true);
         let fd = stream.as_raw_fd();
         let (fault_tx, mut fault_rx) = mpsc::channel::<Fault>(1);
-        let router = router.clone();
+        let (router, shortcut) = (router.clone(), shortcut.clone());
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-            let router = router.clone();
+            let (router, shortcut) = (router.clone(), shortcut.clone());
             let fault_tx = fault_tx.clone();
             async move {
-                let response = router
-                    .oneshot(req.map(Body::new))
-                    .await
-                    .unwrap_or_else(|never| match never {});
+                let req = req.map(Body::new);
+                let response = if shortcut.takes(req.uri().path()) {
+                    crate::pipeline::dispatch(shortcut.state, shortcut.fixed, req).await
+                } else {
+                    router
+                        .oneshot(req)
+                        .await
+                        .unwrap_or_else(|never| match never {})
+                };
                 if let Some(ConnectionFault(fault)) =
                     response.extensions().get::<ConnectionFault>().copied()
                 {
@@ -91,6 +103,43 @@ pub async fn serve(listener: TcpListener, router: Router, shutdown: impl Future<
         .is_err()
     {
         tracing::warn!("some requests were still running after {DRAIN_TIMEOUT:?}; stopping anyway");
+    }
+}
+
+/// Which requests of a listener go straight to [`crate::pipeline::dispatch`] instead of through
+/// the axum router: calls to a vendor that has no axum routes of its own (every call but the admin
+/// API and Seismic's). The router would end in the same fallback; skipping its matching, nesting
+/// and service layers saved about 3 % of a create's CPU.
+#[derive(Clone)]
+pub struct Shortcut {
+    state: Arc<AppState>,
+    /// The vendor served at the root of this listener (`--vendor-listen`), if any.
+    fixed: Option<usize>,
+    /// Per vendor: whether it has axum routes, which the router must see.
+    routed: Arc<[bool]>,
+}
+
+impl Shortcut {
+    pub fn new(state: Arc<AppState>, fixed: Option<usize>) -> Shortcut {
+        let routed = state.vendors.iter().map(|v| v.routes().is_some()).collect();
+        Shortcut {
+            state,
+            fixed,
+            routed,
+        }
+    }
+
+    fn takes(&self, path: &str) -> bool {
+        match self.fixed {
+            Some(index) => !self.routed[index],
+            None => {
+                !path.starts_with("/__admin")
+                    && self
+                        .state
+                        .vendor_by_prefix(path)
+                        .is_some_and(|(index, _)| !self.routed[index])
+            }
+        }
     }
 }
 

@@ -33,24 +33,40 @@ pub fn is_json_content_type(headers: &HeaderMap) -> Result<(), Problem> {
     }
 }
 
-/// Parses a JSON body; an empty body reads as `{}`.
+/// Parses a JSON body; an empty body reads as `{}`. Nesting beyond [`MAX_DEPTH`] is refused as
+/// such even where the text is malformed too.
 pub fn parse_json(bytes: &Bytes) -> Result<Value, Problem> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Default::default()));
     }
-    check_depth(bytes)?;
-    serde_json::from_slice(bytes).map_err(|e| {
-        let text = e.to_string();
-        let detail = match text.rfind(" at line ") {
-            Some(i) => text[..i].to_owned(),
-            None => text,
-        };
-        Problem::MalformedJson {
-            line: e.line(),
-            column: e.column(),
-            detail,
+    // serde_json stops at 128 levels by itself, so a parsed tree is measured, which is cheaper
+    // than scanning every byte; only a failed parse scans, to tell "too deep" from "malformed".
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) if depth(&value) > MAX_DEPTH => Err(Problem::TooDeep { limit: MAX_DEPTH }),
+        Ok(value) => Ok(value),
+        Err(e) => {
+            check_depth(bytes)?;
+            let text = e.to_string();
+            let detail = match text.rfind(" at line ") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            };
+            Err(Problem::MalformedJson {
+                line: e.line(),
+                column: e.column(),
+                detail,
+            })
         }
-    })
+    }
+}
+
+/// Levels of arrays and objects in a parsed value (a scalar is 0).
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(fields) => 1 + fields.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 /// Counts bracket nesting outside strings; refuses more than [`MAX_DEPTH`] levels.
@@ -94,6 +110,28 @@ mod tests {
         ));
         let quoted = format!("\"{}\"", "[".repeat(500));
         assert!(check_depth(quoted.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn parsed_and_malformed_bodies_meet_the_same_depth_limit() {
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        let parse = |s: String| parse_json(&Bytes::from(s));
+        assert!(parse(nested(MAX_DEPTH)).is_ok());
+        for text in [
+            nested(MAX_DEPTH + 1),
+            nested(200),
+            "[".repeat(MAX_DEPTH + 1),
+            format!("{{\"a\":{}", nested(MAX_DEPTH)),
+        ] {
+            assert!(
+                matches!(parse(text.clone()), Err(Problem::TooDeep { .. })),
+                "{text}"
+            );
+        }
+        assert!(matches!(
+            parse("[".repeat(10)),
+            Err(Problem::MalformedJson { .. })
+        ));
     }
 
     #[test]

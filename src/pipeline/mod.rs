@@ -413,16 +413,16 @@ fn record(
     let status = reply.status.as_u16();
     let (vendor, operation) = (trace.vendor, trace.operation.map(|o| o.id));
     let tenant = trace.tenant.as_ref().map(|t| t.fingerprint.clone());
-    tracing::info!(
-        target: "engagement_sim::request",
-        vendor = vendor.unwrap_or("-"),
-        operation = operation.unwrap_or("-"),
-        tenant = tenant.as_deref().unwrap_or("-"),
+    crate::telemetry::log_request(&crate::telemetry::RequestLine {
+        method: method.as_str(),
+        path,
+        vendor: vendor.unwrap_or("-"),
+        operation: operation.unwrap_or("-"),
+        tenant: tenant.as_deref().unwrap_or("-"),
         status,
-        duration_ms = (duration_ms * 100.0).round() / 100.0,
-        rule = trace.rule.as_deref().unwrap_or("-"),
-        "{method} {path}"
-    );
+        duration_ms,
+        rule: trace.rule.as_deref().unwrap_or("-"),
+    });
     if state.journal_enabled() {
         state.journal.record(Entry {
             seq: trace.seq,

@@ -7,6 +7,7 @@ mod admin;
 mod devrev;
 mod fuzz;
 mod isolation;
+mod logging;
 mod merge;
 mod persistence;
 mod reliability;
