@@ -55,7 +55,7 @@ impl AppState {
         Ok(AppState {
             routes,
             contracts,
-            journal: Journal::new(config.journal_capacity),
+            journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
             tenants: Tenants::default(),
             clock: Clock::new(config.clock),
             scenarios: Engine::new(config.seed),

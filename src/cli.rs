@@ -88,12 +88,16 @@ pub struct ServeArgs {
     /// Entries kept in the request journal (0 turns it off).
     #[arg(long = "journal-capacity", value_name = "N", default_value_t = 10_000)]
     pub journal_capacity: usize,
+    /// The most bytes the journal holds (headers, bodies and bookkeeping); past it the oldest
+    /// entries are forgotten first (0: bounded by entries only).
+    #[arg(long = "journal-max-bytes", value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub journal_max_bytes: usize,
     /// The most records of one kind a tenant keeps per vendor; creating more evicts the oldest
     /// (0: no limit).
     #[arg(
         long = "tenant-record-limit",
         value_name = "N",
-        default_value_t = 10_000
+        default_value_t = 5_000
     )]
     pub tenant_record_limit: usize,
     /// Require `Authorization: Bearer TOKEN` on /__admin; needed off loopback.
@@ -136,6 +140,7 @@ impl ServeArgs {
             ),
             body_limit: self.body_limit,
             journal_capacity: self.journal_capacity,
+            journal_max_bytes: self.journal_max_bytes,
             tenant_record_limit: self.tenant_record_limit,
             admin_token: self.admin_token.filter(|t| !t.is_empty()),
             log_format: match self.log_format {

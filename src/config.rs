@@ -27,6 +27,8 @@ pub struct Config {
     pub state_interval: Duration,
     pub body_limit: usize,
     pub journal_capacity: usize,
+    /// The most bytes the journal holds (0: bounded by entries only).
+    pub journal_max_bytes: usize,
     /// The most records of one kind a tenant keeps per vendor (0: no limit).
     pub tenant_record_limit: usize,
     pub admin_token: Option<String>,
@@ -46,7 +48,8 @@ impl Default for Config {
             state_interval: Duration::from_secs(5),
             body_limit: 1024 * 1024,
             journal_capacity: 10_000,
-            tenant_record_limit: 10_000,
+            journal_max_bytes: 8 * 1024 * 1024,
+            tenant_record_limit: 5_000,
             admin_token: None,
             log_format: LogFormat::Pretty,
         }

@@ -1,10 +1,11 @@
 //! The request journal: a bounded ring of what was asked and answered, in arrival order.
 //!
 //! Each slot has its own small lock and a global atomic counter picks the slot, so concurrent
-//! requests never wait on one another to be recorded. Bodies are cut at [`BODY_LIMIT`] bytes (with
-//! a marker) so the journal is bounded in bytes as well as in entries.
+//! requests never wait on one another to be recorded. The journal is bounded in bytes as well as
+//! in entries: bodies are cut at [`BODY_LIMIT`] bytes (with a marker), and when the entries held
+//! exceed the byte budget (`--journal-max-bytes`) the oldest are forgotten before the ring wraps.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::http::HeaderMap;
@@ -76,7 +77,24 @@ fn serialize_headers<S: serde::Serializer>(headers: &str, s: S) -> Result<S::Ok,
     seq.end()
 }
 
+impl Entry {
+    /// About what this entry keeps in memory: its fixed part and everything it points to.
+    fn footprint(&self) -> usize {
+        std::mem::size_of::<Entry>()
+            + self.method.len()
+            + self.path.len()
+            + self.query.as_ref().map_or(0, String::len)
+            + self.rule.as_ref().map_or(0, String::len)
+            + self.request.footprint()
+            + self.response.footprint()
+    }
+}
+
 impl Exchange {
+    fn footprint(&self) -> usize {
+        self.headers.len() + self.body.len()
+    }
+
     pub fn capture(headers: &HeaderMap, body: &Bytes) -> Exchange {
         let mut text = String::with_capacity(headers.len() * 32);
         for (name, value) in headers {
@@ -171,14 +189,27 @@ impl Filter {
 pub struct Journal {
     slots: Box<[Mutex<Option<Arc<Entry>>>]>,
     next_seq: AtomicU64,
+    /// What the entries held take, by [`Entry::footprint`].
+    bytes: AtomicUsize,
+    byte_budget: usize,
+    /// Every entry with a lower sequence number has been forgotten or overwritten.
+    trimmed: AtomicU64,
 }
 
 impl Journal {
-    pub fn new(capacity: usize) -> Journal {
+    /// A ring of `capacity` entries holding at most about `byte_budget` bytes (0: no byte bound).
+    pub fn new(capacity: usize, byte_budget: usize) -> Journal {
         let capacity = capacity.max(1);
         Journal {
             slots: (0..capacity).map(|_| Mutex::new(None)).collect(),
             next_seq: AtomicU64::new(1),
+            bytes: AtomicUsize::new(0),
+            byte_budget: if byte_budget == 0 {
+                usize::MAX
+            } else {
+                byte_budget
+            },
+            trimmed: AtomicU64::new(1),
         }
     }
 
@@ -188,12 +219,52 @@ impl Journal {
     }
 
     pub fn record(&self, entry: Entry) {
-        let slot = (entry.seq % self.slots.len() as u64) as usize;
-        let mut guard = self.slots[slot].lock().unwrap_or_else(|p| p.into_inner());
-        // A slower writer of an older entry must not overwrite a newer one.
-        if guard.as_ref().is_none_or(|old| old.seq < entry.seq) {
-            *guard = Some(Arc::new(entry));
+        let seq = entry.seq;
+        let size = entry.footprint();
+        {
+            let mut guard = self.slot(seq);
+            // A slower writer of an older entry must not overwrite a newer one.
+            if guard.as_ref().is_some_and(|old| old.seq >= seq) {
+                return;
+            }
+            if let Some(old) = guard.replace(Arc::new(entry)) {
+                self.bytes.fetch_sub(old.footprint(), Ordering::Relaxed);
+            }
+            self.bytes.fetch_add(size, Ordering::Relaxed);
         }
+        if self.bytes.load(Ordering::Relaxed) > self.byte_budget {
+            self.trim(seq);
+        }
+    }
+
+    fn slot(&self, seq: u64) -> std::sync::MutexGuard<'_, Option<Arc<Entry>>> {
+        let index = (seq % self.slots.len() as u64) as usize;
+        self.slots[index].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Forgets the oldest entries until the journal is within its byte budget again, never the
+    /// entry `latest` that was just recorded. Concurrent writers each claim different sequence
+    /// numbers to forget, so none waits for another.
+    fn trim(&self, latest: u64) {
+        let wrapped = (latest + 1).saturating_sub(self.slots.len() as u64);
+        self.trimmed.fetch_max(wrapped, Ordering::Relaxed);
+        while self.bytes.load(Ordering::Relaxed) > self.byte_budget {
+            let oldest = self.trimmed.fetch_add(1, Ordering::Relaxed);
+            if oldest >= latest {
+                break;
+            }
+            let mut guard = self.slot(oldest);
+            if guard.as_ref().is_some_and(|e| e.seq == oldest) {
+                if let Some(gone) = guard.take() {
+                    self.bytes.fetch_sub(gone.footprint(), Ordering::Relaxed);
+                }
+            }
+        }
+    }
+
+    /// What the entries held take, about.
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
     }
 
     /// The entries the filter accepts, oldest first; `limit` keeps the newest N.
@@ -234,7 +305,9 @@ impl Journal {
         for slot in self.slots.iter() {
             let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
             if guard.as_ref().is_some_and(|e| filter.accepts(e)) {
-                *guard = None;
+                if let Some(gone) = guard.take() {
+                    self.bytes.fetch_sub(gone.footprint(), Ordering::Relaxed);
+                }
             }
         }
     }

@@ -196,6 +196,84 @@ async fn the_journal_is_a_bounded_ring() {
     assert_eq!(seqs, [8, 9, 10, 11, 12]);
 }
 
+/// The journal is bounded in bytes too: a body past 4 KiB is cut with a marker, and when the
+/// entries held pass `--journal-max-bytes` the oldest go first, the newest always stay.
+#[tokio::test]
+async fn the_journal_is_bounded_in_bytes() {
+    let budget = 64 * 1024;
+    let config = engagement_sim::Config {
+        journal_capacity: 1000,
+        journal_max_bytes: budget,
+        ..engagement_sim::Config::ephemeral()
+    };
+    let s = TestServer::with_config(config).await;
+    let merge = |content: String| json!({"model": {"subject": "Big", "content": content, "engagement_type": "7e1c2d3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}});
+    let headers = [
+        ("Authorization", "Bearer key"),
+        ("X-Account-Token", "journal-bytes"),
+    ];
+    let path = "/merge/api/crm/v1/engagements";
+    let a = s
+        .request(
+            Method::POST,
+            path,
+            &headers,
+            Some(&merge("x".repeat(10_000))),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.json);
+    let j = s.admin(Method::GET, "/requests?limit=1", None).await;
+    let kept = j.json["requests"][0]["request"]["body"].as_str().unwrap();
+    assert!(kept.len() < 4200, "cut to about 4 KiB");
+    assert!(
+        kept.ends_with(&format!(
+            "…[truncated {} bytes]",
+            a_len(&merge("x".repeat(10_000))) - 4096
+        )),
+        "{}",
+        &kept[kept.len() - 40..]
+    );
+
+    for n in 0..100 {
+        let a = s
+            .request(
+                Method::POST,
+                path,
+                &headers,
+                Some(&merge(format!("{n:0>3000}"))),
+            )
+            .await;
+        assert_eq!(a.status, 201);
+    }
+    let j = s.admin(Method::GET, "/requests", None).await;
+    let entries = j.json["requests"].as_array().unwrap();
+    let held: usize = entries
+        .iter()
+        .map(|e| e["request"]["body"].to_string().len() + e["response"]["body"].to_string().len())
+        .sum();
+    assert!(held <= budget, "bodies held: {held} bytes");
+    assert!(
+        entries.len() < 101 && entries.len() > 5,
+        "{} entries",
+        entries.len()
+    );
+    let last = &entries[entries.len() - 1];
+    assert_eq!(
+        last["request"]["body"]["model"]["content"],
+        format!("{:0>3000}", 99),
+        "the newest stays"
+    );
+    let seqs: Vec<u64> = entries.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[1] == w[0] + 1),
+        "what is kept is the newest run: {seqs:?}"
+    );
+}
+
+fn a_len(body: &serde_json::Value) -> usize {
+    serde_json::to_vec(body).unwrap().len()
+}
+
 #[tokio::test]
 async fn reset_narrows_by_tenant_and_vendor() {
     let s = TestServer::start().await;
