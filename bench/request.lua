@@ -1,6 +1,8 @@
 -- wrk script for bench/run.sh: one request shape taken from the environment, and one
 -- machine-readable summary line (latencies in microseconds).
---   METHOD, BODY_FILE (optional), HEADERS ("Name: value" lines separated by "|")
+--   METHOD, BODY_FILE (optional), HEADERS ("Name: value" lines separated by "|"),
+--   TENANTS=N and TENANT_HEADER (optional): each request names one of N tenants in turn, by
+--   setting TENANT_HEADER to "bench-tenant-<i>" (for Merge: X-Account-Token)
 wrk.method = os.getenv("METHOD") or "GET"
 local body_file = os.getenv("BODY_FILE")
 if body_file and body_file ~= "" then
@@ -12,6 +14,17 @@ end
 for pair in string.gmatch(os.getenv("HEADERS") or "", "[^|]+") do
   local name, value = string.match(pair, "^%s*([^:]+):%s*(.*)$")
   if name then wrk.headers[name] = value end
+end
+
+local tenants = tonumber(os.getenv("TENANTS") or "")
+local tenant_header = os.getenv("TENANT_HEADER") or "X-Account-Token"
+if tenants and tenants > 1 then
+  local counter = math.random(0, tenants - 1)
+  function request()
+    counter = (counter + 1) % tenants
+    wrk.headers[tenant_header] = "bench-tenant-" .. counter
+    return wrk.format()
+  end
 end
 
 function done(summary, latency, requests)

@@ -4,6 +4,8 @@
 #
 #   bench/run.sh [SECONDS]          every vendor's create and read: rps, p50, p99, server CPU per
 #                                   request, RSS after each run
+#   bench/run.sh costs              Merge create with one tenant against 10,000 tenants in turn,
+#                                   and with the 100 rules against none, in alternating rounds
 #   bench/run.sh deep [RECORDS]     one tenant filled with RECORDS (default 1000000) DevRev
 #                                   engagements, then create, get by id and a list page deep in the
 #                                   cursor, against the same calls on an empty tenant; bytes per record
@@ -22,7 +24,7 @@ CONNS=${CONNS:-50}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
-LIMIT=10000
+LIMIT=5000
 [ "$MODE" = deep ] && LIMIT=0   # one tenant must hold every record
 "$BIN" serve --listen "127.0.0.1:$PORT" --scenario "$HERE/noise-100.yaml" --tenant-record-limit "$LIMIT" >"$OUT/server.log" 2>&1 &
 PID=$!
@@ -35,9 +37,9 @@ cpu_ticks() { awk '{print $14+$15}' /proc/$PID/stat; }
 # run NAME SECONDS METHOD URL BODY HEADERS -> one table row
 run() {
   local name=$1 secs=$2 method=$3 url=$4 body=$5 headers=$6 c0 c1 out line
-  METHOD=$method BODY_FILE=$body HEADERS=$headers wrk -t2 -c"$CONNS" -d2s -s "$HERE/request.lua" "$url" >/dev/null
+  TENANTS=${TENANTS:-} METHOD=$method BODY_FILE=$body HEADERS=$headers wrk -t2 -c"$CONNS" -d2s -s "$HERE/request.lua" "$url" >/dev/null
   c0=$(cpu_ticks)
-  out=$(METHOD=$method BODY_FILE=$body HEADERS=$headers wrk -t2 -c"$CONNS" -d"${secs}s" -s "$HERE/request.lua" "$url")
+  out=$(TENANTS=${TENANTS:-} METHOD=$method BODY_FILE=$body HEADERS=$headers wrk -t2 -c"$CONNS" -d"${secs}s" -s "$HERE/request.lua" "$url")
   c1=$(cpu_ticks)
   line=$(grep '^WRK_RESULT' <<<"$out")
   python3 - "$name" "$line" $((c1-c0)) "$(getconf CLK_TCK)" "$(rss_kb)" <<'PY'
@@ -61,6 +63,23 @@ create_one() {
 }
 
 header() { printf '| operation | rps | p50 ms | p99 ms | server CPU µs/req | RSS MiB | errors |\n|---|---|---|---|---|---|---|\n'; }
+
+if [ "$MODE" = costs ]; then
+  SECS=${2:-10}
+  echo "# engagement-sim cost bench: Merge create, $CONNS connections, ${SECS}s per row, alternating rounds"
+  header
+  A="Authorization: Bearer bench-key|X-Account-Token: bench-merge"
+  URL=$BASE/merge/api/crm/v1/engagements
+  BODY=$HERE/bodies/merge-create.json
+  for round in 1 2; do
+    curl -sf -X POST "$BASE/__admin/scenarios" -H 'Content-Type: application/yaml' --data-binary @"$HERE/noise-100.yaml" >/dev/null
+    run "round $round: 1 tenant, 100 rules" "$SECS" POST "$URL" "$BODY" "$A"
+    TENANTS=10000 run "round $round: 10,000 tenants, 100 rules" "$SECS" POST "$URL" "$BODY" "$A"
+    curl -sf -X DELETE "$BASE/__admin/scenarios" >/dev/null
+    run "round $round: 1 tenant, no rules" "$SECS" POST "$URL" "$BODY" "$A"
+  done
+  exit 0
+fi
 
 if [ "$MODE" = deep ]; then
   RECORDS=${2:-1000000}

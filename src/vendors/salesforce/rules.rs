@@ -31,7 +31,18 @@ pub fn parse_version(text: &str) -> Option<u32> {
 /// not know them (inferred from `salesforce.md`, which leaves the answer open).
 const GATED: &[(&str, u32)] = &[("customFieldsList", 56), ("phoneNumber", 57)];
 
-fn check_gated(value: &Value, at: &str, version: u32) -> Result<(), ApiError> {
+/// Where in the input an object sits (`engagementInteraction.engagementTopics[0]`), written out
+/// only when a message needs it.
+struct Indexed(&'static str, usize);
+
+impl std::fmt::Display for Indexed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
+}
+
+/// `at` names the object in messages; it is a `Display` so the happy path formats nothing.
+fn check_gated(value: &Value, at: &dyn std::fmt::Display, version: u32) -> Result<(), ApiError> {
     let Some(map) = value.as_object() else {
         return Ok(());
     };
@@ -60,7 +71,7 @@ fn allowed_prefixes(field: &str) -> &'static [&'static str] {
     }
 }
 
-fn check_reference(field: &str, at: &str, text: &str) -> Result<(), ApiError> {
+fn check_reference(field: &str, at: &dyn std::fmt::Display, text: &str) -> Result<(), ApiError> {
     let Some(id) = ids::parse(text) else {
         return Err(with_fields(
             "MALFORMED_ID",
@@ -83,7 +94,11 @@ fn check_reference(field: &str, at: &str, text: &str) -> Result<(), ApiError> {
 }
 
 /// Copies the known fields of one input object, normalising date-times and checking ids.
-fn read_fields(object: Object, input: &Value, at: &str) -> Result<Map<String, Value>, ApiError> {
+fn read_fields(
+    object: Object,
+    input: &Value,
+    at: &dyn std::fmt::Display,
+) -> Result<Map<String, Value>, ApiError> {
     let mut out = Map::new();
     for def in fields(object) {
         let Some(v) = input.get(def.connect).filter(|v| !v.is_null()) else {
@@ -143,34 +158,32 @@ pub fn create(
     settings: &VendorSettings,
 ) -> Result<Reply, ApiError> {
     let input = &call.body["engagementInteraction"];
-    check_gated(input, "engagementInteraction", version)?;
+    check_gated(input, &"engagementInteraction", version)?;
     let attendees = input["engagementAttendees"]
         .as_array()
-        .cloned()
-        .unwrap_or_default();
+        .map_or(&[][..], Vec::as_slice);
     let topics = input["engagementTopics"]
         .as_array()
-        .cloned()
-        .unwrap_or_default();
+        .map_or(&[][..], Vec::as_slice);
     for (i, a) in attendees.iter().enumerate() {
         check_gated(
             a,
-            &format!("engagementInteraction.engagementAttendees[{i}]"),
+            &Indexed("engagementInteraction.engagementAttendees", i),
             version,
         )?;
     }
     for (i, t) in topics.iter().enumerate() {
         check_gated(
             t,
-            &format!("engagementInteraction.engagementTopics[{i}]"),
+            &Indexed("engagementInteraction.engagementTopics", i),
             version,
         )?;
     }
 
-    let mut head = read_fields(Object::Interaction, input, "engagementInteraction")?;
+    let mut head = read_fields(Object::Interaction, input, &"engagementInteraction")?;
     let mut children = Vec::new();
     for (i, a) in attendees.iter().enumerate() {
-        let at = format!("engagementInteraction.engagementAttendees[{i}]");
+        let at = Indexed("engagementInteraction.engagementAttendees", i);
         let mut fields = read_fields(Object::Attendee, a, &at)?;
         // EngagementAttendee: "either this field or the InternalAttendeeId field must have a value".
         if !fields.contains_key("externalAttendeeId") && !fields.contains_key("internalAttendeeId")
@@ -187,7 +200,7 @@ pub fn create(
         children.push((Object::Attendee, fields, custom_fields(a)));
     }
     for (i, t) in topics.iter().enumerate() {
-        let at = format!("engagementInteraction.engagementTopics[{i}]");
+        let at = Indexed("engagementInteraction.engagementTopics", i);
         children.push((
             Object::Topic,
             read_fields(Object::Topic, t, &at)?,

@@ -200,7 +200,10 @@ impl TenantData {
     /// The records of one object, in creation order.
     pub fn of(&self, object: Object) -> impl Iterator<Item = &Record> {
         self.records
-            .range(object.prefix().to_owned()..)
+            .range::<str, _>((
+                std::ops::Bound::Included(object.prefix()),
+                std::ops::Bound::Unbounded,
+            ))
             .take_while(move |(k, _)| k.starts_with(object.prefix()))
             .map(|(_, r)| r)
     }
