@@ -138,6 +138,8 @@ async fn main() {
         });
         n += 1;
     }
+    // Let every request still in flight finish before the server goes, so none is miscounted.
+    let _all_done = in_flight.acquire_many(200).await.unwrap();
     let samples = sampler.await.unwrap();
     let _ = child.kill();
     let _ = child.wait();
