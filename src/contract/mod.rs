@@ -132,6 +132,11 @@ impl Contracts {
         let Some(validator) = self.validators.get(&key(op)) else {
             return Ok(());
         };
+        // `is_valid` stops at the first failure without tracking where it is; only a body that
+        // fails pays for the located error.
+        if validator.is_valid(body) {
+            return Ok(());
+        }
         match validator.validate(body) {
             Ok(()) => Ok(()),
             Err(error) => Err(violation(&error)),

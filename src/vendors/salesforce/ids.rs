@@ -74,7 +74,12 @@ pub fn base62(mut n: u64, width: usize) -> String {
 
 /// The 15-character id of record number `number` of `object` on `pod`.
 pub fn mint(object: Object, pod: &str, number: u64) -> String {
-    format!("{}{pod}0{}", object.prefix(), base62(number, 9))
+    let mut id = String::with_capacity(18);
+    id.push_str(object.prefix());
+    id.push_str(pod);
+    id.push('0');
+    id.push_str(&base62(number, 9));
+    id
 }
 
 /// The 3-character suffix that makes a 15-character id case-insensitive: per group of 5
@@ -95,7 +100,10 @@ pub fn checksum(id15: &str) -> String {
 
 /// The 18-character form of a 15-character id.
 pub fn to18(id15: &str) -> String {
-    format!("{id15}{}", checksum(id15))
+    let mut id = String::with_capacity(18);
+    id.push_str(id15);
+    id.push_str(&checksum(id15));
+    id
 }
 
 /// Reads a 15- or 18-character id into its canonical 15-character form. An 18-character id is read
