@@ -45,12 +45,7 @@ pub fn read(path: &Path) -> Result<Option<SavedState>, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(format!("state file {}: cannot read: {e}", path.display())),
     };
-    let fail = |what: String| {
-        format!(
-            "state file {}: {what}; move it away or fix it to start",
-            path.display()
-        )
-    };
+    let fail = |what: String| refused(path, &what);
     let mut doc: Value =
         serde_json::from_slice(&text).map_err(|e| fail(format!("not a state file ({e})")))?;
     if doc["format"] != FORMAT {
@@ -90,13 +85,8 @@ pub fn read(path: &Path) -> Result<Option<SavedState>, String> {
 
 /// Gives each vendor its part of `saved`; `path` names the file in messages.
 pub fn restore(state: &AppState, saved: SavedState, path: &Path) -> Result<(), String> {
+    let fail = |what: String| refused(path, &what);
     for (name, snapshot) in saved.vendors {
-        let fail = |what: String| {
-            format!(
-                "state file {}: {what}; move it away or fix it to start",
-                path.display()
-            )
-        };
         let vendor = state
             .vendor(&name)
             .ok_or_else(|| fail(format!("it names an unknown vendor '{name}'")))?;
@@ -105,6 +95,14 @@ pub fn restore(state: &AppState, saved: SavedState, path: &Path) -> Result<(), S
             .map_err(|e| fail(format!("{name}: {e}")))?;
     }
     Ok(())
+}
+
+/// Why the state file at `path` stops the start.
+fn refused(path: &Path, what: &str) -> String {
+    format!(
+        "state file {}: {what}; move it away or fix it to start",
+        path.display()
+    )
 }
 
 fn temp_prefix(path: &Path) -> String {
