@@ -1,6 +1,7 @@
-//! Building and running the simulator: the shared [`AppState`], the routers (admin, prefixed
-//! vendors, per-vendor ports) and [`Simulator`], which binds (port 0 is fine), reports its URLs and
-//! stops gracefully. Tests and embedding programs start it in-process the same way `serve` does.
+//! Building and running the simulator: the routers (admin, prefixed vendors, per-vendor ports) and
+//! [`Simulator`], which binds (port 0 is fine), reports its URLs and stops gracefully. Tests and
+//! embedding programs start it in-process the same way `serve` does. The shared state itself is
+//! [`crate::state::AppState`].
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,90 +12,18 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::clock::Clock;
 use crate::config::Config;
-use crate::contract::Contracts;
-use crate::journal::Journal;
-use crate::pipeline::{self, VendorRoutes};
-use crate::scenario::Engine;
+use crate::pipeline::{self, PipelineGateway};
 use crate::server::Shortcut;
-use crate::tenant::Tenants;
-use crate::vendor::Vendor;
-
-/// Everything a request may touch, shared by all connections as one `Arc`.
-pub struct AppState {
-    pub vendors: Vec<Box<dyn Vendor>>,
-    pub routes: Vec<VendorRoutes>,
-    pub contracts: Contracts,
-    pub journal: Journal,
-    pub tenants: Tenants,
-    pub clock: Clock,
-    pub scenarios: Engine,
-    pub config: Config,
-    pub body_limit: usize,
-    /// The restore epoch the vendors were built in (see [`crate::vendor::VendorSettings::epoch`]).
-    pub epoch: u64,
-}
-
-impl AppState {
-    /// The state of a fresh start (epoch 0).
-    pub fn new(config: Config) -> Result<AppState, String> {
-        AppState::in_epoch(config, 0)
-    }
-
-    /// The state of a start in restore `epoch`.
-    pub fn in_epoch(config: Config, epoch: u64) -> Result<AppState, String> {
-        let vendors = crate::vendors::registry(config.vendor_settings(epoch));
-        let names: Vec<&str> = vendors.iter().map(|v| v.name()).collect();
-        config.validate(&names)?;
-        let routes = vendors
-            .iter()
-            .map(|v| VendorRoutes::new(v.as_ref()))
-            .collect::<Result<_, _>>()?;
-        let contracts = Contracts::compile(&vendors)?;
-        Ok(AppState {
-            routes,
-            contracts,
-            journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
-            tenants: Tenants::default(),
-            clock: Clock::new(config.clock),
-            scenarios: Engine::new(config.seed),
-            body_limit: config.body_limit,
-            epoch,
-            vendors,
-            config,
-        })
-    }
-
-    /// The vendor whose prefix starts `path`, and the rest of the path after it.
-    pub fn vendor_by_prefix<'p>(&self, path: &'p str) -> Option<(usize, &'p str)> {
-        let rest = path.strip_prefix('/')?;
-        let (first, tail_start) = match rest.find('/') {
-            Some(i) => (&rest[..i], i + 1),
-            None => (rest, rest.len() + 1),
-        };
-        let index = self.vendors.iter().position(|v| v.name() == first)?;
-        Some((index, &path[tail_start.min(path.len())..]))
-    }
-
-    pub fn vendor(&self, name: &str) -> Option<&dyn Vendor> {
-        self.vendors
-            .iter()
-            .find(|v| v.name() == name)
-            .map(|v| v.as_ref())
-    }
-
-    pub fn journal_enabled(&self) -> bool {
-        self.config.journal_capacity > 0
-    }
-}
+use crate::state::AppState;
 
 /// The router of the main port: `/__admin` and every vendor under its prefix.
 pub fn router(state: Arc<AppState>) -> Router {
     let mut router = Router::new().nest("/__admin", crate::admin::router(state.clone()));
-    for vendor in &state.vendors {
-        if let Some(routes) = vendor.routes() {
-            router = router.nest(&format!("/{}", vendor.name()), routes);
+    for (index, vendor) in state.vendors().iter().enumerate() {
+        if let Some(routes) = vendor.routes(gateway(&state, index)) {
+            // Unmatched paths under the prefix still fall through to the pipeline below.
+            router = router.nest(&format!("/{}", vendor.name()), routes.with_state(()));
         }
     }
     router
@@ -106,13 +35,20 @@ pub fn router(state: Arc<AppState>) -> Router {
 
 /// The router of a `--vendor-listen` port: one vendor at the root.
 fn vendor_router(state: Arc<AppState>, index: usize) -> Router {
-    state.vendors[index]
-        .routes()
+    state
+        .registry
+        .get(index)
+        .routes(gateway(&state, index))
         .unwrap_or_default()
+        .with_state(())
         .fallback(move |State(state): State<Arc<AppState>>, req: Request| {
             pipeline::dispatch(state, Some(index), req)
         })
         .with_state(state)
+}
+
+fn gateway(state: &Arc<AppState>, vendor: usize) -> Arc<dyn crate::vendor::Gateway> {
+    Arc::new(PipelineGateway::new(state.clone(), vendor))
 }
 
 /// A running simulator.
@@ -157,11 +93,9 @@ impl Simulator {
         )];
         let mut vendor_addrs = Vec::new();
         for (vendor, at) in state.config.vendor_listen.clone() {
-            let index = state
-                .vendors
-                .iter()
-                .position(|v| v.name() == vendor)
-                .expect("validated in Config::validate");
+            let index = state.registry.index_of(&vendor).ok_or_else(|| {
+                format!("--vendor-listen names '{vendor}', which is not a vendor")
+            })?;
             let listener = bind(at).await?;
             vendor_addrs.push((vendor, listener.local_addr().map_err(|e| e.to_string())?));
             tasks.push(spawn_server(

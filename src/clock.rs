@@ -1,7 +1,13 @@
 //! The simulator's one clock (real, or frozen and moved by the admin API) and its seeded
 //! randomness: same seed and same requests give the same ids, data and scenario draws.
+//!
+//! One [`Clock`] is made per simulator and handed, as an `Arc`, to every vendor, the scenario
+//! engine's rate limiters ([`LimiterClock`]) and the journal, so `POST /__admin/clock` moves them
+//! all at once.
 
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use rand::{rngs::StdRng, SeedableRng};
@@ -54,6 +60,35 @@ impl Clock {
 
     pub fn is_frozen(&self) -> bool {
         self.frozen_ms.load(Ordering::Relaxed) != NOT_FROZEN
+    }
+
+    /// Nanoseconds since the Unix epoch on this clock (0 before it): what rate limiters count in.
+    pub fn now_nanos(&self) -> u64 {
+        let frozen = self.frozen_ms.load(Ordering::Relaxed);
+        let nanos = if frozen == NOT_FROZEN {
+            let real = Utc::now().timestamp_nanos_opt().unwrap_or(i64::MAX);
+            real.saturating_add(
+                self.offset_ms
+                    .load(Ordering::Relaxed)
+                    .saturating_mul(1_000_000),
+            )
+        } else {
+            frozen.saturating_mul(1_000_000)
+        };
+        u64::try_from(nanos).unwrap_or(0)
+    }
+}
+
+/// The simulator's clock as `governor` reads it, so a scenario's rate-limit windows move with
+/// `POST /__admin/clock` like everything else. Time moved backwards reads as no time passing.
+#[derive(Debug, Clone)]
+pub struct LimiterClock(pub Arc<Clock>);
+
+impl governor::clock::Clock for LimiterClock {
+    type Instant = Duration;
+
+    fn now(&self) -> Duration {
+        Duration::from_nanos(self.0.now_nanos())
     }
 }
 

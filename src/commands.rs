@@ -1,11 +1,15 @@
 //! What each CLI command does: `serve` (with graceful shutdown on SIGINT/SIGTERM), `operations`
 //! and `scenario check`.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::app::{AppState, Simulator};
+use serde_json::Value;
+
+use crate::app::Simulator;
 use crate::config::Config;
+use crate::state::AppState;
 
 pub fn serve(config: Config) -> ExitCode {
     let _log_guard = crate::telemetry::init(config.log_format);
@@ -32,7 +36,7 @@ pub fn serve(config: Config) -> ExitCode {
             "engagement-sim {} listening on {base}",
             env!("CARGO_PKG_VERSION")
         );
-        for vendor in &simulator.state().vendors {
+        for vendor in simulator.state().vendors() {
             tracing::info!("  {:<11} {base}/{}", vendor.name(), vendor.name());
         }
         for (vendor, addr) in simulator.vendor_addrs() {
@@ -73,77 +77,89 @@ pub fn operations(json: bool) -> ExitCode {
         }
     };
     let catalogue = crate::admin::catalogue(&state);
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&catalogue).unwrap_or_default()
-        );
-        return ExitCode::SUCCESS;
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, &catalogue)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+    } else {
+        write_catalogue(&mut out, &catalogue)
+    };
+    match written {
+        // A reader that stopped early (`operations | head -1`) is not a failure.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
     }
-    println!("{:<11} {:<42} {:<7} PATH", "VENDOR", "OPERATION", "METHOD");
-    for op in catalogue["operations"].as_array().into_iter().flatten() {
-        println!(
-            "{:<11} {:<42} {:<7} {}",
-            op["vendor"].as_str().unwrap_or(""),
-            op["id"].as_str().unwrap_or(""),
-            op["method"].as_str().unwrap_or(""),
-            op["path"].as_str().unwrap_or("")
-        );
+}
+
+/// One row of the `operations` tables.
+fn row(out: &mut impl Write, cells: [&str; 4]) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<11} {:<42} {:<7} {}",
+        cells[0], cells[1], cells[2], cells[3]
+    )
+}
+
+/// A catalogue entry's field as text ("" when absent).
+fn text<'a>(entry: &'a Value, field: &str) -> &'a str {
+    entry[field].as_str().unwrap_or("")
+}
+
+/// A catalogue entry's list of strings, comma-joined.
+fn joined(entry: &Value, field: &str) -> String {
+    let items: Vec<&str> = entry[field]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    items.join(", ")
+}
+
+fn write_catalogue(out: &mut impl Write, catalogue: &Value) -> std::io::Result<()> {
+    let list = |name: &str| catalogue[name].as_array().cloned().unwrap_or_default();
+    row(out, ["VENDOR", "OPERATION", "METHOD", "PATH"])?;
+    for op in list("operations") {
+        let (vendor, id, method) = (text(&op, "vendor"), text(&op, "id"), text(&op, "method"));
+        row(out, [vendor, id, method, text(&op, "path")])?;
     }
-    println!();
-    println!(
-        "{:<11} {:<42} {:<7} FIELDS (GENERIC KINDS)",
-        "VENDOR", "ERROR KIND", "STATUS"
-    );
-    for k in catalogue["error_kinds"].as_array().into_iter().flatten() {
-        let fields: Vec<&str> = k["fields"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.as_str())
-            .collect();
-        let generic: Vec<&str> = k["generic"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.as_str())
-            .collect();
+    writeln!(out)?;
+    row(
+        out,
+        ["VENDOR", "ERROR KIND", "STATUS", "FIELDS (GENERIC KINDS)"],
+    )?;
+    for k in list("error_kinds") {
+        let generic = joined(&k, "generic");
         let generic = if generic.is_empty() {
             String::new()
         } else {
-            format!(" ({})", generic.join(", "))
+            format!(" ({generic})")
         };
-        println!(
-            "{:<11} {:<42} {:<7} {}{}",
-            k["vendor"].as_str().unwrap_or(""),
-            k["kind"].as_str().unwrap_or(""),
-            k["status"],
-            fields.join(", "),
-            generic
-        );
+        let status = k["status"].to_string();
+        let fields = format!("{}{generic}", joined(&k, "fields"));
+        row(
+            out,
+            [text(&k, "vendor"), text(&k, "kind"), &status, &fields],
+        )?;
     }
-    let admin = catalogue["admin"].as_array().cloned().unwrap_or_default();
+    let admin = list("admin");
     if !admin.is_empty() {
-        println!();
-        println!(
-            "{:<11} {:<42} {:<7} SUMMARY",
-            "VENDOR", "ADMIN PATH", "METHOD"
-        );
+        writeln!(out)?;
+        row(out, ["VENDOR", "ADMIN PATH", "METHOD", "SUMMARY"])?;
         for a in admin {
-            println!(
-                "{:<11} {:<42} {:<7} {}",
-                a["vendor"].as_str().unwrap_or(""),
-                a["path"].as_str().unwrap_or(""),
-                a["method"].as_str().unwrap_or(""),
-                a["summary"].as_str().unwrap_or("")
-            );
+            let (vendor, path, method) = (text(&a, "vendor"), text(&a, "path"), text(&a, "method"));
+            row(out, [vendor, path, method, text(&a, "summary")])?;
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 pub fn check_scenarios(files: &[PathBuf]) -> ExitCode {
-    let vendors = crate::vendors::registry(Config::default().vendor_settings(0));
+    let vendors = crate::vendors::registry(&Config::default().vendor_settings(0));
     let mut failed = false;
     for file in files {
         let text = match std::fs::read_to_string(file) {

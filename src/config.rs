@@ -3,9 +3,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+
+use crate::clock::Clock;
+use crate::store::settings::VendorSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogFormat {
@@ -65,9 +69,15 @@ impl Config {
         }
     }
 
-    /// What the vendors are built with in restore `epoch` (see [`crate::vendor::VendorSettings`]).
-    pub fn vendor_settings(&self, epoch: u64) -> crate::vendor::VendorSettings {
-        crate::vendor::VendorSettings::new(self.seed, self.tenant_record_limit, epoch)
+    /// What the vendors are built with in restore `epoch`, on a clock of their own (for checking
+    /// and listing; a running simulator shares one clock, see [`Config::vendor_settings_on`]).
+    pub fn vendor_settings(&self, epoch: u64) -> VendorSettings {
+        self.vendor_settings_on(epoch, Arc::new(Clock::new(self.clock)))
+    }
+
+    /// What the vendors are built with in restore `epoch`, reading `clock`.
+    pub fn vendor_settings_on(&self, epoch: u64, clock: Arc<Clock>) -> VendorSettings {
+        VendorSettings::new(self.seed, self.tenant_record_limit, epoch, clock)
     }
 
     /// Checks what flags cannot check one by one.

@@ -14,6 +14,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::store::lock::lock;
 use crate::tenant::Tenants;
 
 /// The most bytes of one body the journal keeps.
@@ -239,7 +240,7 @@ impl Journal {
 
     fn slot(&self, seq: u64) -> std::sync::MutexGuard<'_, Option<Arc<Entry>>> {
         let index = (seq % self.slots.len() as u64) as usize;
-        self.slots[index].lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.slots[index])
     }
 
     /// Forgets the oldest entries until the journal is within its byte budget again, never the
@@ -267,7 +268,7 @@ impl Journal {
         let mut out: Vec<Arc<Entry>> = self
             .slots
             .iter()
-            .filter_map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .filter_map(|s| lock(s).clone())
             .filter(|e| filter.accepts(e))
             .collect();
         out.sort_by_key(|e| e.seq);
@@ -281,12 +282,7 @@ impl Journal {
     pub fn count(&self, filter: &Filter) -> usize {
         self.slots
             .iter()
-            .filter(|s| {
-                s.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .as_ref()
-                    .is_some_and(|e| filter.accepts(e))
-            })
+            .filter(|s| lock(s).as_ref().is_some_and(|e| filter.accepts(e)))
             .count()
     }
 
@@ -298,7 +294,7 @@ impl Journal {
             ..Filter::default()
         };
         for slot in self.slots.iter() {
-            let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+            let mut guard = lock(slot);
             if guard.as_ref().is_some_and(|e| filter.accepts(e)) {
                 if let Some(gone) = guard.take() {
                     self.bytes.fetch_sub(gone.footprint(), Ordering::Relaxed);

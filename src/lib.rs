@@ -24,17 +24,23 @@
 //! ```
 
 pub mod admin;
+pub mod admin_reply;
 pub mod app;
 pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod contract;
+pub mod fault;
 pub mod journal;
+pub mod json;
 pub mod persist;
 pub mod pipeline;
+pub mod registry;
+pub mod respond;
 pub mod scenario;
 pub mod server;
+pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod tenant;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 const FORMAT: &str = "engagement-sim/state";
 const VERSION: u64 = 1;
@@ -91,6 +91,7 @@ pub fn restore(state: &AppState, saved: SavedState, path: &Path) -> Result<(), S
             .vendor(&name)
             .ok_or_else(|| fail(format!("it names an unknown vendor '{name}'")))?;
         vendor
+            .store()
             .restore(snapshot)
             .map_err(|e| fail(format!("{name}: {e}")))?;
     }
@@ -129,13 +130,13 @@ fn remove_leftovers(path: &Path) {
 /// which nothing more is issued; every other save may be followed by ids a kill would lose.
 pub fn save(state: &AppState, path: &Path, clean: bool) -> std::io::Result<()> {
     let mut vendors = Map::new();
-    for v in &state.vendors {
-        let snap = v.snapshot();
+    for v in state.vendors() {
+        let snap = v.store().snapshot();
         if !snap.is_null() {
             vendors.insert(v.name().to_owned(), snap);
         }
     }
-    let doc = json!({ "format": FORMAT, "version": VERSION, "epoch": state.epoch, "clean": clean, "saved_at": crate::clock::rfc3339(chrono::Utc::now()), "vendors": vendors });
+    let doc = json!({ "format": FORMAT, "version": VERSION, "epoch": state.epoch, "clean": clean, "saved_at": crate::clock::rfc3339(state.clock.now()), "vendors": vendors });
     let bytes = serde_json::to_vec(&doc).map_err(std::io::Error::other)?;
     let dir = path
         .parent()

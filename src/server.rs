@@ -16,9 +16,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, Semaphore};
 use tower::ServiceExt;
 
-use crate::app::AppState;
-use crate::pipeline::fault::ConnectionFault;
-use crate::scenario::Fault;
+use crate::fault::Fault;
+use crate::respond::ConnectionFault;
+use crate::state::AppState;
 
 /// A client has this long to send a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -121,7 +121,7 @@ pub struct Shortcut {
 
 impl Shortcut {
     pub fn new(state: Arc<AppState>, fixed: Option<usize>) -> Shortcut {
-        let routed = state.vendors.iter().map(|v| v.routes().is_some()).collect();
+        let routed = state.vendors().iter().map(|v| v.has_routes()).collect();
         Shortcut {
             state,
             fixed,
@@ -136,7 +136,8 @@ impl Shortcut {
                 !path.starts_with("/__admin")
                     && self
                         .state
-                        .vendor_by_prefix(path)
+                        .registry
+                        .by_prefix(path)
                         .is_some_and(|(index, _)| !self.routed[index])
             }
         }

@@ -10,46 +10,21 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credential(pub String);
 
-/// The token of an `Authorization: Bearer <token>` header (the scheme word in any case).
-/// `bare_allowed` also takes a bare `Authorization: <token>`, as DevRev's TypeScript SDK sends it.
-pub fn bearer_token(
-    headers: &axum::http::HeaderMap,
-    bare_allowed: bool,
-) -> Result<Credential, crate::vendor::Problem> {
-    use crate::vendor::Problem;
-    let value = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .ok_or(Problem::MissingCredential)?;
-    let text = value
-        .to_str()
-        .map_err(|_| Problem::MalformedCredential("the Authorization header is not text".into()))?
-        .trim();
-    let token = match text.split_once(' ') {
-        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
-        Some(_) => {
-            return Err(Problem::MalformedCredential(
-                "expected 'Bearer <token>'".into(),
-            ))
-        }
-        None if text.eq_ignore_ascii_case("bearer") => "",
-        None if bare_allowed => text,
-        None => {
-            return Err(Problem::MalformedCredential(
-                "expected 'Bearer <token>'".into(),
-            ))
-        }
-    };
-    if token.is_empty() {
-        return Err(Problem::MissingCredential);
-    }
-    Ok(Credential(token.to_owned()))
-}
-
 /// A tenant: the credential that names it and the fingerprint that stands for it in output.
 #[derive(Debug, Clone)]
 pub struct Tenant {
     pub key: Arc<str>,
     pub fingerprint: Arc<str>,
+}
+
+impl Tenant {
+    /// The tenant a credential names (not interned; see [`Tenants::resolve`]).
+    pub fn new(credential: &str) -> Tenant {
+        Tenant {
+            key: Arc::from(credential),
+            fingerprint: Arc::from(fingerprint(credential)),
+        }
+    }
 }
 
 /// `t_` and the first 12 hex digits of the credential's SHA-256: stable across runs, not reversible.

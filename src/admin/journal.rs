@@ -9,9 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use super::{error, query_map};
-use crate::app::AppState;
+use crate::admin_reply::{error, query_map};
 use crate::journal::Filter;
+use crate::state::AppState;
 
 fn filter_from_query(query: Option<&str>) -> Result<Filter, String> {
     let q = query_map(query);

@@ -5,7 +5,6 @@
 mod journal;
 mod scenarios;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
@@ -17,13 +16,14 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::app::AppState;
+use crate::admin_reply::{error, query_map};
+use crate::state::AppState;
 
 pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     let mut router = Router::new();
-    for vendor in &state.vendors {
+    for vendor in state.vendors() {
         if let Some(routes) = vendor.admin_routes() {
-            router = router.nest(&format!("/{}", vendor.name()), routes);
+            router = router.nest(&format!("/{}", vendor.name()), routes.with_state(()));
         }
     }
     router
@@ -55,18 +55,6 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             )
         })
         .layer(middleware::from_fn_with_state(state, require_token))
-}
-
-/// A JSON error answer of the admin API.
-pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": status.canonical_reason().unwrap_or("error"), "message": message.into() }))).into_response()
-}
-
-/// The decoded query string as a map (last value wins).
-pub fn query_map(req_query: Option<&str>) -> HashMap<String, String> {
-    req_query
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default()
 }
 
 async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
@@ -108,7 +96,7 @@ pub fn catalogue(state: &AppState) -> Value {
     let mut operations = Vec::new();
     let mut kinds = Vec::new();
     let mut admin = Vec::new();
-    for vendor in &state.vendors {
+    for vendor in state.vendors() {
         for (method, path, summary) in vendor.admin_endpoints() {
             admin.push(json!({
                 "vendor": vendor.name(), "method": method,
@@ -147,10 +135,10 @@ async fn reset(State(state): State<Arc<AppState>>, req: Request) -> Response {
             Some(v) => vec![v],
             None => return error(StatusCode::BAD_REQUEST, format!("unknown vendor '{name}'")),
         },
-        None => state.vendors.iter().map(|v| v.as_ref()).collect(),
+        None => state.vendors().iter().map(|v| v.as_ref()).collect(),
     };
     for v in &targets {
-        v.reset(tenant);
+        v.store().reset(tenant);
     }
     state.journal.clear(vendor, tenant);
     state.scenarios.reset_counters();
@@ -161,11 +149,11 @@ async fn state_dump(State(state): State<Arc<AppState>>, req: Request) -> Respons
     let q = query_map(req.uri().query());
     let tenant = q.get("tenant").map(String::as_str);
     let mut out = serde_json::Map::new();
-    for vendor in &state.vendors {
+    for vendor in state.vendors() {
         if q.get("vendor").is_some_and(|v| v != vendor.name()) {
             continue;
         }
-        out.insert(vendor.name().to_owned(), vendor.dump(tenant));
+        out.insert(vendor.name().to_owned(), vendor.store().dump(tenant));
     }
     if out.is_empty() {
         if let Some(v) = q.get("vendor") {

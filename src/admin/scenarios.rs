@@ -9,8 +9,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::error;
-use crate::app::AppState;
+use crate::admin_reply::error;
+use crate::state::AppState;
 
 pub async fn list(State(state): State<Arc<AppState>>) -> Json<Value> {
     Json(state.scenarios.describe())
@@ -24,10 +24,12 @@ pub async fn load(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
             "the scenario document is not UTF-8 text",
         );
     };
-    match crate::scenario::parse::parse("request body", text, &state.vendors) {
+    match crate::scenario::parse::parse("request body", text, state.vendors()) {
         Ok(doc) => {
             let (name, rules) = (doc.name.clone(), doc.rules.len());
-            state.scenarios.load(doc, "admin".into());
+            if let Err(e) = state.scenarios.load(doc, "admin".into(), state.vendors()) {
+                return error(StatusCode::BAD_REQUEST, e);
+            }
             (StatusCode::CREATED, Json(json!({ "loaded": name, "rules": rules }))).into_response()
         }
         Err(problems) => (

@@ -2,6 +2,8 @@
 //! applied to every request body before its handler runs. A failure becomes a [`Violation`] that
 //! names the field, which each vendor renders as its own validation error.
 
+pub mod violation;
+
 use std::collections::HashMap;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -10,93 +12,7 @@ use serde_json::Value;
 
 use crate::vendor::{Operation, Vendor};
 
-/// What is wrong with one field of a request body.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Violation {
-    /// JSON pointer to the offending value (for a missing field: to where it should be).
-    pub pointer: String,
-    pub kind: ViolationKind,
-    /// A sentence that names the field and what is wrong with it.
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum ViolationKind {
-    Missing,
-    Type {
-        expected: String,
-        actual: &'static str,
-    },
-    Enum {
-        allowed: Vec<Value>,
-    },
-    Format {
-        format: String,
-    },
-    TooShort {
-        min: u64,
-    },
-    TooLong {
-        max: u64,
-    },
-    TooFew {
-        min: u64,
-    },
-    TooMany {
-        max: u64,
-    },
-    Unexpected,
-    Pattern {
-        pattern: String,
-    },
-    OutOfRange,
-    Other,
-}
-
-impl Violation {
-    /// The offending field as a dotted path (`tags[0].id`), or `body` for the root.
-    pub fn field(&self) -> String {
-        field_path(&self.pointer)
-    }
-
-    /// The last segment of the pointer (`id` for `/tags/0/id`).
-    pub fn leaf(&self) -> &str {
-        self.pointer.rsplit('/').next().unwrap_or("")
-    }
-}
-
-/// `/tags/0/id` → `tags[0].id`.
-pub fn field_path(pointer: &str) -> String {
-    let mut out = String::new();
-    for seg in pointer.split('/').skip(1) {
-        let seg = seg.replace("~1", "/").replace("~0", "~");
-        if !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_digit()) {
-            out.push_str(&format!("[{seg}]"));
-        } else {
-            if !out.is_empty() {
-                out.push('.');
-            }
-            out.push_str(&seg);
-        }
-    }
-    if out.is_empty() {
-        "body".to_owned()
-    } else {
-        out
-    }
-}
-
-pub fn json_type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+pub use violation::{field_path, json_type_name, Violation, ViolationKind};
 
 /// Compiled request validators of every operation of every vendor, keyed by the operation entry
 /// itself (its address in the vendor's static table), so entries that share an operation id (one
@@ -128,7 +44,7 @@ impl Contracts {
     }
 
     /// Checks a body against its operation's contract; the first violation found is returned.
-    pub fn check(&self, _vendor: &str, op: &Operation, body: &Value) -> Result<(), Violation> {
+    pub fn check(&self, op: &Operation, body: &Value) -> Result<(), Violation> {
         let Some(validator) = self.validators.get(&key(op)) else {
             return Ok(());
         };

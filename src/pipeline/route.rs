@@ -1,68 +1,63 @@
-//! Finding the operation a request names, before any handler runs: vendor by prefix, then the
-//! vendor's operation by path template and method.
+//! Step 1: the vendor by prefix (or the port's own vendor), then the operation by method and path.
+//! A request that names no operation is answered here, in the vendor's envelope where there is one.
 
-use axum::http::Method;
+use axum::http::StatusCode;
 
-use crate::vendor::Vendor;
+use super::context::{Context, Target};
+use crate::registry::Routed;
+use crate::vendor::{Problem, Reply};
 
-/// One vendor's path templates, each with the indices of the operations served there.
-pub struct VendorRoutes {
-    paths: matchit::Router<Vec<usize>>,
-}
-
-pub enum Routed {
-    Operation {
-        index: usize,
-        params: Vec<(String, String)>,
-    },
-    MethodNotAllowed,
-    Unknown,
-}
-
-impl VendorRoutes {
-    pub fn new(vendor: &dyn Vendor) -> Result<VendorRoutes, String> {
-        let mut by_path: Vec<(&str, Vec<usize>)> = Vec::new();
-        for (i, op) in vendor.operations().iter().enumerate() {
-            match by_path.iter_mut().find(|(p, _)| *p == op.path) {
-                Some((_, ops)) => ops.push(i),
-                None => by_path.push((op.path, vec![i])),
-            }
-        }
-        let mut paths = matchit::Router::new();
-        for (path, ops) in by_path {
-            paths
-                .insert(path, ops)
-                .map_err(|e| format!("route {path} of {}: {e}", vendor.name()))?;
-        }
-        Ok(VendorRoutes { paths })
-    }
-
-    pub fn find(&self, vendor: &dyn Vendor, method: &Method, path: &str) -> Routed {
-        let path = if path.is_empty() { "/" } else { path };
-        let Ok(matched) = self.paths.at(path) else {
-            return Routed::Unknown;
-        };
-        let ops = vendor.operations();
-        // HEAD is answered as GET would be, as HTTP servers do.
-        let wanted = if method == Method::HEAD {
-            &Method::GET
-        } else {
-            method
-        };
-        match matched.value.iter().find(|&&i| ops[i].method == *wanted) {
-            Some(&index) => Routed::Operation {
+/// `fixed` names the vendor when it is served at the root of its own port (`--vendor-listen`).
+pub fn route<'a>(ctx: &mut Context<'a>, fixed: Option<usize>) -> Result<Target<'a>, Box<Reply>> {
+    let registry = &ctx.state.registry;
+    let found = match fixed {
+        Some(i) => Some((i, ctx.path)),
+        None => registry.by_prefix(ctx.path),
+    };
+    let Some((vendor_index, rest)) = found else {
+        return Err(Box::new(unknown_vendor(ctx.path)));
+    };
+    let vendor = registry.get(vendor_index);
+    ctx.found.vendor = Some(vendor);
+    let refuse = |problem: Problem| Box::new(vendor.render_error(&vendor.reject(problem)));
+    match registry.find(vendor_index, ctx.method, rest) {
+        Routed::Operation {
+            index,
+            operation,
+            params,
+        } => {
+            ctx.found.operation = Some(operation);
+            vendor.check_params(operation, &params).map_err(refuse)?;
+            let query = ctx
+                .query_text
+                .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+                .unwrap_or_default();
+            Ok(Target {
+                vendor,
+                operation,
                 index,
-                // Captured raw from the path; handlers see them decoded (`crm%20id` is `crm id`).
-                params: matched
-                    .params
-                    .iter()
-                    .map(|(k, v)| {
-                        let decoded = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
-                        (k.to_owned(), decoded.into_owned())
-                    })
-                    .collect(),
-            },
-            None => Routed::MethodNotAllowed,
+                params,
+                query,
+            })
         }
+        Routed::MethodNotAllowed { allowed } => Err(refuse(Problem::MethodNotAllowed {
+            method: ctx.method.to_string(),
+            path: ctx.path.to_owned(),
+            allowed,
+        })),
+        Routed::Unknown => Err(refuse(Problem::UnknownPath {
+            method: ctx.method.to_string(),
+            path: ctx.path.to_owned(),
+        })),
     }
+}
+
+fn unknown_vendor(path: &str) -> Reply {
+    Reply::json(
+        StatusCode::NOT_FOUND,
+        &serde_json::json!({
+            "error": "not_found",
+            "message": format!("no simulated vendor serves {path}; vendors live under /devrev, /merge, /salesforce, /seismic and /siro, the admin API under /__admin"),
+        }),
+    )
 }

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::model::{Delay, Document, Rule};
-use super::parse::{find_key, ScenarioError, Source};
+use super::source::{find_key, ScenarioError, Source};
 use crate::vendor::Vendor;
 
 /// Edit distance, for "did you mean" hints.

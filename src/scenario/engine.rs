@@ -7,18 +7,30 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
-use governor::{clock::Clock as _, DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::clock::Clock as _;
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
 use serde_json::{json, Value};
 
 use super::model::{Delay, Document, Rule};
+use super::respond::{resolve, Respond};
 use super::{Action, Decision, Probe};
+use crate::clock::{Clock, LimiterClock};
+use crate::store::lock;
 use crate::tenant::Tenants;
-use crate::vendor::Problem;
+use crate::vendor::{Problem, Vendor};
+
+/// A per-tenant rate limiter on the simulator's clock.
+type Limiter =
+    RateLimiter<Arc<str>, DefaultKeyedStateStore<Arc<str>>, LimiterClock, NoOpMiddleware<Duration>>;
 
 /// A rule as run: the rule as written, its matchers parsed once, and its counters.
 struct LiveRule {
     rule: Rule,
     id: String,
+    /// `respond`, read once at load.
+    respond: Option<Respond>,
     method: Option<axum::http::Method>,
     headers: Vec<(axum::http::HeaderName, String)>,
     matched: AtomicU64,
@@ -26,8 +38,9 @@ struct LiveRule {
 }
 
 impl LiveRule {
-    fn new(rule: &Rule, id: String) -> LiveRule {
+    fn new(rule: &Rule, id: String, respond: Option<Respond>) -> LiveRule {
         LiveRule {
+            respond,
             method: rule.matcher.method.as_ref().and_then(|m| {
                 axum::http::Method::from_bytes(m.to_ascii_uppercase().as_bytes()).ok()
             }),
@@ -55,7 +68,7 @@ struct LiveLimit {
     operation: Option<String>,
     requests: u32,
     per_seconds: u64,
-    limiter: DefaultKeyedRateLimiter<Arc<str>>,
+    limiter: Limiter,
 }
 
 /// One loaded document.
@@ -68,14 +81,65 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    fn new(doc: Document, source: String, default_seed: u64) -> Loaded {
-        let rules = doc
+    /// A checked document made live: each `respond` resolved against its vendor's error kinds.
+    fn new(
+        doc: Document,
+        source: String,
+        default_seed: u64,
+        clock: &Arc<Clock>,
+        vendors: &[Box<dyn Vendor>],
+    ) -> Result<Loaded, String> {
+        let responds = doc
             .rules
             .iter()
             .enumerate()
-            .map(|(i, r)| LiveRule::new(r, format!("{}#{i}", doc.name)))
+            .map(|(i, r)| {
+                let Some(respond) = &r.respond else {
+                    return Ok(None);
+                };
+                let vendor = vendors
+                    .iter()
+                    .find(|v| v.name() == r.vendor)
+                    .ok_or_else(|| format!("rules[{i}]: there is no vendor '{}'", r.vendor))?;
+                resolve(respond, vendor.as_ref())
+                    .map(Some)
+                    .map_err(|e| format!("rules[{i}].respond: {e}"))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Loaded::live(doc, source, default_seed, clock, responds))
+    }
+
+    /// The same document with fresh counters and limiters.
+    fn fresh(&self, clock: &Arc<Clock>) -> Loaded {
+        let responds = self.rules.iter().map(|r| r.respond.clone()).collect();
+        Loaded::live(
+            self.doc.clone(),
+            self.source.clone(),
+            self.seed,
+            clock,
+            responds,
+        )
+    }
+
+    fn live(
+        doc: Document,
+        source: String,
+        default_seed: u64,
+        clock: &Arc<Clock>,
+        responds: Vec<Option<Respond>>,
+    ) -> Loaded {
+        let rules = doc
+            .rules
+            .iter()
+            .zip(responds)
+            .enumerate()
+            .map(|(i, (r, respond))| LiveRule::new(r, format!("{}#{i}", doc.name), respond))
             .collect();
-        let limits = doc.rate_limits.iter().map(live_limit).collect();
+        let limits = doc
+            .rate_limits
+            .iter()
+            .map(|l| live_limit(l, clock))
+            .collect();
         Loaded {
             seed: doc.seed.unwrap_or(default_seed),
             rules,
@@ -86,7 +150,7 @@ impl Loaded {
     }
 }
 
-fn live_limit(l: &super::model::RateLimit) -> LiveLimit {
+fn live_limit(l: &super::model::RateLimit, clock: &Arc<Clock>) -> LiveLimit {
     let requests = NonZeroU32::new(l.requests.max(1)).expect("at least 1");
     let period = Duration::from_secs(l.per_seconds.max(1)) / requests.get();
     let quota = Quota::with_period(period.max(Duration::from_nanos(1)))
@@ -97,7 +161,11 @@ fn live_limit(l: &super::model::RateLimit) -> LiveLimit {
         operation: l.operation.clone(),
         requests: l.requests,
         per_seconds: l.per_seconds,
-        limiter: RateLimiter::keyed(quota),
+        limiter: RateLimiter::new(
+            quota,
+            DefaultKeyedStateStore::default(),
+            LimiterClock(clock.clone()),
+        ),
     }
 }
 
@@ -105,34 +173,42 @@ fn live_limit(l: &super::model::RateLimit) -> LiveLimit {
 pub struct Engine {
     loaded: ArcSwap<Vec<Arc<Loaded>>>,
     seed: u64,
+    clock: Arc<Clock>,
     /// Serialises writers (load/unload); readers never take it.
     write: std::sync::Mutex<()>,
 }
 
 impl Engine {
-    pub fn new(seed: u64) -> Engine {
+    pub fn new(seed: u64, clock: Arc<Clock>) -> Engine {
         Engine {
             loaded: ArcSwap::from_pointee(Vec::new()),
             seed,
+            clock,
             write: std::sync::Mutex::new(()),
         }
     }
 
     /// Loads a checked document; one with the same name is replaced in place.
-    pub fn load(&self, doc: Document, source: String) {
-        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+    pub fn load(
+        &self,
+        doc: Document,
+        source: String,
+        vendors: &[Box<dyn Vendor>],
+    ) -> Result<(), String> {
+        let new = Arc::new(Loaded::new(doc, source, self.seed, &self.clock, vendors)?);
+        let _guard = lock::lock(&self.write);
         let mut list: Vec<Arc<Loaded>> = self.loaded.load().as_ref().clone();
-        let new = Arc::new(Loaded::new(doc, source, self.seed));
         match list.iter().position(|l| l.doc.name == new.doc.name) {
             Some(i) => list[i] = new,
             None => list.push(new),
         }
         self.loaded.store(Arc::new(list));
+        Ok(())
     }
 
     /// Unloads one scenario by name (true if it was loaded), or all of them.
     pub fn unload(&self, name: Option<&str>) -> bool {
-        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let _guard = lock::lock(&self.write);
         let list = self.loaded.load();
         let kept: Vec<Arc<Loaded>> = match name {
             Some(n) => list.iter().filter(|l| l.doc.name != n).cloned().collect(),
@@ -145,12 +221,12 @@ impl Engine {
 
     /// Zeroes every rule's counters and refills every rate limit.
     pub fn reset_counters(&self) {
-        let _guard = self.write.lock().unwrap_or_else(|p| p.into_inner());
+        let _guard = lock::lock(&self.write);
         let fresh: Vec<Arc<Loaded>> = self
             .loaded
             .load()
             .iter()
-            .map(|l| Arc::new(Loaded::new(l.doc.clone(), l.source.clone(), self.seed)))
+            .map(|l| Arc::new(l.fresh(&self.clock)))
             .collect();
         self.loaded.store(Arc::new(fresh));
     }
@@ -182,8 +258,7 @@ impl Engine {
                     continue;
                 }
                 if let Err(not_until) = limit.limiter.check_key(&probe.tenant.key) {
-                    let wait =
-                        not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+                    let wait = not_until.wait_time_from(LimiterClock(self.clock.clone()).now());
                     let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                     return refuse(Problem::RateLimited {
                         retry_after_secs: retry_after_secs.max(1),
@@ -311,32 +386,12 @@ fn decision(live: &LiveRule, seed: u64, n: u64) -> Decision {
     });
     let action = if let Some(fault) = rule.fault {
         Action::Fault(fault)
-    } else if let Some(respond) = &rule.respond {
-        match respond.get("error").and_then(Value::as_str) {
-            Some(kind) => {
-                let mut fields = respond.clone();
-                fields.remove("error");
-                Action::Error {
-                    kind: kind.to_owned(),
-                    fields,
-                }
-            }
-            None => Action::Raw {
-                status: respond.get("status").and_then(Value::as_u64).unwrap_or(500) as u16,
-                headers: respond
-                    .get("headers")
-                    .and_then(Value::as_object)
-                    .map(|h| {
-                        h.iter()
-                            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                body: respond.get("body").cloned(),
-            },
-        }
     } else {
-        Action::Continue
+        match &live.respond {
+            Some(Respond::Error(error)) => Action::Error(error.clone()),
+            Some(Respond::Raw(reply)) => Action::Raw(reply.clone()),
+            None => Action::Continue,
+        }
     };
     Decision {
         rule: Some(live.id.clone()),

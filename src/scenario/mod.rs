@@ -7,17 +7,20 @@ mod check;
 mod engine;
 pub mod model;
 pub mod parse;
+mod respond;
+mod source;
 pub mod watch;
 
+pub use crate::fault::Fault;
 pub use engine::Engine;
 
 use std::time::Duration;
 
 use axum::http::{HeaderMap, Method};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::tenant::Tenant;
-use crate::vendor::Problem;
+use crate::vendor::{ApiError, Problem, Reply};
 
 /// What the pipeline knows about a call when it asks the engine.
 pub struct Probe<'a> {
@@ -28,17 +31,6 @@ pub struct Probe<'a> {
     pub headers: &'a HeaderMap,
     pub query: &'a [(String, String)],
     pub body: Option<&'a Value>,
-}
-
-/// A connection-level failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fault {
-    ConnectionReset,
-    EmptyResponse,
-    MalformedBody,
-    Timeout,
-    SlowBody,
 }
 
 /// What a scenario decided for one call.
@@ -55,17 +47,10 @@ pub enum Action {
     /// Handle the call normally.
     #[default]
     Continue,
-    /// Answer with the vendor's error of this kind and these fields.
-    Error {
-        kind: String,
-        fields: Map<String, Value>,
-    },
+    /// Answer with this error, in the vendor's envelope.
+    Error(ApiError),
     /// Answer exactly this.
-    Raw {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Option<Value>,
-    },
+    Raw(Reply),
     /// A credential or rate-limit rule refuses the call.
     Refuse(Problem),
     Fault(Fault),

@@ -40,7 +40,7 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub respond: Option<Map<String, Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fault: Option<super::Fault>,
+    pub fault: Option<crate::fault::Fault>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

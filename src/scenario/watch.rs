@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 const POLL_EVERY: Duration = Duration::from_millis(300);
 
@@ -14,9 +14,12 @@ pub fn load_file(state: &AppState, path: &Path) -> Result<String, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let file = path.display().to_string();
-    let doc = super::parse::parse(&file, &text, &state.vendors).map_err(|p| p.render())?;
+    let doc = super::parse::parse(&file, &text, state.vendors()).map_err(|p| p.render())?;
     let name = doc.name.clone();
-    state.scenarios.load(doc, file);
+    state
+        .scenarios
+        .load(doc, file.clone(), state.vendors())
+        .map_err(|e| format!("{file}: {e}"))?;
     Ok(name)
 }
 

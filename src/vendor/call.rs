@@ -6,12 +6,14 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::Operation;
+use super::operation::Operation;
 use crate::tenant::Tenant;
 
 /// One request that has passed credentials, scenario rules and contract validation.
 pub struct Call<'a> {
     pub operation: &'static Operation,
+    /// The operation's position in its vendor's table (see [`super::operation::serve`]).
+    pub index: usize,
     pub tenant: &'a Tenant,
     /// Path parameters captured by the operation's path template, in order.
     pub params: &'a [(String, String)],

@@ -6,7 +6,7 @@ use std::fmt;
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
-use crate::contract::Violation;
+use crate::contract::violation::Violation;
 
 /// The kinds every vendor renders natively (INTERFACE.md section 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,9 +47,11 @@ impl GenericKind {
     }
 }
 
-/// One row of a vendor's error table.
+/// One of a vendor's error kinds. Each vendor declares its kinds as `static`s and names them by
+/// reference, so a misspelt kind does not compile; scenarios name them by text and are checked at
+/// load. Two kinds are the same kind when they have the same name.
 #[derive(Debug)]
-pub struct ErrorKindSpec {
+pub struct ErrorKind {
     /// The vendor's own name for the kind (`too_many_requests`, `REQUEST_LIMIT_EXCEEDED`).
     pub name: &'static str,
     pub status: StatusCode,
@@ -60,16 +62,22 @@ pub struct ErrorKindSpec {
     pub description: &'static str,
 }
 
-impl ErrorKindSpec {
-    /// One row of an error table, for `static` tables.
+impl PartialEq for ErrorKind {
+    fn eq(&self, other: &ErrorKind) -> bool {
+        self.name == other.name
+    }
+}
+
+impl ErrorKind {
+    /// One error kind, for `static` declarations.
     pub const fn new(
         name: &'static str,
         status: StatusCode,
         fields: &'static [&'static str],
         generic: &'static [GenericKind],
         description: &'static str,
-    ) -> ErrorKindSpec {
-        ErrorKindSpec {
+    ) -> ErrorKind {
+        ErrorKind {
             name,
             status,
             fields,
@@ -79,18 +87,28 @@ impl ErrorKindSpec {
     }
 }
 
+/// A vendor's errors: its kinds, how it reads a pipeline problem, and how it renders an error in
+/// its own envelope. Each vendor declares one `static`.
+pub struct Errors {
+    pub kinds: &'static [&'static ErrorKind],
+    /// Turns a problem found by the shared pipeline into this vendor's own error.
+    pub reject: fn(Problem) -> ApiError,
+    /// Renders an error in the vendor's own envelope, status and headers.
+    pub render: fn(&ApiError) -> super::call::Reply,
+}
+
 /// An error on its way to being rendered by its vendor.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    /// A native kind name of the vendor that will render it.
-    pub kind: &'static str,
+    /// A kind of the vendor that will render it.
+    pub kind: &'static ErrorKind,
     pub message: String,
     /// Kind-specific fields (`field_name`, `retry_after`, `existing_parent`...).
     pub fields: Map<String, Value>,
 }
 
 impl ApiError {
-    pub fn new(kind: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(kind: &'static ErrorKind, message: impl Into<String>) -> Self {
         ApiError {
             kind,
             message: message.into(),
@@ -106,6 +124,11 @@ impl ApiError {
     pub fn field(&self, name: &str) -> Option<&Value> {
         self.fields.get(name)
     }
+
+    /// Whether this error is of `kind`.
+    pub fn is(&self, kind: &ErrorKind) -> bool {
+        self.kind == kind
+    }
 }
 
 /// What the shared pipeline can find wrong with a request before its handler runs.
@@ -120,6 +143,8 @@ pub enum Problem {
     MethodNotAllowed {
         method: String,
         path: String,
+        /// The methods the path does take, in table order.
+        allowed: Vec<&'static str>,
     },
     MissingCredential,
     /// The credential header is there but not in the vendor's form.
@@ -160,7 +185,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::UnknownPath { method, path } => write!(f, "no operation at {method} {path}"),
-            Problem::MethodNotAllowed { method, path } => {
+            Problem::MethodNotAllowed { method, path, .. } => {
                 write!(f, "method {method} is not allowed on {path}")
             }
             Problem::MissingCredential => f.write_str("no credentials were sent"),
@@ -203,4 +228,30 @@ impl fmt::Display for Problem {
             }
         }
     }
+}
+
+/// Declares a vendor's errors: after its `reject` and `render` functions, its kinds, one line each
+/// (`CONST = ("name", STATUS, fields, generic kinds, "description");`). Each kind becomes a `static`
+/// its code names; `KINDS` lists them in order and `ERRORS` bundles the three for the seam.
+#[macro_export]
+macro_rules! error_kinds {
+    ($reject:path, $render:path; $($konst:ident = ($name:literal, $status:ident, $fields:expr, $generic:expr, $desc:literal);)*) => {
+        $(
+            pub static $konst: $crate::vendor::ErrorKind = $crate::vendor::ErrorKind::new(
+                $name,
+                ::axum::http::StatusCode::$status,
+                $fields,
+                $generic,
+                $desc,
+            );
+        )*
+        /// Every kind, in the order `operations` lists them.
+        pub static KINDS: &[&$crate::vendor::ErrorKind] = &[$(&$konst),*];
+        /// The vendor's errors, as the seam reads them.
+        pub static ERRORS: $crate::vendor::Errors = $crate::vendor::Errors {
+            kinds: KINDS,
+            reject: $reject,
+            render: $render,
+        };
+    };
 }

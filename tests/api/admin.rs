@@ -417,7 +417,7 @@ fn listening_off_loopback_needs_an_admin_token() {
         listen: "0.0.0.0:0".parse().unwrap(),
         ..engagement_sim::Config::ephemeral()
     };
-    let err = engagement_sim::app::AppState::new(config)
+    let err = engagement_sim::state::AppState::new(config)
         .err()
         .expect("refused");
     assert!(err.contains("--admin-token"), "{err}");

@@ -1,204 +1,63 @@
 //! DevRev's error table and envelope: `{"type": KIND, "message": ..., ...extra}` with the status of
 //! the kind, `Retry-After` on 429. Statuses and extra fields per `shared/vendors/devrev.md`.
 
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use serde_json::{json, Map, Value};
 
-use crate::contract::{Violation, ViolationKind};
-use crate::vendor::{ApiError, ErrorKindSpec, GenericKind as G, Problem, Reply};
+use crate::contract::violation::{Violation, ViolationKind};
+use crate::vendor::{ApiError, GenericKind as G, Problem, Reply};
 
-pub static KINDS: &[ErrorKindSpec] = &[
-    ErrorKindSpec::new(
-        "bad_request",
-        StatusCode::BAD_REQUEST,
-        &[],
-        &[G::BadRequest],
-        "generic bad request",
-    ),
-    ErrorKindSpec::new(
-        "artifact_already_attached_to_a_parent",
-        StatusCode::BAD_REQUEST,
-        &["existing_parent", "is_same"],
-        &[],
-        "the artifact already belongs to another object",
-    ),
-    ErrorKindSpec::new(
-        "invalid_content_type",
-        StatusCode::BAD_REQUEST,
-        &["value"],
-        &[],
-        "the body is not declared as JSON",
-    ),
-    ErrorKindSpec::new(
-        "invalid_enum_value",
-        StatusCode::BAD_REQUEST,
-        &["field_name", "value", "allowed_values"],
-        &[],
-        "a value outside the field's enum",
-    ),
-    ErrorKindSpec::new(
-        "invalid_field",
-        StatusCode::BAD_REQUEST,
-        &["field_name"],
-        &[],
-        "a field the operation does not take",
-    ),
-    ErrorKindSpec::new(
-        "invalid_id",
-        StatusCode::BAD_REQUEST,
-        &["field_name"],
-        &[],
-        "a malformed object id",
-    ),
-    ErrorKindSpec::new(
-        "missing_dependency",
-        StatusCode::BAD_REQUEST,
-        &[
-            "dependent_field_name",
-            "dependent_field_value",
-            "provided_field_name",
-        ],
-        &[],
-        "a field that needs another",
-    ),
-    ErrorKindSpec::new(
-        "missing_required_field",
-        StatusCode::BAD_REQUEST,
-        &["field_name"],
-        &[],
-        "a required field is absent",
-    ),
-    ErrorKindSpec::new(
-        "parse_error",
-        StatusCode::BAD_REQUEST,
-        &[],
-        &[],
-        "the request could not be parsed",
-    ),
-    ErrorKindSpec::new(
-        "unexpected_id_type",
-        StatusCode::BAD_REQUEST,
-        &["field_name", "value", "allowed_types"],
-        &[],
-        "an id of the wrong object type",
-    ),
-    ErrorKindSpec::new(
-        "unexpected_json_type",
-        StatusCode::BAD_REQUEST,
-        &["field_name", "expected", "actual"],
-        &[],
-        "a value of the wrong JSON type",
-    ),
-    ErrorKindSpec::new(
-        "value_not_permitted",
-        StatusCode::BAD_REQUEST,
-        &["field_name", "allowed_values", "pattern", "reason"],
-        &[],
-        "a value the field does not permit",
-    ),
-    ErrorKindSpec::new(
-        "unauthenticated",
-        StatusCode::UNAUTHORIZED,
-        &[],
-        &[G::Unauthorized],
-        "no or an unknown token",
-    ),
-    ErrorKindSpec::new(
-        "token_expired",
-        StatusCode::UNAUTHORIZED,
-        &[],
-        &[],
-        "the token has expired",
-    ),
-    ErrorKindSpec::new(
-        "token_revoked",
-        StatusCode::UNAUTHORIZED,
-        &[],
-        &[],
-        "the token was revoked",
-    ),
-    ErrorKindSpec::new(
-        "dev_org_deactivated",
-        StatusCode::UNAUTHORIZED,
-        &[],
-        &[],
-        "the dev org is deactivated",
-    ),
-    ErrorKindSpec::new(
-        "forbidden",
-        StatusCode::FORBIDDEN,
-        &[],
-        &[G::Forbidden],
-        "the token may not do this",
-    ),
-    ErrorKindSpec::new(
-        "not_found",
-        StatusCode::NOT_FOUND,
-        &[],
-        &[G::NotFound],
-        "no such object or path",
-    ),
-    ErrorKindSpec::new(
-        "conflict",
-        StatusCode::CONFLICT,
-        &[],
-        &[G::Conflict],
-        "the request conflicts with stored state",
-    ),
-    ErrorKindSpec::new(
-        "request_entity_too_large",
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &["max_bytes"],
-        &[],
-        "the body is over the size limit",
-    ),
-    ErrorKindSpec::new(
-        "too_many_requests",
-        StatusCode::TOO_MANY_REQUESTS,
-        &["retry_after"],
-        &[G::RateLimited],
-        "throttled; retry after `retry_after` seconds",
-    ),
-    ErrorKindSpec::new(
-        "internal_error",
-        StatusCode::INTERNAL_SERVER_ERROR,
-        &["reference_id"],
-        &[G::ServerError],
-        "DevRev failed",
-    ),
-    ErrorKindSpec::new(
-        "service_unavailable",
-        StatusCode::SERVICE_UNAVAILABLE,
-        &[],
-        &[G::Unavailable],
-        "DevRev is unavailable",
-    ),
-];
+crate::error_kinds! {
+    reject, render;
+    BAD_REQUEST = ("bad_request", BAD_REQUEST, &[], &[G::BadRequest], "generic bad request");
+    ARTIFACT_ALREADY_ATTACHED_TO_A_PARENT = ("artifact_already_attached_to_a_parent", BAD_REQUEST, &["existing_parent", "is_same"], &[], "the artifact already belongs to another object");
+    INVALID_CONTENT_TYPE = ("invalid_content_type", BAD_REQUEST, &["value"], &[], "the body is not declared as JSON");
+    INVALID_ENUM_VALUE = ("invalid_enum_value", BAD_REQUEST, &["field_name", "value", "allowed_values"], &[], "a value outside the field's enum");
+    INVALID_FIELD = ("invalid_field", BAD_REQUEST, &["field_name"], &[], "a field the operation does not take");
+    INVALID_ID = ("invalid_id", BAD_REQUEST, &["field_name"], &[], "a malformed object id");
+    MISSING_DEPENDENCY = ("missing_dependency", BAD_REQUEST, &["dependent_field_name", "dependent_field_value", "provided_field_name"], &[], "a field that needs another");
+    MISSING_REQUIRED_FIELD = ("missing_required_field", BAD_REQUEST, &["field_name"], &[], "a required field is absent");
+    PARSE_ERROR = ("parse_error", BAD_REQUEST, &[], &[], "the request could not be parsed");
+    UNEXPECTED_ID_TYPE = ("unexpected_id_type", BAD_REQUEST, &["field_name", "value", "allowed_types"], &[], "an id of the wrong object type");
+    UNEXPECTED_JSON_TYPE = ("unexpected_json_type", BAD_REQUEST, &["field_name", "expected", "actual"], &[], "a value of the wrong JSON type");
+    VALUE_NOT_PERMITTED = ("value_not_permitted", BAD_REQUEST, &["field_name", "allowed_values", "pattern", "reason"], &[], "a value the field does not permit");
+    UNAUTHENTICATED = ("unauthenticated", UNAUTHORIZED, &[], &[G::Unauthorized], "no or an unknown token");
+    TOKEN_EXPIRED = ("token_expired", UNAUTHORIZED, &[], &[], "the token has expired");
+    TOKEN_REVOKED = ("token_revoked", UNAUTHORIZED, &[], &[], "the token was revoked");
+    DEV_ORG_DEACTIVATED = ("dev_org_deactivated", UNAUTHORIZED, &[], &[], "the dev org is deactivated");
+    FORBIDDEN = ("forbidden", FORBIDDEN, &[], &[G::Forbidden], "the token may not do this");
+    NOT_FOUND = ("not_found", NOT_FOUND, &[], &[G::NotFound], "no such object or path");
+    CONFLICT = ("conflict", CONFLICT, &[], &[G::Conflict], "the request conflicts with stored state");
+    REQUEST_ENTITY_TOO_LARGE = ("request_entity_too_large", PAYLOAD_TOO_LARGE, &["max_bytes"], &[], "the body is over the size limit");
+    TOO_MANY_REQUESTS = ("too_many_requests", TOO_MANY_REQUESTS, &["retry_after"], &[G::RateLimited], "throttled; retry after `retry_after` seconds");
+    INTERNAL_ERROR = ("internal_error", INTERNAL_SERVER_ERROR, &["reference_id"], &[G::ServerError], "DevRev failed");
+    SERVICE_UNAVAILABLE = ("service_unavailable", SERVICE_UNAVAILABLE, &[], &[G::Unavailable], "DevRev is unavailable");
+}
 
 pub fn reject(problem: Problem) -> ApiError {
     let message = problem.to_string();
     match problem {
         Problem::UnknownPath { .. } | Problem::MethodNotAllowed { .. } => {
-            ApiError::new("not_found", message)
+            ApiError::new(&NOT_FOUND, message)
         }
         Problem::MissingCredential | Problem::MalformedCredential(_) => {
-            ApiError::new("unauthenticated", message)
+            ApiError::new(&UNAUTHENTICATED, message)
         }
-        Problem::RevokedCredential => ApiError::new("token_revoked", message),
-        Problem::ForbiddenCredential => ApiError::new("forbidden", message),
+        Problem::RevokedCredential => ApiError::new(&TOKEN_REVOKED, message),
+        Problem::ForbiddenCredential => ApiError::new(&FORBIDDEN, message),
         Problem::UnsupportedContentType { content_type } => {
-            ApiError::new("invalid_content_type", message).with("value", content_type)
+            ApiError::new(&INVALID_CONTENT_TYPE, message).with("value", content_type)
         }
         Problem::BodyTooLarge { limit } => {
-            ApiError::new("request_entity_too_large", message).with("max_bytes", limit)
+            ApiError::new(&REQUEST_ENTITY_TOO_LARGE, message).with("max_bytes", limit)
         }
         Problem::TooDeep { .. } | Problem::MalformedJson { .. } | Problem::EmptyBody => {
-            ApiError::new("bad_request", message)
+            ApiError::new(&BAD_REQUEST, message)
         }
         Problem::Contract(v) => from_violation(v),
         Problem::RateLimited {
             retry_after_secs, ..
-        } => ApiError::new("too_many_requests", message).with("retry_after", retry_after_secs),
+        } => ApiError::new(&TOO_MANY_REQUESTS, message).with("retry_after", retry_after_secs),
     }
 }
 
@@ -207,16 +66,16 @@ fn from_violation(v: Violation) -> ApiError {
     let message = v.message.clone();
     match v.kind {
         ViolationKind::Missing => {
-            ApiError::new("missing_required_field", message).with("field_name", field)
+            ApiError::new(&MISSING_REQUIRED_FIELD, message).with("field_name", field)
         }
         ViolationKind::Unexpected => {
-            ApiError::new("invalid_field", message).with("field_name", field)
+            ApiError::new(&INVALID_FIELD, message).with("field_name", field)
         }
-        ViolationKind::Type { expected, actual } => ApiError::new("unexpected_json_type", message)
+        ViolationKind::Type { expected, actual } => ApiError::new(&UNEXPECTED_JSON_TYPE, message)
             .with("field_name", field)
             .with("expected", expected)
             .with("actual", actual),
-        ViolationKind::Enum { allowed } => ApiError::new("invalid_enum_value", message)
+        ViolationKind::Enum { allowed } => ApiError::new(&INVALID_ENUM_VALUE, message)
             .with("field_name", field)
             .with("allowed_values", allowed),
         ViolationKind::Format { .. }
@@ -225,18 +84,15 @@ fn from_violation(v: Violation) -> ApiError {
         | ViolationKind::TooShort { .. }
         | ViolationKind::TooLong { .. }
         | ViolationKind::Pattern { .. }
-        | ViolationKind::OutOfRange => ApiError::new("value_not_permitted", message.clone())
+        | ViolationKind::OutOfRange => ApiError::new(&VALUE_NOT_PERMITTED, message.clone())
             .with("field_name", field)
             .with("reason", message),
-        ViolationKind::Other => ApiError::new("bad_request", message),
+        ViolationKind::Other => ApiError::new(&BAD_REQUEST, message),
     }
 }
 
 pub fn render(error: &ApiError) -> Reply {
-    let spec = KINDS
-        .iter()
-        .find(|k| k.name == error.kind)
-        .unwrap_or(&KINDS[0]);
+    let spec = error.kind;
     let mut body = Map::new();
     body.insert("type".into(), json!(spec.name));
     let message = if error.message.is_empty() {

@@ -2,13 +2,17 @@
 //! the one-parent-per-artifact rule, `{set: [...]}` updates, cursor paging and filters.
 
 use axum::http::StatusCode;
-use base64::Engine as _;
 use serde_json::{json, Value};
 
+use super::errors;
 use super::ids::{self, IdError, Kind, ObjectId};
-use super::state::{Engagement, Filters, TenantData};
+use super::state::{Engagement, Filters, Records, TenantData};
 use crate::clock::rfc3339;
+use crate::store::cursor::CursorCodec;
 use crate::vendor::{ApiError, Call, Reply};
+
+/// Cursors are opaque to clients: base64 of the boundary engagement's number.
+const CURSORS: CursorCodec = CursorCodec::url_safe("eng:");
 
 /// `{"engagement": ...}`, serialised straight from the record.
 #[derive(serde::Serialize)]
@@ -33,7 +37,7 @@ const MAX_LIMIT: usize = 100;
 fn object_id(field: &str, text: &str, allowed: &[Kind]) -> Result<ObjectId, ApiError> {
     let wrong_type = || {
         ApiError::new(
-            "unexpected_id_type",
+            &errors::UNEXPECTED_ID_TYPE,
             format!(
                 "field '{field}' has id '{text}', which is not of type {}",
                 type_list(allowed)
@@ -50,7 +54,7 @@ fn object_id(field: &str, text: &str, allowed: &[Kind]) -> Result<ObjectId, ApiE
         Ok(id) if allowed.contains(&id.kind) => Ok(id),
         Ok(_) | Err(IdError::OtherType(_)) => Err(wrong_type()),
         Err(IdError::Malformed) => Err(ApiError::new(
-            "invalid_id",
+            &errors::INVALID_ID,
             format!("field '{field}' has '{text}', which is not a valid DevRev id"),
         )
         .with("field_name", field)),
@@ -113,7 +117,7 @@ fn check_artifacts(
                 }
                 .don();
                 return Err(ApiError::new(
-                    "artifact_already_attached_to_a_parent",
+                    &errors::ARTIFACT_ALREADY_ATTACHED_TO_A_PARENT,
                     format!("artifact '{artifact}' is already attached to '{existing}'"),
                 )
                 .with("existing_parent", existing)
@@ -136,11 +140,10 @@ fn detach(data: &mut TenantData, artifacts: &[String]) {
     }
 }
 
-pub fn create(
-    data: &mut TenantData,
-    call: &Call<'_>,
-    settings: &crate::vendor::VendorSettings,
-) -> Result<Reply, ApiError> {
+pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let settings = records.settings();
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let body = call.body;
     let members = id_list("members", &body["members"], MEMBER_KINDS)?;
     let mut parents = Vec::new();
@@ -162,8 +165,7 @@ pub fn create(
             detach(data, &oldest.artifacts);
         }
     }
-    let number = data.next_number;
-    data.next_number += 1;
+    let number = data.ids.next_number();
     let id = ObjectId {
         kind: Kind::Engagement,
         number: number.to_string(),
@@ -209,10 +211,17 @@ fn find(data: &TenantData, body: &Value) -> Result<u64, ApiError> {
         .parse::<u64>()
         .ok()
         .filter(|n| data.engagements.contains_key(n))
-        .ok_or_else(|| ApiError::new("not_found", format!("engagement '{text}' does not exist")))
+        .ok_or_else(|| {
+            ApiError::new(
+                &errors::NOT_FOUND,
+                format!("engagement '{text}' does not exist"),
+            )
+        })
 }
 
-pub fn get(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let n = find(data, call.body)?;
     Ok(Reply::json(
         StatusCode::OK,
@@ -220,7 +229,9 @@ pub fn get(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
     ))
 }
 
-pub fn delete(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let n = find(data, call.body)?;
     if let Some(e) = data.engagements.remove(&n) {
         detach(data, &e.artifacts);
@@ -228,7 +239,9 @@ pub fn delete(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
     Ok(Reply::json(StatusCode::OK, &json!({})))
 }
 
-pub fn update(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let body = call.body;
     let n = find(data, body)?;
     let members = body
@@ -307,32 +320,30 @@ fn filters(body: &Value) -> Result<Filters, ApiError> {
     })
 }
 
-pub fn count(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn count(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let f = filters(call.body)?;
     let count = data.engagements.values().filter(|e| f.accepts(e)).count();
     Ok(Reply::json(StatusCode::OK, &json!({ "count": count })))
 }
 
-/// Cursors are opaque to clients: base64 of the boundary engagement's number.
 fn encode_cursor(n: u64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("eng:{n}"))
+    CURSORS.encode(n)
 }
 
 fn decode_cursor(text: &str) -> Result<u64, ApiError> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(text)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("eng:").and_then(|n| n.parse().ok()))
-        .ok_or_else(|| {
-            ApiError::new(
-                "bad_request",
-                format!("cursor '{text}' is not a cursor this endpoint returned"),
-            )
-        })
+    CURSORS.decode(text).ok_or_else(|| {
+        ApiError::new(
+            &errors::BAD_REQUEST,
+            format!("cursor '{text}' is not a cursor this endpoint returned"),
+        )
+    })
 }
 
-pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let body = call.body;
     let f = filters(body)?;
     let limit = body

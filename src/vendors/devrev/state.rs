@@ -7,7 +7,37 @@ use std::ops::Bound;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::vendor::VendorSettings;
+use crate::clock::seeded_rng;
+use crate::store::{IdSource, SavedIds, TenantState, TenantStore, VendorSettings};
+
+/// Every tenant's DevRev records.
+pub type Records = TenantStore<TenantData>;
+
+/// The dev user a tenant's token belongs to: fake, but stable for the seed and token.
+fn user_for(seed: u64, key: &str) -> UserSummary {
+    use fake::Fake;
+    let mut rng = seeded_rng(seed, &["devrev-user", key]);
+    let first: String = fake::faker::name::en::FirstName().fake_with_rng(&mut rng);
+    let last: String = fake::faker::name::en::LastName().fake_with_rng(&mut rng);
+    let number: u32 = (1..10_000).fake_with_rng(&mut rng);
+    let id = super::ids::ObjectId {
+        kind: super::ids::Kind::DevUser,
+        number: number.to_string(),
+    };
+    UserSummary {
+        kind: "dev_user".to_owned(),
+        id: id.don(),
+        display_id: id.display(),
+        display_name: format!("{}.{}", first.to_lowercase(), last.to_lowercase()),
+        full_name: format!("{first} {last}"),
+        email: format!(
+            "{}.{}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase()
+        ),
+        state: "active".to_owned(),
+    }
+}
 
 /// The user summary DevRev puts in `created_by` / `modified_by`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -76,13 +106,16 @@ impl Filters {
 pub struct TenantSnapshot {
     pub key: String,
     pub next_number: u64,
+    /// How many times the tenant's ids were restored (absent in older files: 0).
+    #[serde(default)]
+    pub id_generation: u64,
     pub engagements: Vec<Engagement>,
     pub artifact_parent: HashMap<String, u64>,
     pub user: UserSummary,
 }
 
 pub struct TenantData {
-    pub next_number: u64,
+    pub ids: IdSource,
     pub engagements: BTreeMap<u64, Engagement>,
     /// Artifact DON → number of the engagement it is attached to.
     pub artifact_parent: HashMap<String, u64>,
@@ -92,7 +125,7 @@ pub struct TenantData {
 impl TenantData {
     pub fn new(user: UserSummary, settings: &VendorSettings) -> TenantData {
         TenantData {
-            next_number: settings.first_number(),
+            ids: IdSource::new(settings, &["devrev"]),
             engagements: BTreeMap::new(),
             artifact_parent: HashMap::new(),
             user,
@@ -100,9 +133,11 @@ impl TenantData {
     }
 
     pub fn snapshot(&self, key: &str) -> TenantSnapshot {
+        let ids = self.ids.save();
         TenantSnapshot {
             key: key.to_owned(),
-            next_number: self.next_number,
+            next_number: ids.next,
+            id_generation: ids.generation,
             engagements: self.engagements.values().cloned().collect(),
             artifact_parent: self.artifact_parent.clone(),
             user: self.user.clone(),
@@ -127,8 +162,12 @@ impl TenantData {
             }
             engagements.insert(e.number, e);
         }
+        let saved = SavedIds {
+            next: snap.next_number,
+            generation: snap.id_generation,
+        };
         Ok(TenantData {
-            next_number: snap.next_number.max(settings.first_number()),
+            ids: IdSource::restore(saved, settings, &["devrev"]),
             engagements,
             artifact_parent: snap.artifact_parent,
             user: snap.user,
@@ -177,5 +216,27 @@ impl TenantData {
         self.engagements
             .range(range)
             .any(|(_, e)| filters.accepts(e))
+    }
+}
+
+impl TenantState for TenantData {
+    type Saved = TenantSnapshot;
+
+    fn fresh(key: &str, settings: &VendorSettings) -> Self {
+        TenantData::new(user_for(settings.seed, key), settings)
+    }
+
+    fn show(&self) -> Value {
+        let engagements: Vec<&Engagement> = self.engagements.values().collect();
+        serde_json::json!({ "engagements": engagements })
+    }
+
+    fn save(&self, key: &str) -> TenantSnapshot {
+        self.snapshot(key)
+    }
+
+    fn load(saved: TenantSnapshot, settings: &VendorSettings) -> Result<(String, Self), String> {
+        let key = saved.key.clone();
+        Ok((key, TenantData::restore(saved, settings)?))
     }
 }

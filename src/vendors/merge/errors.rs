@@ -7,11 +7,11 @@
 //! problem_type, source: {pointer}}]}`, whose `problem_type` values come from Merge's "Writes
 //! warnings and errors reference". Facts and inferences: `shared/vendors/merge.md`.
 
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use serde_json::{json, Map, Value};
 
-use crate::contract::{Violation, ViolationKind};
-use crate::vendor::{ApiError, ErrorKindSpec, GenericKind as G, Problem, Reply};
+use crate::contract::violation::{Violation, ViolationKind};
+use crate::vendor::{ApiError, GenericKind as G, Problem, Reply};
 
 /// Which of Merge's two envelopes a kind is rendered in.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -26,171 +26,32 @@ enum Envelope {
 
 const POINTER: &[&str] = &["pointer"];
 
-pub static KINDS: &[ErrorKindSpec] = &[
-    // Write problems (400, problem envelope).
-    ErrorKindSpec::new(
-        "ERROR",
-        StatusCode::BAD_REQUEST,
-        POINTER,
-        &[G::BadRequest],
-        "generic write error; nothing was created",
-    ),
-    ErrorKindSpec::new(
-        "MISSING_REQUIRED_FIELD",
-        StatusCode::BAD_REQUEST,
-        POINTER,
-        &[],
-        "a field meta/post declares required is absent",
-    ),
-    ErrorKindSpec::new(
-        "INCORRECT_FIELD_TYPE",
-        StatusCode::BAD_REQUEST,
-        POINTER,
-        &[],
-        "a value of the wrong type or format",
-    ),
-    ErrorKindSpec::new(
-        "INVALID_FIELD_CHOICE",
-        StatusCode::BAD_REQUEST,
-        POINTER,
-        &[],
-        "a value outside the field's choices",
-    ),
-    ErrorKindSpec::new(
-        "DUPLICATE_MODEL_EXISTS",
-        StatusCode::BAD_REQUEST,
-        POINTER,
-        &[G::Conflict],
-        "the third party already holds a record with the same unique identifiers",
-    ),
-    ErrorKindSpec::new(
-        "DISABLED_MODEL_WRITE",
-        StatusCode::BAD_REQUEST,
-        &[],
-        &[],
-        "writes to this common model are disabled",
-    ),
-    ErrorKindSpec::new(
-        "CREDENTIAL_REFRESH_FAILED",
-        StatusCode::BAD_REQUEST,
-        &[],
-        &[],
-        "the linked account's third-party credentials could not be refreshed",
-    ),
-    ErrorKindSpec::new(
-        "PROVIDER_ERROR",
-        StatusCode::BAD_REQUEST,
-        POINTER,
-        &[],
-        "the third-party API refused the write",
-    ),
-    // Framework answers (detail envelope).
-    ErrorKindSpec::new(
-        "parse_error",
-        StatusCode::BAD_REQUEST,
-        &[],
-        &[],
-        "the body is not valid JSON",
-    ),
-    ErrorKindSpec::new(
-        "idempotency_key_reused",
-        StatusCode::BAD_REQUEST,
-        &[],
-        &[],
-        "an Idempotency-Key came back with different request parameters",
-    ),
-    ErrorKindSpec::new(
-        "invalid_filter",
-        StatusCode::BAD_REQUEST,
-        &["field"],
-        &[],
-        "a list filter has a value it cannot read",
-    ),
-    ErrorKindSpec::new(
-        "not_authenticated",
-        StatusCode::UNAUTHORIZED,
-        &[],
-        &[G::Unauthorized],
-        "no API key was sent",
-    ),
-    ErrorKindSpec::new(
-        "authentication_failed",
-        StatusCode::UNAUTHORIZED,
-        &[],
-        &[],
-        "the API key is malformed or revoked",
-    ),
-    ErrorKindSpec::new(
-        "missing_account_token",
-        StatusCode::UNAUTHORIZED,
-        &[],
-        &[],
-        "no X-Account-Token header was sent",
-    ),
-    ErrorKindSpec::new(
-        "permission_denied",
-        StatusCode::FORBIDDEN,
-        &[],
-        &[G::Forbidden],
-        "the key may not call this endpoint",
-    ),
-    ErrorKindSpec::new(
-        "not_found",
-        StatusCode::NOT_FOUND,
-        &[],
-        &[G::NotFound],
-        "no such object, path or cursor",
-    ),
-    ErrorKindSpec::new(
-        "method_not_allowed",
-        StatusCode::METHOD_NOT_ALLOWED,
-        &[],
-        &[],
-        "the path exists but not with this method (engagements have no DELETE)",
-    ),
-    ErrorKindSpec::new(
-        "request_too_large",
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &["max_bytes"],
-        &[],
-        "the body is over the size limit",
-    ),
-    ErrorKindSpec::new(
-        "unsupported_media_type",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        &["content_type"],
-        &[],
-        "the body is not declared as JSON",
-    ),
-    ErrorKindSpec::new(
-        "throttled",
-        StatusCode::TOO_MANY_REQUESTS,
-        &["retry_after"],
-        &[G::RateLimited],
-        "the linked account's rate limit is spent; Retry-After says when to come back",
-    ),
-    ErrorKindSpec::new(
-        "server_error",
-        StatusCode::INTERNAL_SERVER_ERROR,
-        &[],
-        &[G::ServerError],
-        "Merge failed",
-    ),
-    ErrorKindSpec::new(
-        "bad_gateway",
-        StatusCode::BAD_GATEWAY,
-        &[],
-        &[],
-        "the third-party platform failed",
-    ),
-    ErrorKindSpec::new(
-        "service_unavailable",
-        StatusCode::SERVICE_UNAVAILABLE,
-        &["retry_after"],
-        &[G::Unavailable],
-        "Merge is unavailable",
-    ),
-];
+crate::error_kinds! {
+    reject, render;
+    ERROR = ("ERROR", BAD_REQUEST, POINTER, &[G::BadRequest], "generic write error; nothing was created");
+    MISSING_REQUIRED_FIELD = ("MISSING_REQUIRED_FIELD", BAD_REQUEST, POINTER, &[], "a field meta/post declares required is absent");
+    INCORRECT_FIELD_TYPE = ("INCORRECT_FIELD_TYPE", BAD_REQUEST, POINTER, &[], "a value of the wrong type or format");
+    INVALID_FIELD_CHOICE = ("INVALID_FIELD_CHOICE", BAD_REQUEST, POINTER, &[], "a value outside the field's choices");
+    DUPLICATE_MODEL_EXISTS = ("DUPLICATE_MODEL_EXISTS", BAD_REQUEST, POINTER, &[G::Conflict], "the third party already holds a record with the same unique identifiers");
+    DISABLED_MODEL_WRITE = ("DISABLED_MODEL_WRITE", BAD_REQUEST, &[], &[], "writes to this common model are disabled");
+    CREDENTIAL_REFRESH_FAILED = ("CREDENTIAL_REFRESH_FAILED", BAD_REQUEST, &[], &[], "the linked account's third-party credentials could not be refreshed");
+    PROVIDER_ERROR = ("PROVIDER_ERROR", BAD_REQUEST, POINTER, &[], "the third-party API refused the write");
+    PARSE_ERROR = ("parse_error", BAD_REQUEST, &[], &[], "the body is not valid JSON");
+    IDEMPOTENCY_KEY_REUSED = ("idempotency_key_reused", BAD_REQUEST, &[], &[], "an Idempotency-Key came back with different request parameters");
+    INVALID_FILTER = ("invalid_filter", BAD_REQUEST, &["field"], &[], "a list filter has a value it cannot read");
+    NOT_AUTHENTICATED = ("not_authenticated", UNAUTHORIZED, &[], &[G::Unauthorized], "no API key was sent");
+    AUTHENTICATION_FAILED = ("authentication_failed", UNAUTHORIZED, &[], &[], "the API key is malformed or revoked");
+    MISSING_ACCOUNT_TOKEN = ("missing_account_token", UNAUTHORIZED, &[], &[], "no X-Account-Token header was sent");
+    PERMISSION_DENIED = ("permission_denied", FORBIDDEN, &[], &[G::Forbidden], "the key may not call this endpoint");
+    NOT_FOUND = ("not_found", NOT_FOUND, &[], &[G::NotFound], "no such object, path or cursor");
+    METHOD_NOT_ALLOWED = ("method_not_allowed", METHOD_NOT_ALLOWED, &[], &[], "the path exists but not with this method (engagements have no DELETE)");
+    REQUEST_TOO_LARGE = ("request_too_large", PAYLOAD_TOO_LARGE, &["max_bytes"], &[], "the body is over the size limit");
+    UNSUPPORTED_MEDIA_TYPE = ("unsupported_media_type", UNSUPPORTED_MEDIA_TYPE, &["content_type"], &[], "the body is not declared as JSON");
+    THROTTLED = ("throttled", TOO_MANY_REQUESTS, &["retry_after"], &[G::RateLimited], "the linked account's rate limit is spent; Retry-After says when to come back");
+    SERVER_ERROR = ("server_error", INTERNAL_SERVER_ERROR, &[], &[G::ServerError], "Merge failed");
+    BAD_GATEWAY = ("bad_gateway", BAD_GATEWAY, &[], &[], "the third-party platform failed");
+    SERVICE_UNAVAILABLE = ("service_unavailable", SERVICE_UNAVAILABLE, &["retry_after"], &[G::Unavailable], "Merge is unavailable");
+}
 
 fn envelope(kind: &str) -> Envelope {
     match kind {
@@ -231,38 +92,45 @@ pub fn problem(problem_type: &str, detail: &str, pointer: Option<&str>) -> Value
     Value::Object(out)
 }
 
+/// The `MalformedCredential` reason that stands for a missing `X-Account-Token`, which the error
+/// table renders with Merge's own sentence.
+pub const NO_ACCOUNT_TOKEN: &str = "no X-Account-Token header";
+
 pub fn reject(problem: Problem) -> ApiError {
     match problem {
-        Problem::UnknownPath { .. } => ApiError::new("not_found", "Not found."),
+        Problem::MalformedCredential(why) if why == NO_ACCOUNT_TOKEN => {
+            ApiError::new(&MISSING_ACCOUNT_TOKEN, "")
+        }
+        Problem::UnknownPath { .. } => ApiError::new(&NOT_FOUND, "Not found."),
         Problem::MethodNotAllowed { method, .. } => ApiError::new(
-            "method_not_allowed",
+            &METHOD_NOT_ALLOWED,
             format!("Method \"{method}\" not allowed."),
         ),
         Problem::MissingCredential => ApiError::new(
-            "not_authenticated",
+            &NOT_AUTHENTICATED,
             "Authentication credentials were not provided.",
         ),
         Problem::MalformedCredential(why) => ApiError::new(
-            "authentication_failed",
+            &AUTHENTICATION_FAILED,
             format!("Invalid token header. {why}"),
         ),
-        Problem::RevokedCredential => ApiError::new("authentication_failed", "Invalid token."),
+        Problem::RevokedCredential => ApiError::new(&AUTHENTICATION_FAILED, "Invalid token."),
         Problem::ForbiddenCredential => ApiError::new(
-            "permission_denied",
+            &PERMISSION_DENIED,
             "You do not have permission to perform this action.",
         ),
         Problem::UnsupportedContentType { content_type } => ApiError::new(
-            "unsupported_media_type",
+            &UNSUPPORTED_MEDIA_TYPE,
             format!("Unsupported media type \"{content_type}\" in request."),
         )
         .with("content_type", content_type),
         Problem::BodyTooLarge { limit } => ApiError::new(
-            "request_too_large",
+            &REQUEST_TOO_LARGE,
             format!("Request body is larger than the limit of {limit} bytes."),
         )
         .with("max_bytes", limit),
         Problem::TooDeep { limit } => ApiError::new(
-            "parse_error",
+            &PARSE_ERROR,
             format!("JSON parse error - the body is nested more than {limit} levels deep"),
         ),
         Problem::MalformedJson {
@@ -270,18 +138,18 @@ pub fn reject(problem: Problem) -> ApiError {
             column,
             detail,
         } => ApiError::new(
-            "parse_error",
+            &PARSE_ERROR,
             format!("JSON parse error - {detail}: line {line} column {column}"),
         ),
         Problem::EmptyBody => ApiError::new(
-            "MISSING_REQUIRED_FIELD",
+            &MISSING_REQUIRED_FIELD,
             "model is a required field on the request body.",
         )
         .with("pointer", "/model"),
         Problem::Contract(v) => from_violation(v),
         Problem::RateLimited {
             retry_after_secs, ..
-        } => ApiError::new("throttled", "").with("retry_after", retry_after_secs),
+        } => ApiError::new(&THROTTLED, "").with("retry_after", retry_after_secs),
     }
 }
 
@@ -290,15 +158,15 @@ fn from_violation(v: Violation) -> ApiError {
     let field = v.leaf().replace("~1", "/").replace("~0", "~");
     let (kind, detail) = match &v.kind {
         ViolationKind::Missing if v.pointer == "/model" => (
-            "MISSING_REQUIRED_FIELD",
+            &MISSING_REQUIRED_FIELD,
             "model is a required field on the request body.".to_owned(),
         ),
         ViolationKind::Missing => (
-            "MISSING_REQUIRED_FIELD",
+            &MISSING_REQUIRED_FIELD,
             format!("{field} is a required field on model."),
         ),
         ViolationKind::Enum { allowed } => (
-            "INVALID_FIELD_CHOICE",
+            &INVALID_FIELD_CHOICE,
             format!(
                 "{field} must be one of {}; {} is not an available choice.",
                 allowed
@@ -314,14 +182,14 @@ fn from_violation(v: Violation) -> ApiError {
             ),
         ),
         ViolationKind::Type { expected, actual } => (
-            "INCORRECT_FIELD_TYPE",
+            &INCORRECT_FIELD_TYPE,
             format!(
                 "{} must be of type {expected}, not {actual}.",
                 name(&v, &field)
             ),
         ),
         ViolationKind::Format { format } => (
-            "INCORRECT_FIELD_TYPE",
+            &INCORRECT_FIELD_TYPE,
             format!(
                 "{} could not be read as a {}.",
                 name(&v, &field),
@@ -334,7 +202,7 @@ fn from_violation(v: Violation) -> ApiError {
             ),
         ),
         _ => (
-            "INCORRECT_FIELD_TYPE",
+            &INCORRECT_FIELD_TYPE,
             format!("{} is invalid: {}", name(&v, &field), v.message),
         ),
     };
@@ -358,10 +226,7 @@ fn name(v: &Violation, leaf: &str) -> String {
 }
 
 pub fn render(error: &ApiError) -> Reply {
-    let spec = KINDS
-        .iter()
-        .find(|k| k.name == error.kind)
-        .unwrap_or(&KINDS[0]);
+    let spec = error.kind;
     let retry_after = error.field("retry_after").and_then(Value::as_u64);
     let message = if error.message.is_empty() {
         default_message(spec.name, retry_after)
@@ -427,17 +292,6 @@ fn default_message(kind: &str, retry_after: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_generic_kind_has_a_native_kind() {
-        for g in G::ALL {
-            assert!(
-                KINDS.iter().any(|k| k.generic.contains(&g)),
-                "{} has no Merge kind",
-                g.name()
-            );
-        }
-    }
 
     #[test]
     fn titles_are_the_problem_type_in_title_case() {

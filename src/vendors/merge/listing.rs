@@ -4,11 +4,12 @@
 
 use std::borrow::Cow;
 
+use crate::store::cursor::CursorCodec;
 use axum::http::StatusCode;
-use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use super::errors;
 use super::seed::{Catalog, Refs};
 use super::state::{page, Cursor, Engagement, Rank, TenantData};
 use super::view::{flag, ListAnswer, Shape, View};
@@ -29,21 +30,18 @@ fn page_size(call: &Call<'_>) -> usize {
 
 /// Cursors are base64 of a query string, as Django REST framework's cursor pagination makes
 /// them: `p=<position>` for the next page, `r=1&p=<position>` for the previous one.
+const CURSORS: CursorCodec = CursorCodec::standard("");
+
 fn encode(cursor: Cursor) -> String {
-    let text = match cursor {
+    CURSORS.encode_text(&match cursor {
         Cursor::After(p) => format!("p={p}"),
         Cursor::Before(p) => format!("r=1&p={p}"),
-    };
-    base64::engine::general_purpose::STANDARD.encode(text)
+    })
 }
 
 fn decode(text: &str) -> Result<Cursor, ApiError> {
-    let invalid = || ApiError::new("not_found", "Invalid cursor");
-    // A cursor pasted into a URL unescaped has had its `+` turned into a space.
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text.trim().replace(' ', "+"))
-        .map_err(|_| invalid())?;
-    let query = String::from_utf8(bytes).map_err(|_| invalid())?;
+    let invalid = || ApiError::new(&errors::NOT_FOUND, "Invalid cursor");
+    let query = CURSORS.decode_text(text).ok_or_else(invalid)?;
     let (mut reverse, mut position) = (false, None);
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
         match &*k {
@@ -73,7 +71,7 @@ fn date_filter(call: &Call<'_>, name: &str) -> Result<Option<DateTime<Utc>>, Api
         return Ok(None);
     };
     parse_time(text).map(Some).ok_or_else(|| {
-        ApiError::new("invalid_filter", "Enter a valid date/time.").with("field", name)
+        ApiError::new(&errors::INVALID_FILTER, "Enter a valid date/time.").with("field", name)
     })
 }
 
@@ -225,7 +223,7 @@ pub fn catalog_item(catalog: &Catalog, refs: &Refs, call: &Call<'_>) -> Result<R
     super::ids::canonical(id)
         .and_then(|id| catalog.get(&id))
         .map(|record| Reply::json(StatusCode::OK, &expanded(record, refs, call)))
-        .ok_or_else(|| ApiError::new("not_found", "Not found."))
+        .ok_or_else(|| ApiError::new(&errors::NOT_FOUND, "Not found."))
 }
 
 #[cfg(test)]
@@ -240,7 +238,7 @@ mod tests {
         assert!(decode("not a cursor").is_err());
         let pasted = encode(Cursor::After(u64::MAX - 1)).replace('+', " ");
         assert_eq!(decode(&pasted).unwrap(), Cursor::After(u64::MAX - 1));
-        assert!(decode(&base64::engine::general_purpose::STANDARD.encode("x=1")).is_err());
+        assert!(decode(&CURSORS.encode_text("x=1")).is_err());
     }
 
     #[test]

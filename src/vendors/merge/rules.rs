@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
+use super::errors;
 use super::errors::problem;
 use super::ids::{canonical, merge_id, remote_id};
 use super::seed::Refs;
@@ -126,7 +127,7 @@ fn debug_logs(
     if !flag(call, "is_debug_mode") {
         return None;
     }
-    let log_id = merge_id(&mut data.rng);
+    let log_id = merge_id(data.ids.rng());
     let path = if method == "POST" {
         "/crm/v3/objects/engagements".to_owned()
     } else {
@@ -176,7 +177,7 @@ pub fn create(
             Ok(prior.reply.clone())
         } else {
             Err(ApiError::new(
-                "idempotency_key_reused",
+                &errors::IDEMPOTENCY_KEY_REUSED,
                 format!(
                     "Idempotency-Key '{key}' was already used with different request parameters."
                 ),
@@ -204,26 +205,8 @@ fn create_new(
     let model = model(call);
     let warnings = unrecognized(model);
     let now: DateTime<Utc> = call.now;
-    let mut e = Engagement {
-        id: merge_id(&mut data.rng),
-        remote_id: Some(remote_id(&mut data.rng)),
-        created_at: now,
-        modified_at: now,
-        owner: None,
-        content: None,
-        subject: None,
-        direction: None,
-        engagement_type: None,
-        start_time: None,
-        end_time: None,
-        account: None,
-        contacts: Vec::new(),
-        engagement_url: None,
-        remote_was_deleted: false,
-        remote_fields: Vec::new(),
-        integration_params: None,
-        linked_account_params: None,
-    };
+    let id = merge_id(data.ids.rng());
+    let mut e = Engagement::new(id, Some(remote_id(data.ids.rng())), now);
     apply(&mut e, model);
     let logs = debug_logs(
         data,
@@ -255,7 +238,7 @@ fn create_new(
 }
 
 fn not_found() -> ApiError {
-    ApiError::new("not_found", "Not found.")
+    ApiError::new(&errors::NOT_FOUND, "Not found.")
 }
 
 fn path_id(call: &Call<'_>) -> Result<String, ApiError> {

@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::seed::{Catalog, Refs};
-use super::state::{Engagement, Rank, Remembered, TenantData};
-use crate::clock::seeded_rng;
+use super::state::{id_parts, Engagement, Rank, Remembered, TenantData};
+use crate::store::TenantState;
+use crate::store::{IdSource, SavedIds, VendorSettings};
 use crate::vendor::Reply;
+use serde_json::json;
 
 /// An engagement with the list position it holds.
 #[derive(Serialize, Deserialize)]
@@ -60,10 +62,11 @@ fn records(c: &Catalog) -> Vec<Value> {
     c.items.values().cloned().collect()
 }
 
-pub fn save(key: &str, data: &TenantData, refs: Option<&Refs>) -> SavedTenant {
+pub fn save(key: &str, data: &TenantData) -> SavedTenant {
+    let refs = data.refs.get();
     SavedTenant {
         key: key.to_owned(),
-        generation: data.generation,
+        generation: data.ids.save().generation,
         created: data.created,
         engagements: data
             .engagements
@@ -125,17 +128,15 @@ fn answer(saved: SavedAnswer) -> Result<(String, Remembered), String> {
 /// Rebuilds one account, refusing a snapshot whose ids or ranks collide or whose ranks lie
 /// beyond its creation counter (the next create would reuse a list position). The random source
 /// is reseeded with the next generation.
-pub fn load(seed: u64, saved: SavedTenant) -> Result<(TenantData, Option<Refs>), String> {
-    let generation = saved
-        .generation
-        .checked_add(1)
-        .ok_or("generation overflows")?;
-    let rng = seeded_rng(
-        seed,
-        &["merge", &saved.key, "generation", &generation.to_string()],
-    );
-    let mut data = TenantData::new(rng);
-    data.generation = generation;
+pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData, String> {
+    if saved.generation == u64::MAX {
+        return Err("generation overflows".into());
+    }
+    let ids = SavedIds {
+        next: 0,
+        generation: saved.generation,
+    };
+    let mut data = TenantData::new(IdSource::restore(ids, settings, &id_parts(&saved.key)));
     data.created = saved.created;
     let lowest = u64::MAX - saved.created;
     for SavedEngagement { rank, engagement } in saved.engagements {
@@ -157,15 +158,37 @@ pub fn load(seed: u64, saved: SavedTenant) -> Result<(TenantData, Option<Refs>),
         idempotency.insert(key, remembered);
     }
     data.idempotency = idempotency;
-    let refs = match saved.refs {
-        None => None,
-        Some(r) => Some(Refs {
+    if let Some(r) = saved.refs {
+        let refs = Refs {
             users: Catalog::from_records(r.users)?,
             accounts: Catalog::from_records(r.accounts)?,
             contacts: Catalog::from_records(r.contacts)?,
             engagement_types: Catalog::from_records(r.engagement_types)?,
             remote_field_classes: Catalog::from_records(r.remote_field_classes)?,
-        }),
-    };
-    Ok((data, refs))
+        };
+        let _ = data.refs.set(refs);
+    }
+    Ok(data)
+}
+
+impl TenantState for TenantData {
+    type Saved = SavedTenant;
+
+    fn fresh(key: &str, settings: &VendorSettings) -> Self {
+        TenantData::new(IdSource::new(settings, &id_parts(key)))
+    }
+
+    fn show(&self) -> Value {
+        let engagements: Vec<&Engagement> = self.engagements.values().collect();
+        json!({ "engagements": engagements })
+    }
+
+    fn save(&self, key: &str) -> Self::Saved {
+        save(key, self)
+    }
+
+    fn load(saved: Self::Saved, settings: &VendorSettings) -> Result<(String, Self), String> {
+        let key = saved.key.clone();
+        Ok((key, load(settings, saved)?))
+    }
 }

@@ -12,8 +12,10 @@ use rand::Rng;
 use serde_json::{json, Value};
 
 use super::ids::{merge_id, remote_id};
-use super::state::Rank;
 use crate::clock::seeded_rng;
+
+/// A page position: lists are keyed by rank, ascending rank being the order clients see.
+pub type Rank = u64;
 
 /// How many of each the seed makes.
 const USERS: usize = 5;

@@ -5,13 +5,22 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
-use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::vendor::VendorSettings;
+use super::seed::Refs;
+use crate::store::{IdSource, TenantStore, VendorSettings};
+
+/// Every linked account's Merge records.
+pub type Records = TenantStore<TenantData>;
+
+/// The seed parts of an account's id stream.
+pub fn id_parts(key: &str) -> [&str; 2] {
+    ["merge", key]
+}
 
 /// An engagement as stored. Dates Merge sets are kept typed for the list filters; everything a
 /// client sent is kept as sent.
@@ -39,8 +48,33 @@ pub struct Engagement {
     pub linked_account_params: Option<Value>,
 }
 
-/// A page position: lists are keyed by rank, ascending rank being the order clients see.
-pub type Rank = u64;
+impl Engagement {
+    /// An engagement with Merge's fields set and nothing a client sends.
+    pub fn new(id: String, remote_id: Option<String>, now: DateTime<Utc>) -> Engagement {
+        Engagement {
+            id,
+            remote_id,
+            created_at: now,
+            modified_at: now,
+            owner: None,
+            content: None,
+            subject: None,
+            direction: None,
+            engagement_type: None,
+            start_time: None,
+            end_time: None,
+            account: None,
+            contacts: Vec::new(),
+            engagement_url: None,
+            remote_was_deleted: false,
+            remote_fields: Vec::new(),
+            integration_params: None,
+            linked_account_params: None,
+        }
+    }
+}
+
+pub use super::seed::Rank;
 
 /// One page of a ranked map, with the ranks its `next` and `previous` cursors continue from.
 pub struct Page<'a, T> {
@@ -66,61 +100,38 @@ pub fn page<'a, T>(
 ) -> Page<'a, T> {
     let before = |r: Rank| (Bound::Unbounded, Bound::Excluded(r));
     let after = |r: Rank| (Bound::Excluded(r), Bound::Unbounded);
-    match cursor {
-        None | Some(Cursor::After(_)) => {
-            let range = match cursor {
-                Some(Cursor::After(r)) => after(r),
-                _ => (Bound::Unbounded, Bound::Unbounded),
-            };
-            let mut found: Vec<(Rank, &T)> = map
-                .range(range)
-                .filter(|(_, v)| keep(v))
-                .take(size + 1)
-                .map(|(k, v)| (*k, v))
-                .collect();
-            let more = found.len() > size;
-            found.truncate(size);
-            let next = if more {
-                found.last().map(|(k, _)| *k)
-            } else {
-                None
-            };
-            let previous = found
-                .first()
-                .map(|(k, _)| *k)
-                .filter(|&k| map.range(before(k)).any(|(_, v)| keep(v)));
-            Page {
-                items: found.into_iter().map(|(_, v)| v).collect(),
-                next,
-                previous,
-            }
-        }
-        Some(Cursor::Before(r)) => {
-            let mut found: Vec<(Rank, &T)> = map
-                .range(before(r))
-                .rev()
-                .filter(|(_, v)| keep(v))
-                .take(size + 1)
-                .map(|(k, v)| (*k, v))
-                .collect();
-            let more = found.len() > size;
-            found.truncate(size);
-            found.reverse();
-            let previous = if more {
-                found.first().map(|(k, _)| *k)
-            } else {
-                None
-            };
-            let next = found
-                .last()
-                .map(|(k, _)| *k)
-                .filter(|&k| map.range(after(k)).any(|(_, v)| keep(v)));
-            Page {
-                items: found.into_iter().map(|(_, v)| v).collect(),
-                next,
-                previous,
-            }
-        }
+    let (range, forward) = match cursor {
+        None => ((Bound::Unbounded, Bound::Unbounded), true),
+        Some(Cursor::After(r)) => (after(r), true),
+        Some(Cursor::Before(r)) => (before(r), false),
+    };
+    let matching = map
+        .range(range)
+        .filter(|(_, v)| keep(v))
+        .map(|(k, v)| (*k, v));
+    // One more than a page tells whether more lie beyond it in the direction of travel.
+    let mut found: Vec<(Rank, &T)> = if forward {
+        matching.take(size + 1).collect()
+    } else {
+        matching.rev().take(size + 1).collect()
+    };
+    let more = found.len() > size;
+    found.truncate(size);
+    if !forward {
+        found.reverse();
+    }
+    let (first, last) = (found.first().map(|e| e.0), found.last().map(|e| e.0));
+    let (previous, next) = if forward {
+        let earlier = |k: &Rank| map.range(before(*k)).any(|(_, v)| keep(v));
+        (first.filter(earlier), last.filter(|_| more))
+    } else {
+        let later = |k: &Rank| map.range(after(*k)).any(|(_, v)| keep(v));
+        (first.filter(|_| more), last.filter(later))
+    };
+    Page {
+        items: found.into_iter().map(|(_, v)| v).collect(),
+        next,
+        previous,
     }
 }
 
@@ -136,10 +147,10 @@ pub struct Remembered {
 }
 
 pub struct TenantData {
-    pub rng: StdRng,
-    /// How many times this account was restored from a state file: the random source is seeded
-    /// with it, so each restore draws from a stream no earlier run used.
-    pub generation: u64,
+    /// The account's ids; each restore draws from a stream no earlier run used.
+    pub ids: IdSource,
+    /// The account's reference records, built once on first read.
+    pub refs: OnceLock<Refs>,
     /// Creates made with an `Idempotency-Key`, by key.
     pub idempotency: HashMap<String, Remembered>,
     /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
@@ -150,10 +161,10 @@ pub struct TenantData {
 }
 
 impl TenantData {
-    pub fn new(rng: StdRng) -> TenantData {
+    pub fn new(ids: IdSource) -> TenantData {
         TenantData {
-            rng,
-            generation: 0,
+            ids,
+            refs: OnceLock::new(),
             idempotency: HashMap::new(),
             created: 0,
             engagements: BTreeMap::new(),
@@ -218,6 +229,13 @@ impl TenantData {
     }
 }
 
+impl TenantData {
+    /// The account's reference records, built on first use from the seed and its key.
+    pub fn refs(&self, seed: u64, key: &str) -> &Refs {
+        self.refs.get_or_init(|| Refs::new(seed, key))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,29 +263,12 @@ mod tests {
 
     #[test]
     fn a_full_account_forgets_its_oldest_engagement() {
-        use rand::SeedableRng;
-        let mut data = TenantData::new(StdRng::seed_from_u64(0));
-        let engagement = |n: usize| Engagement {
-            id: format!("e{n}"),
-            remote_id: None,
-            created_at: Utc::now(),
-            modified_at: Utc::now(),
-            owner: None,
-            content: None,
-            subject: None,
-            direction: None,
-            engagement_type: None,
-            start_time: None,
-            end_time: None,
-            account: None,
-            contacts: Vec::new(),
-            engagement_url: None,
-            remote_was_deleted: false,
-            remote_fields: Vec::new(),
-            integration_params: None,
-            linked_account_params: None,
-        };
-        let settings = VendorSettings::new(0, 3, 0);
+        let settings =
+            VendorSettings::new(0, 0, 0, std::sync::Arc::new(crate::clock::Clock::new(None)));
+        let mut data = TenantData::new(IdSource::new(&settings, &["t"]));
+        let engagement = |n: usize| Engagement::new(format!("e{n}"), None, Utc::now());
+        let settings =
+            VendorSettings::new(0, 3, 0, std::sync::Arc::new(crate::clock::Clock::new(None)));
         for n in 0..=3 {
             let rank = data.next_rank();
             data.insert(&settings, rank, engagement(n));

@@ -3,214 +3,87 @@
 //! No 429 and no `Retry-After`: throttling is a 403 `REQUEST_LIMIT_EXCEEDED`.
 //! Facts: `shared/vendors/salesforce.md`.
 
-use std::sync::LazyLock;
-
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::contract::{Violation, ViolationKind};
-use crate::vendor::{ApiError, ErrorKindSpec, GenericKind as G, Problem, Reply};
+use crate::contract::violation::{Violation, ViolationKind};
+use crate::vendor::{ApiError, ErrorKind, GenericKind as G, Problem, Reply};
 
 /// Every kind may carry `fields` (the field names at fault), as Salesforce's envelope does.
 const F: &[&str] = &["fields"];
 
-pub static KINDS: &[ErrorKindSpec] = &[
-    ErrorKindSpec::new(
-        "JSON_PARSER_ERROR",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[G::BadRequest],
-        "the body is not valid JSON or does not map onto the input",
-    ),
-    ErrorKindSpec::new(
-        "REQUIRED_FIELD_MISSING",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[],
-        "a required field is absent",
-    ),
-    ErrorKindSpec::new(
-        "INVALID_TYPE",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[],
-        "a value of the wrong type or format, or an unknown sObject type",
-    ),
-    ErrorKindSpec::new(
-        "INVALID_FIELD",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[],
-        "a field the object does not have",
-    ),
-    ErrorKindSpec::new(
-        "STRING_TOO_LONG",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[],
-        "a text value over the field's length",
-    ),
-    ErrorKindSpec::new(
-        "MALFORMED_ID",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[],
-        "an id that is not a 15- or 18-character Salesforce id",
-    ),
-    ErrorKindSpec::new(
-        "INVALID_CROSS_REFERENCE_KEY",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[],
-        "an id of the wrong object type",
-    ),
-    ErrorKindSpec::new(
-        "DUPLICATE_VALUE",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[G::Conflict],
-        "a unique value already used by another record",
-    ),
-    ErrorKindSpec::new(
-        "MALFORMED_QUERY",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[],
-        "a SOQL query that does not parse",
-    ),
-    ErrorKindSpec::new(
-        "INVALID_QUERY_LOCATOR",
-        StatusCode::BAD_REQUEST,
-        F,
-        &[],
-        "a query locator that is unknown or expired",
-    ),
-    ErrorKindSpec::new(
-        "INVALID_SESSION_ID",
-        StatusCode::UNAUTHORIZED,
-        F,
-        &[G::Unauthorized],
-        "missing, expired or unknown session",
-    ),
-    ErrorKindSpec::new(
-        "INVALID_AUTH_HEADER",
-        StatusCode::UNAUTHORIZED,
-        F,
-        &[],
-        "an Authorization header that is not `Bearer <token>`",
-    ),
-    ErrorKindSpec::new(
-        "INSUFFICIENT_ACCESS_OR_READONLY",
-        StatusCode::FORBIDDEN,
-        F,
-        &[G::Forbidden],
-        "the user may not do this",
-    ),
-    ErrorKindSpec::new(
-        "API_DISABLED_FOR_ORG",
-        StatusCode::FORBIDDEN,
-        F,
-        &[],
-        "the org has no API access",
-    ),
-    ErrorKindSpec::new(
-        "REQUEST_LIMIT_EXCEEDED",
-        StatusCode::FORBIDDEN,
-        F,
-        &[G::RateLimited],
-        "the org's API allocation or concurrency cap is used up",
-    ),
-    ErrorKindSpec::new(
-        "NOT_FOUND",
-        StatusCode::NOT_FOUND,
-        F,
-        &[G::NotFound],
-        "no such record, path or API version",
-    ),
-    ErrorKindSpec::new(
-        "ENTITY_IS_DELETED",
-        StatusCode::NOT_FOUND,
-        F,
-        &[],
-        "the record was deleted",
-    ),
-    ErrorKindSpec::new(
-        "METHOD_NOT_ALLOWED",
-        StatusCode::METHOD_NOT_ALLOWED,
-        F,
-        &[],
-        "the resource does not take this HTTP method",
-    ),
-    ErrorKindSpec::new(
-        "REQUEST_ENTITY_TOO_LARGE",
-        StatusCode::PAYLOAD_TOO_LARGE,
-        F,
-        &[],
-        "the body is over the size limit",
-    ),
-    ErrorKindSpec::new(
-        "UNSUPPORTED_MEDIA_TYPE",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        F,
-        &[],
-        "the body is not declared as JSON",
-    ),
-    ErrorKindSpec::new(
-        "UNKNOWN_EXCEPTION",
-        StatusCode::INTERNAL_SERVER_ERROR,
-        F,
-        &[G::ServerError],
-        "Salesforce failed",
-    ),
-    ErrorKindSpec::new(
-        "SERVER_UNAVAILABLE",
-        StatusCode::SERVICE_UNAVAILABLE,
-        F,
-        &[G::Unavailable],
-        "Salesforce is unavailable",
-    ),
-];
+crate::error_kinds! {
+    reject, render;
+    JSON_PARSER_ERROR = ("JSON_PARSER_ERROR", BAD_REQUEST, F, &[G::BadRequest], "the body is not valid JSON or does not map onto the input");
+    REQUIRED_FIELD_MISSING = ("REQUIRED_FIELD_MISSING", BAD_REQUEST, F, &[], "a required field is absent");
+    INVALID_TYPE = ("INVALID_TYPE", BAD_REQUEST, F, &[], "a value of the wrong type or format, or an unknown sObject type");
+    INVALID_FIELD = ("INVALID_FIELD", BAD_REQUEST, F, &[], "a field the object does not have");
+    STRING_TOO_LONG = ("STRING_TOO_LONG", BAD_REQUEST, F, &[], "a text value over the field's length");
+    MALFORMED_ID = ("MALFORMED_ID", BAD_REQUEST, F, &[], "an id that is not a 15- or 18-character Salesforce id");
+    INVALID_CROSS_REFERENCE_KEY = ("INVALID_CROSS_REFERENCE_KEY", BAD_REQUEST, F, &[], "an id of the wrong object type");
+    DUPLICATE_VALUE = ("DUPLICATE_VALUE", BAD_REQUEST, F, &[G::Conflict], "a unique value already used by another record");
+    MALFORMED_QUERY = ("MALFORMED_QUERY", BAD_REQUEST, F, &[], "a SOQL query that does not parse");
+    INVALID_QUERY_LOCATOR = ("INVALID_QUERY_LOCATOR", BAD_REQUEST, F, &[], "a query locator that is unknown or expired");
+    INVALID_SESSION_ID = ("INVALID_SESSION_ID", UNAUTHORIZED, F, &[G::Unauthorized], "missing, expired or unknown session");
+    INVALID_AUTH_HEADER = ("INVALID_AUTH_HEADER", UNAUTHORIZED, F, &[], "an Authorization header that is not `Bearer <token>`");
+    INSUFFICIENT_ACCESS_OR_READONLY = ("INSUFFICIENT_ACCESS_OR_READONLY", FORBIDDEN, F, &[G::Forbidden], "the user may not do this");
+    API_DISABLED_FOR_ORG = ("API_DISABLED_FOR_ORG", FORBIDDEN, F, &[], "the org has no API access");
+    REQUEST_LIMIT_EXCEEDED = ("REQUEST_LIMIT_EXCEEDED", FORBIDDEN, F, &[G::RateLimited], "the org's API allocation or concurrency cap is used up");
+    NOT_FOUND = ("NOT_FOUND", NOT_FOUND, F, &[G::NotFound], "no such record, path or API version");
+    ENTITY_IS_DELETED = ("ENTITY_IS_DELETED", NOT_FOUND, F, &[], "the record was deleted");
+    METHOD_NOT_ALLOWED = ("METHOD_NOT_ALLOWED", METHOD_NOT_ALLOWED, F, &[], "the resource does not take this HTTP method");
+    REQUEST_ENTITY_TOO_LARGE = ("REQUEST_ENTITY_TOO_LARGE", PAYLOAD_TOO_LARGE, F, &[], "the body is over the size limit");
+    UNSUPPORTED_MEDIA_TYPE = ("UNSUPPORTED_MEDIA_TYPE", UNSUPPORTED_MEDIA_TYPE, F, &[], "the body is not declared as JSON");
+    UNKNOWN_EXCEPTION = ("UNKNOWN_EXCEPTION", INTERNAL_SERVER_ERROR, F, &[G::ServerError], "Salesforce failed");
+    SERVER_UNAVAILABLE = ("SERVER_UNAVAILABLE", SERVICE_UNAVAILABLE, F, &[G::Unavailable], "Salesforce is unavailable");
+}
 
 /// An error naming the fields at fault.
-pub fn with_fields(kind: &'static str, message: impl Into<String>, fields: &[&str]) -> ApiError {
+pub fn with_fields(
+    kind: &'static ErrorKind,
+    message: impl Into<String>,
+    fields: &[&str],
+) -> ApiError {
     ApiError::new(kind, message).with("fields", fields.to_vec())
 }
 
 pub fn not_found() -> ApiError {
-    ApiError::new("NOT_FOUND", "The requested resource does not exist")
+    ApiError::new(&NOT_FOUND, "The requested resource does not exist")
 }
 
 pub fn reject(problem: Problem) -> ApiError {
     match problem {
         Problem::UnknownPath { .. } => not_found(),
-        Problem::MethodNotAllowed { method, path } => ApiError::new(
-            "METHOD_NOT_ALLOWED",
+        Problem::MethodNotAllowed {
+            method, allowed, ..
+        } => ApiError::new(
+            &METHOD_NOT_ALLOWED,
             format!(
                 "HTTP Method '{method}' not allowed. Allowed are {}",
-                allowed_methods(&path)
+                allowed_methods(&allowed)
             ),
         ),
         Problem::MissingCredential | Problem::RevokedCredential => {
-            ApiError::new("INVALID_SESSION_ID", "Session expired or invalid")
+            ApiError::new(&INVALID_SESSION_ID, "Session expired or invalid")
         }
         Problem::MalformedCredential(_) => {
-            ApiError::new("INVALID_AUTH_HEADER", "INVALID_HEADER_TYPE")
+            ApiError::new(&INVALID_AUTH_HEADER, "INVALID_HEADER_TYPE")
         }
         Problem::ForbiddenCredential => ApiError::new(
-            "INSUFFICIENT_ACCESS_OR_READONLY",
+            &INSUFFICIENT_ACCESS_OR_READONLY,
             "insufficient access rights on object id",
         ),
         Problem::UnsupportedContentType { content_type } => ApiError::new(
-            "UNSUPPORTED_MEDIA_TYPE",
+            &UNSUPPORTED_MEDIA_TYPE,
             format!("MediaType of '{content_type}' is not supported by this resource"),
         ),
         Problem::BodyTooLarge { limit } => ApiError::new(
-            "REQUEST_ENTITY_TOO_LARGE",
+            &REQUEST_ENTITY_TOO_LARGE,
             format!("The request body exceeds the maximum size of {limit} bytes"),
         ),
         Problem::TooDeep { limit } => ApiError::new(
-            "JSON_PARSER_ERROR",
+            &JSON_PARSER_ERROR,
             format!("The JSON body is nested more than {limit} levels deep"),
         ),
         Problem::MalformedJson {
@@ -218,16 +91,16 @@ pub fn reject(problem: Problem) -> ApiError {
             column,
             detail,
         } => ApiError::new(
-            "JSON_PARSER_ERROR",
+            &JSON_PARSER_ERROR,
             format!("Unexpected character in JSON ({detail}) at [line:{line}, column:{column}]"),
         ),
         Problem::EmptyBody => ApiError::new(
-            "JSON_PARSER_ERROR",
+            &JSON_PARSER_ERROR,
             "No content to map due to end-of-input at [line:1, column:0]",
         ),
         Problem::Contract(v) => from_violation(&v),
         Problem::RateLimited { .. } => {
-            ApiError::new("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+            ApiError::new(&REQUEST_LIMIT_EXCEEDED, "TotalRequests Limit exceeded.")
         }
     }
 }
@@ -249,17 +122,17 @@ fn from_violation(v: &Violation) -> ApiError {
     let leaf = v.leaf().to_owned();
     match &v.kind {
         ViolationKind::Missing => with_fields(
-            "REQUIRED_FIELD_MISSING",
+            &REQUIRED_FIELD_MISSING,
             format!("Required fields are missing: [{leaf}] at {field}"),
             &[&leaf],
         ),
         ViolationKind::Unexpected => with_fields(
-            "JSON_PARSER_ERROR",
+            &JSON_PARSER_ERROR,
             format!("Unrecognized field \"{leaf}\" at {field}, not marked as ignorable"),
             &[&leaf],
         ),
         ViolationKind::Type { expected, actual } => with_fields(
-            "JSON_PARSER_ERROR",
+            &JSON_PARSER_ERROR,
             format!(
                 "Cannot deserialize instance of {} from {} value at {field} or request may be missing a required field",
                 java_type(expected.split(" or ").next().unwrap_or(expected)),
@@ -275,44 +148,24 @@ fn from_violation(v: &Violation) -> ApiError {
             &[&leaf],
         ),
         ViolationKind::TooLong { max } => with_fields(
-            "STRING_TOO_LONG",
+            &STRING_TOO_LONG,
             format!("{leaf}: data value too large (max length={max}) at {field}"),
             &[&leaf],
         ),
         ViolationKind::Pattern { .. } if leaf == "key" => with_fields(
-            "INVALID_FIELD",
+            &INVALID_FIELD,
             format!("{}: custom field keys are API names ending in __c", v.message),
             &[&leaf],
         ),
-        _ => with_fields("INVALID_TYPE", v.message.clone(), &[&leaf]),
+        _ => with_fields(&INVALID_TYPE, v.message.clone(), &[&leaf]),
     }
 }
 
-/// The methods a path takes, for the 405 message (`GET,DELETE`).
-fn allowed_methods(path: &str) -> String {
-    static ROUTES: LazyLock<matchit::Router<Vec<&'static Method>>> = LazyLock::new(|| {
-        let mut by_path: Vec<(&str, Vec<&Method>)> = Vec::new();
-        for op in super::OPERATIONS {
-            match by_path.iter_mut().find(|(p, _)| *p == op.path) {
-                Some((_, methods)) => methods.push(&op.method),
-                None => by_path.push((op.path, vec![&op.method])),
-            }
-        }
-        let mut router = matchit::Router::new();
-        for (p, methods) in by_path {
-            let _ = router.insert(p, methods);
-        }
-        router
-    });
-    let rest = path.strip_prefix("/salesforce").unwrap_or(path);
-    ROUTES.at(rest).map_or_else(
-        |_| "GET".to_owned(),
-        |m| {
-            let mut names: Vec<&str> = vec!["HEAD"];
-            names.extend(m.value.iter().map(|m| m.as_str()));
-            names.join(",")
-        },
-    )
+/// The methods a path takes, for the 405 message (`HEAD,GET,DELETE`).
+fn allowed_methods(allowed: &[&str]) -> String {
+    let mut names: Vec<&str> = vec!["HEAD"];
+    names.extend(allowed);
+    names.join(",")
 }
 
 #[derive(Serialize)]
@@ -325,10 +178,7 @@ struct Body<'a> {
 }
 
 pub fn render(error: &ApiError) -> Reply {
-    let spec = KINDS
-        .iter()
-        .find(|k| k.name == error.kind)
-        .unwrap_or(&KINDS[0]);
+    let spec = error.kind;
     let message = if error.message.is_empty() {
         default_message(spec.name)
     } else {
@@ -343,7 +193,7 @@ pub fn render(error: &ApiError) -> Reply {
     let mut reply = Reply::json(spec.status, &body);
     reply.headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(super::JSON_UTF8),
+        HeaderValue::from_static(super::reply::JSON_UTF8),
     );
     reply
 }
@@ -367,6 +217,7 @@ fn default_message(kind: &str) -> String {
 mod tests {
     use super::*;
     use crate::vendor::GenericKind;
+    use axum::http::StatusCode;
 
     #[test]
     fn every_generic_kind_maps_onto_one_native_kind() {
@@ -383,7 +234,7 @@ mod tests {
     #[test]
     fn every_kind_renders_a_one_element_array_with_its_status() {
         for k in KINDS {
-            let reply = render(&ApiError::new(k.name, ""));
+            let reply = render(&ApiError::new(k, ""));
             assert_eq!(reply.status, k.status, "{}", k.name);
             let body: Value = serde_json::from_slice(&reply.body).unwrap();
             let items = body.as_array().unwrap();
@@ -410,7 +261,7 @@ mod tests {
 
     #[test]
     fn scenario_fields_are_carried_into_the_envelope() {
-        let error = ApiError::new("REQUIRED_FIELD_MISSING", "").with("fields", vec!["Name"]);
+        let error = ApiError::new(&REQUIRED_FIELD_MISSING, "").with("fields", vec!["Name"]);
         let body: Value = serde_json::from_slice(&render(&error).body).unwrap();
         assert_eq!(body[0]["fields"], serde_json::json!(["Name"]));
     }

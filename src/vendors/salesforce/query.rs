@@ -8,9 +8,10 @@ use std::cmp::Ordering;
 use axum::http::StatusCode;
 use serde_json::{json, Value};
 
+use super::errors;
 use super::errors::with_fields;
 use super::ids::{self, Object};
-use super::json_reply;
+use super::reply::json_reply;
 use super::rules::{column, has_column, sobject_view};
 use super::state::{Cursor, Record, TenantData};
 use crate::vendor::{ApiError, Call, Reply};
@@ -26,7 +27,7 @@ enum Token {
 }
 
 fn malformed(message: impl Into<String>) -> ApiError {
-    ApiError::new("MALFORMED_QUERY", message)
+    ApiError::new(&errors::MALFORMED_QUERY, message)
 }
 
 fn tokenize(q: &str) -> Result<Vec<Token>, ApiError> {
@@ -166,8 +167,7 @@ struct Soql {
 }
 
 fn no_column(name: &str, object: Object) -> ApiError {
-    ApiError::new(
-        "INVALID_FIELD",
+    ApiError::new(&errors::INVALID_FIELD,
         format!(
             "No such column '{name}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
             object.sobject()
@@ -200,8 +200,7 @@ fn parse(q: &str) -> Result<Soql, ApiError> {
     p.keyword("FROM")?;
     let name = p.word()?;
     let object = Object::from_sobject(&name).ok_or_else(|| {
-        ApiError::new(
-            "INVALID_TYPE",
+        ApiError::new(&errors::INVALID_TYPE,
             format!("sObject type '{name}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names."),
         )
     })?;
@@ -369,7 +368,7 @@ fn page(
 pub fn query(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Reply, ApiError> {
     let Some(q) = call.query_value("q").filter(|q| !q.trim().is_empty()) else {
         return Err(with_fields(
-            "MALFORMED_QUERY",
+            &errors::MALFORMED_QUERY,
             "A query string has to be specified",
             &["q"],
         ));
@@ -424,7 +423,7 @@ pub fn query(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Rep
 /// `GET query/{locator}-{offset}`: the next page of an earlier query.
 pub fn more(data: &TenantData, call: &Call<'_>, version: u32) -> Result<Reply, ApiError> {
     let text = call.param("locator").unwrap_or_default();
-    let invalid = || ApiError::new("INVALID_QUERY_LOCATOR", "invalid query locator");
+    let invalid = || ApiError::new(&errors::INVALID_QUERY_LOCATOR, "invalid query locator");
     let (locator, offset) = text.rsplit_once('-').ok_or_else(invalid)?;
     let offset: usize = offset.parse().map_err(|_| invalid())?;
     let cursor = data.cursor(locator).ok_or_else(invalid)?;
@@ -457,25 +456,27 @@ mod tests {
     #[test]
     fn refuses_what_it_does_not_understand() {
         assert_eq!(
-            parse("SELECT FROM X").err().unwrap().kind,
+            parse("SELECT FROM X").err().unwrap().kind.name,
             "MALFORMED_QUERY"
         );
         assert_eq!(
-            parse("SELECT Id FROM Account").err().unwrap().kind,
+            parse("SELECT Id FROM Account").err().unwrap().kind.name,
             "INVALID_TYPE"
         );
         assert_eq!(
             parse("SELECT Nope FROM EngagementInteraction")
                 .err()
                 .unwrap()
-                .kind,
+                .kind
+                .name,
             "INVALID_FIELD"
         );
         assert_eq!(
             parse("SELECT Id FROM EngagementInteraction WHERE Id LIKE 'a'")
                 .err()
                 .unwrap()
-                .kind,
+                .kind
+                .name,
             "MALFORMED_QUERY"
         );
     }

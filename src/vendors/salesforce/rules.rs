@@ -6,10 +6,11 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 
+use super::errors;
 use super::errors::{not_found, with_fields};
 use super::ids::{self, Object};
+use super::reply::{json_reply, NEWEST_VERSION, OLDEST_VERSION};
 use super::state::{connect_time, fields, sobject_time, FieldKind, Record, TenantData, SYSTEM};
-use super::{json_reply, NEWEST_VERSION, OLDEST_VERSION};
 use crate::vendor::{ApiError, Call, Reply, VendorSettings};
 
 /// Reads the `{version}` path segment: `v55.0` up to the newest release; anything else is a path
@@ -49,7 +50,7 @@ fn check_gated(value: &Value, at: &dyn std::fmt::Display, version: u32) -> Resul
     for (name, since) in GATED {
         if map.contains_key(*name) && version < *since {
             return Err(with_fields(
-                "JSON_PARSER_ERROR",
+                &errors::JSON_PARSER_ERROR,
                 format!(
                     "Unrecognized field \"{name}\" at {at}.{name}, not marked as ignorable (available from API version {since}.0)"
                 ),
@@ -74,7 +75,7 @@ fn allowed_prefixes(field: &str) -> &'static [&'static str] {
 fn check_reference(field: &str, at: &dyn std::fmt::Display, text: &str) -> Result<(), ApiError> {
     let Some(id) = ids::parse(text) else {
         return Err(with_fields(
-            "MALFORMED_ID",
+            &errors::MALFORMED_ID,
             format!("{field}: id value of incorrect type: {text} (at {at})"),
             &[field],
         ));
@@ -82,7 +83,7 @@ fn check_reference(field: &str, at: &dyn std::fmt::Display, text: &str) -> Resul
     let allowed = allowed_prefixes(field);
     if !allowed.is_empty() && !allowed.iter().any(|p| id.starts_with(p)) {
         return Err(with_fields(
-            "INVALID_CROSS_REFERENCE_KEY",
+            &errors::INVALID_CROSS_REFERENCE_KEY,
             format!(
                 "invalid cross reference id: {field} must name a record with key prefix {} (at {at})",
                 allowed.join(", ")
@@ -109,7 +110,7 @@ fn read_fields(
                 let text = v.as_str().unwrap_or_default();
                 let t = DateTime::parse_from_rfc3339(text).map_err(|_| {
                     with_fields(
-                        "INVALID_TYPE",
+                        &errors::INVALID_TYPE,
                         format!(
                             "{}: value not of required type: {text} (at {at})",
                             def.connect
@@ -189,7 +190,7 @@ pub fn create(
         if !fields.contains_key("externalAttendeeId") && !fields.contains_key("internalAttendeeId")
         {
             return Err(with_fields(
-                "REQUIRED_FIELD_MISSING",
+                &errors::REQUIRED_FIELD_MISSING,
                 format!("Required fields are missing: [externalAttendeeId, internalAttendeeId]: one of them must be set at {at}"),
                 &["externalAttendeeId", "internalAttendeeId"],
             ));
@@ -210,7 +211,7 @@ pub fn create(
     if let Some(ext) = head.get("externalIdentifierId").and_then(Value::as_str) {
         if let Some(existing) = data.external_ids.get(ext) {
             return Err(with_fields(
-                "DUPLICATE_VALUE",
+                &errors::DUPLICATE_VALUE,
                 format!(
                     "duplicate value found: externalIdentifierId duplicates value on record with id: {}",
                     ids::to18(existing)
@@ -469,12 +470,16 @@ pub fn sobject_get(data: &TenantData, call: &Call<'_>, version: u32) -> Result<R
     let text = call.param("id").unwrap_or_default();
     let Some(id) = ids::parse(text) else {
         return Err(ApiError::new(
-            "NOT_FOUND",
+            &errors::NOT_FOUND,
             format!("Provided external ID field does not exist or is not accessible: {text}"),
         ));
     };
     if data.deleted.contains(&id) && id.starts_with(object.prefix()) {
-        return Err(with_fields("ENTITY_IS_DELETED", "entity is deleted", &[]));
+        return Err(with_fields(
+            &errors::ENTITY_IS_DELETED,
+            "entity is deleted",
+            &[],
+        ));
     }
     let record = data
         .records
@@ -490,7 +495,7 @@ pub fn sobject_get(data: &TenantData, call: &Call<'_>, version: u32) -> Result<R
     if let Some(cols) = &columns {
         if let Some(bad) = cols.iter().find(|c| !has_column(object, c)) {
             return Err(ApiError::new(
-                "INVALID_FIELD",
+                &errors::INVALID_FIELD,
                 format!(
                     "No such column '{bad}' on sobject of type {}",
                     object.sobject()

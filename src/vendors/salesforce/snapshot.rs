@@ -5,9 +5,13 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use super::ids::{self, Object};
-use super::state::{Cursor, Record, TenantData};
-use crate::vendor::VendorSettings;
+use super::state::{id_parts, Cursor, Record, TenantData};
+use crate::store::TenantState;
+use crate::store::{IdSource, SavedIds, VendorSettings};
+use serde_json::Value;
 
 /// One tenant as saved: its seeded pod and owner, the next record number (ids are that counter,
 /// so continuing from it never reuses one), records, tombstones, open cursors and API usage.
@@ -17,6 +21,9 @@ pub struct TenantSnapshot {
     pub pod: String,
     pub owner: String,
     pub next_number: u64,
+    /// How many times the org's ids were restored (absent in older files: 0).
+    #[serde(default)]
+    pub id_generation: u64,
     pub api_usage: u64,
     pub records: Vec<Record>,
     pub deleted: Vec<String>,
@@ -25,15 +32,17 @@ pub struct TenantSnapshot {
 }
 
 impl TenantData {
-    pub fn snapshot(&self, key: &str, api_usage: u64) -> TenantSnapshot {
+    pub fn snapshot(&self, key: &str) -> TenantSnapshot {
+        let ids = self.ids.save();
         let mut deleted: Vec<String> = self.deleted.iter().cloned().collect();
         deleted.sort();
         TenantSnapshot {
             key: key.to_owned(),
             pod: self.pod.clone(),
             owner: self.owner.clone(),
-            next_number: self.next_number,
-            api_usage,
+            next_number: ids.next,
+            id_generation: ids.generation,
+            api_usage: self.api_usage.load(Ordering::Relaxed),
             records: self.records.values().cloned().collect(),
             deleted,
             cursors: self
@@ -127,7 +136,15 @@ impl TenantData {
         Ok(TenantData {
             pod: snap.pod,
             owner: snap.owner,
-            next_number: snap.next_number.max(settings.first_number()),
+            ids: IdSource::restore(
+                SavedIds {
+                    next: snap.next_number,
+                    generation: snap.id_generation,
+                },
+                settings,
+                &id_parts(&snap.key),
+            ),
+            api_usage: AtomicU64::new(snap.api_usage),
             records,
             interaction_count,
             external_ids,
@@ -152,4 +169,28 @@ fn number(text: &str) -> Option<u64> {
         };
         n.checked_mul(62)?.checked_add(u64::from(d))
     })
+}
+
+impl TenantState for TenantData {
+    type Saved = TenantSnapshot;
+
+    fn fresh(key: &str, settings: &VendorSettings) -> Self {
+        TenantData::new(settings, key)
+    }
+
+    fn show(&self) -> Value {
+        let records: Vec<&Record> = self.records.values().collect();
+        serde_json::json!({ "records": records })
+    }
+
+    fn save(&self, key: &str) -> Self::Saved {
+        self.snapshot(key)
+    }
+
+    fn load(saved: Self::Saved, settings: &VendorSettings) -> Result<(String, Self), String> {
+        let key = saved.key.clone();
+        let data = TenantData::restore(saved, settings)
+            .map_err(|e| format!("tenant {}: {e}", crate::tenant::fingerprint(&key)))?;
+        Ok((key, data))
+    }
 }

@@ -3,6 +3,7 @@
 //! tables that map Connect names onto sObject names, and open query cursors.
 
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::sync::atomic::AtomicU64;
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
@@ -10,8 +11,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ids::{self, Object};
-use crate::clock::seeded_rng;
-use crate::vendor::VendorSettings;
+use crate::store::{IdSource, TenantStore, VendorSettings};
+
+/// Every org's Salesforce records.
+pub type Records = TenantStore<TenantData>;
+
+/// The seed parts of an org's id stream.
+pub fn id_parts(key: &str) -> [&str; 2] {
+    ["salesforce", key]
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldKind {
@@ -160,7 +168,9 @@ const MAX_CURSORS: usize = 64;
 pub struct TenantData {
     pub pod: String,
     pub owner: String,
-    pub(super) next_number: u64,
+    pub(super) ids: IdSource,
+    /// API calls made by this org, for `Sforce-Limit-Info`.
+    pub api_usage: AtomicU64,
     pub records: BTreeMap<String, Record>,
     /// How many of `records` are interactions (the kind `--tenant-record-limit` counts).
     pub(super) interaction_count: usize,
@@ -174,14 +184,17 @@ pub struct TenantData {
 impl TenantData {
     /// A tenant's pod, first record number and owning user come from the seed and its credential.
     pub fn new(settings: &VendorSettings, tenant_key: &str) -> TenantData {
-        let mut rng = seeded_rng(settings.seed, &["salesforce", tenant_key]);
+        let mut source = IdSource::new(settings, &id_parts(tenant_key));
+        let rng = source.rng();
         let pod = ids::base62(rng.random_range(62..62 * 62), 2);
-        let next_number = settings.first_number() - 1 + rng.random_range(1..62u64.pow(4));
+        // Real orgs' numbers do not start at 1: each org starts at a random point.
+        let offset = rng.random_range(1..62u64.pow(4)) - 1;
         let owner = ids::mint(Object::User, &pod, rng.random_range(1..62u64.pow(5)));
         TenantData {
             pod,
             owner,
-            next_number,
+            ids: source.offset_by(offset),
+            api_usage: AtomicU64::new(0),
             records: BTreeMap::new(),
             interaction_count: 0,
             external_ids: HashMap::new(),
@@ -192,9 +205,7 @@ impl TenantData {
     }
 
     pub fn mint(&mut self, object: Object) -> String {
-        let id = ids::mint(object, &self.pod, self.next_number);
-        self.next_number += 1;
-        id
+        ids::mint(object, &self.pod, self.ids.next_number())
     }
 
     /// The records of one object, in creation order.

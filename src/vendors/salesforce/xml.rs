@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::ids::Object;
 use super::state::{fields, FieldKind};
-use crate::pipeline::body::MAX_DEPTH;
+use crate::json::MAX_DEPTH;
 
 #[derive(Debug, Default)]
 pub struct Element {

@@ -10,28 +10,22 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
-use super::state::Template;
-use super::Shared;
-use crate::admin::{error, query_map};
-use crate::app::AppState;
+use super::state::{Records, Template};
+use crate::admin_reply::{error, query_map};
 use crate::clock::rfc3339;
 use crate::tenant::Tenant;
 
-pub fn routes(shared: Arc<Shared>) -> Router<Arc<AppState>> {
-    let for_post = shared.clone();
-    Router::new().route(
-        "/templates",
-        get(
-            move |State(app): State<Arc<AppState>>, RawQuery(q): RawQuery| {
-                list(app, shared.clone(), q)
-            },
+pub fn routes(records: Arc<Records>) -> Router {
+    Router::new()
+        .route(
+            "/templates",
+            get(|State(records), RawQuery(q): RawQuery| list(records, q)).post(
+                |State(records), RawQuery(q): RawQuery, body: axum::body::Bytes| {
+                    upsert(records, q, body)
+                },
+            ),
         )
-        .post(
-            move |State(app): State<Arc<AppState>>,
-                  RawQuery(q): RawQuery,
-                  body: axum::body::Bytes| { upsert(app, for_post.clone(), q, body) },
-        ),
-    )
+        .with_state(records)
 }
 
 /// The tenant a `tenant=` parameter names.
@@ -42,7 +36,7 @@ fn refuse((status, message): Refusal) -> Response {
     error(status, message)
 }
 
-fn tenant(app: &AppState, shared: &Shared, query: Option<String>) -> Result<Tenant, Refusal> {
+fn tenant(records: &Records, query: Option<String>) -> Result<Tenant, Refusal> {
     let q = query_map(query.as_deref());
     let Some(filter) = q.get("tenant").filter(|t| !t.is_empty()) else {
         return Err((
@@ -50,8 +44,8 @@ fn tenant(app: &AppState, shared: &Shared, query: Option<String>) -> Result<Tena
             "the query parameter 'tenant' (token or fingerprint) is required".into(),
         ));
     };
-    if let Some((key, _)) = shared.tenants.select(Some(filter)).into_iter().next() {
-        return Ok(app.tenants.resolve(&key));
+    if let Some((key, _)) = records.select(Some(filter)).into_iter().next() {
+        return Ok(Tenant::new(&key));
     }
     if filter.starts_with("t_") && filter.len() == 14 {
         return Err((
@@ -59,27 +53,22 @@ fn tenant(app: &AppState, shared: &Shared, query: Option<String>) -> Result<Tena
             format!("no Seismic tenant has fingerprint {filter}; pass the token to create one"),
         ));
     }
-    Ok(app.tenants.resolve(filter))
+    Ok(Tenant::new(filter))
 }
 
-async fn list(app: Arc<AppState>, shared: Arc<Shared>, query: Option<String>) -> Response {
-    let tenant = match tenant(&app, &shared, query) {
+async fn list(records: Arc<Records>, query: Option<String>) -> Response {
+    let tenant = match tenant(&records, query) {
         Ok(t) => t,
         Err(r) => return refuse(r),
     };
-    let state = shared.tenant(&tenant);
+    let state = records.tenant(&tenant);
     let data = state.read();
     Json(json!({ "tenant": tenant.fingerprint.as_ref(), "templates": data.templates }))
         .into_response()
 }
 
-async fn upsert(
-    app: Arc<AppState>,
-    shared: Arc<Shared>,
-    query: Option<String>,
-    body: axum::body::Bytes,
-) -> Response {
-    let tenant = match tenant(&app, &shared, query) {
+async fn upsert(records: Arc<Records>, query: Option<String>, body: axum::body::Bytes) -> Response {
+    let tenant = match tenant(&records, query) {
         Ok(t) => t,
         Err(r) => return refuse(r),
     };
@@ -94,7 +83,7 @@ async fn upsert(
         }
         Err(e) => return error(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")),
     };
-    let now = rfc3339(app.clock.now());
+    let now = rfc3339(records.settings().now());
     let mut templates = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let Value::Object(mut fields) = item else {
@@ -133,7 +122,7 @@ async fn upsert(
             extra: Map::from_iter(fields),
         });
     }
-    let state = shared.tenant(&tenant);
+    let state = records.tenant(&tenant);
     let mut data = state.write();
     data.upsert_templates(templates);
     Json(json!({ "tenant": tenant.fingerprint.as_ref(), "templates": data.templates }))

@@ -4,7 +4,7 @@
 //! In front of rmcp, a bearer token is required (HTTP 401 with `WWW-Authenticate: Bearer
 //! resource_metadata=...` before any JSON-RPC, as Seismic answers) and `GET` is refused with 405
 //! (no server-to-client stream is offered). rmcp then does sessions, version negotiation and the
-//! JSON-RPC errors. Each `tools/call` runs through [`crate::pipeline::invoke`], so tool calls meet
+//! JSON-RPC errors. Each `tools/call` runs through the [`Gateway`] it is handed, so tool calls meet
 //! credentials, scenarios, contract validation (the tool's input schema), the handler and the
 //! journal exactly as REST calls do; a vendor error comes back as an `isError` result carrying the
 //! REST error body, and a scenario's connection fault is carried out on the HTTP response.
@@ -29,11 +29,14 @@ use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, Stream
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 use serde_json::{json, Value};
 
-use super::{errors, MCP_PATH, OPERATIONS};
-use crate::app::AppState;
-use crate::pipeline;
-use crate::scenario::Fault;
-use crate::vendor::{ApiError, Reply};
+use super::errors;
+use crate::fault::Fault;
+use crate::respond::into_response;
+use crate::store::lock::lock;
+use crate::vendor::{ApiError, Gateway, Invocation, Reply};
+
+/// The MCP endpoint below the prefix; every tool operation is served there.
+pub const MCP_PATH: &str = "/mcp/v1";
 
 /// The tool definitions, as captured from Seismic's tool pages (`seismic-mcp-tools.json`).
 const TOOLS_JSON: &str = include_str!(concat!(
@@ -91,15 +94,23 @@ struct FaultSlot(Arc<Mutex<Option<Fault>>>);
 
 impl FaultSlot {
     fn set(&self, fault: Fault) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(fault);
+        *lock(&self.0) = Some(fault);
     }
 
     fn take(&self) -> Option<Fault> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+        lock(&self.0).take()
     }
 }
 
-/// The rmcp server handler: stateless itself; the app state rides in each request's extensions.
+/// What a tool call needs, carried to the rmcp handler in each request's extensions: the gateway
+/// that runs operations, and each tool's row in the operation table.
+#[derive(Clone)]
+struct Tools {
+    gateway: Arc<dyn Gateway>,
+    rows: Arc<[(&'static str, usize)]>,
+}
+
+/// The rmcp server handler: stateless itself; [`Tools`] rides in each request's extensions.
 #[derive(Clone)]
 struct SeismicMcp;
 
@@ -128,47 +139,36 @@ impl ServerHandler for SeismicMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let Some(op_id) = TOOL_OPERATIONS
-            .iter()
-            .find(|(name, _)| *name == request.name)
-            .map(|(_, op)| *op)
-        else {
+        let parts = context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .ok_or_else(|| McpError::internal_error("the HTTP request is not available", None))?;
+        let tools = parts.extensions.get::<Tools>().ok_or_else(|| {
+            McpError::internal_error("the simulator's gateway is not available", None)
+        })?;
+        let Some(&(_, index)) = tools.rows.iter().find(|(name, _)| *name == request.name) else {
             let served: Vec<&str> = TOOL_OPERATIONS.iter().map(|(n, _)| *n).collect();
             return Err(McpError::invalid_params(
                 format!("Unknown tool: {}", request.name),
                 Some(json!({ "tools": served })),
             ));
         };
-        let op = OPERATIONS
-            .iter()
-            .find(|o| o.id == op_id && o.path == MCP_PATH)
-            .expect("every tool has an operation");
-        let parts = context
-            .extensions
-            .get::<axum::http::request::Parts>()
-            .ok_or_else(|| McpError::internal_error("the HTTP request is not available", None))?;
-        let app = parts.extensions.get::<Arc<AppState>>().ok_or_else(|| {
-            McpError::internal_error("the simulator state is not available", None)
-        })?;
-        let vendor = app
-            .vendor("seismic")
-            .ok_or_else(|| McpError::internal_error("seismic is not registered", None))?;
         let path = parts
             .extensions
             .get::<OriginalUri>()
             .map_or_else(|| parts.uri.path().to_owned(), |u| u.path().to_owned());
         let arguments = Value::Object(request.arguments.unwrap_or_default());
         let body = serde_json::to_vec(&arguments).unwrap_or_default();
-        let (reply, fault) = pipeline::invoke(
-            app,
-            vendor,
-            op,
-            &parts.method,
-            &path,
-            &parts.headers,
-            body.into(),
-        )
-        .await;
+        let (reply, fault) = tools
+            .gateway
+            .invoke(Invocation {
+                index,
+                method: &parts.method,
+                path: &path,
+                headers: &parts.headers,
+                body: body.into(),
+            })
+            .await;
         if let (Some(fault), Some(slot)) = (fault, parts.extensions.get::<FaultSlot>()) {
             slot.set(fault);
         }
@@ -193,7 +193,11 @@ fn tool_result(reply: &Reply) -> CallToolResult {
 type McpService = StreamableHttpService<SeismicMcp, LocalSessionManager>;
 
 /// The MCP routes, relative to the vendor prefix.
-pub fn routes() -> Router<Arc<AppState>> {
+pub fn routes(gateway: Arc<dyn Gateway>, rows: Vec<(&'static str, usize)>) -> Router {
+    let tools = Tools {
+        gateway,
+        rows: rows.into(),
+    };
     let config = StreamableHttpServerConfig::default()
         // A simulator is reached by whatever name CI gives it.
         .disable_allowed_hosts()
@@ -205,7 +209,7 @@ pub fn routes() -> Router<Arc<AppState>> {
     );
     let endpoint = {
         let service = service.clone();
-        move |State(app): State<Arc<AppState>>, req: Request| serve(app, service.clone(), req)
+        move |State(tools): State<Tools>, req: Request| serve(tools, service.clone(), req)
     };
     Router::new()
         .route(MCP_PATH, any(endpoint.clone()))
@@ -214,6 +218,7 @@ pub fn routes() -> Router<Arc<AppState>> {
             "/mcp/.well-known/oauth-protected-resource/v1",
             get(resource_metadata),
         )
+        .with_state(tools)
 }
 
 /// `http://host` and the path as the client sent it (before the vendor prefix was stripped).
@@ -240,22 +245,13 @@ fn mcp_root(req: &Request) -> String {
 /// Reads a POST body within the simulator's body limit and checks it is one JSON-RPC message, so
 /// that broken input gets JSON-RPC's own errors (-32700 parse error, -32600 invalid request) and
 /// an oversized body Seismic's 413, rather than the transport's plain-text refusals.
-async fn read_message(app: &AppState, req: Request) -> Result<Request, Response> {
+async fn read_message(limit: usize, req: Request) -> Result<Request, Response> {
     let (parts, body) = req.into_parts();
-    let bytes = match http_body_util::Limited::new(body, app.body_limit)
-        .collect()
-        .await
-    {
+    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            let error = errors::reject(crate::vendor::Problem::BodyTooLarge {
-                limit: app.body_limit,
-            });
-            return Err(pipeline::fault::into_response(
-                errors::render(&error),
-                None,
-                false,
-            ));
+            let error = errors::reject(crate::vendor::Problem::BodyTooLarge { limit });
+            return Err(into_response(errors::render(&error), None, false));
         }
     };
     let rpc_error = |code: i64, message: String| {
@@ -266,7 +262,7 @@ async fn read_message(app: &AppState, req: Request) -> Result<Request, Response>
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(rpc_error(-32700, "Parse error: the body is empty".into()));
     }
-    let message = pipeline::body::parse_json(&bytes)
+    let message = crate::json::parse_json(&bytes)
         .map_err(|problem| rpc_error(-32700, format!("Parse error: {problem}")))?;
     let is_message = message["jsonrpc"] == "2.0"
         && (message["method"].is_string()
@@ -281,9 +277,9 @@ async fn read_message(app: &AppState, req: Request) -> Result<Request, Response>
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
-async fn serve(app: Arc<AppState>, mut service: McpService, req: Request) -> Response {
-    if let Err(problem) = super::bearer(req.headers()) {
-        let mut reply = errors::render(&ApiError::new("unauthorized", problem.to_string()));
+async fn serve(tools: Tools, mut service: McpService, req: Request) -> Response {
+    if let Err(problem) = crate::vendor::auth::bearer_token(req.headers(), false) {
+        let mut reply = errors::render(&ApiError::new(&errors::UNAUTHORIZED, problem.to_string()));
         let challenge = format!(
             "Bearer realm=\"Seismic\", resource_metadata=\"{}/.well-known/oauth-protected-resource/v1\"",
             mcp_root(&req)
@@ -291,38 +287,38 @@ async fn serve(app: Arc<AppState>, mut service: McpService, req: Request) -> Res
         if let Ok(v) = HeaderValue::from_str(&challenge) {
             reply.headers.insert(header::WWW_AUTHENTICATE, v);
         }
-        return pipeline::fault::into_response(reply, None, false);
+        return into_response(reply, None, false);
     }
     if ![Method::GET, Method::POST, Method::DELETE].contains(req.method()) {
         let error = ApiError::new(
-            "method_not_allowed",
+            &errors::METHOD_NOT_ALLOWED,
             format!(
                 "{} is not served here; MCP takes POST (messages) and DELETE (end a session).",
                 req.method()
             ),
         );
-        return pipeline::fault::into_response(errors::render(&error), None, false);
+        return into_response(errors::render(&error), None, false);
     }
     if req.method() == Method::GET {
         let error = ApiError::new(
-            "method_not_allowed",
+            &errors::METHOD_NOT_ALLOWED,
             "This server offers no server-to-client stream; POST JSON-RPC messages instead.",
         );
         let reply = errors::render(&error).header(header::ALLOW, "POST, DELETE");
-        return pipeline::fault::into_response(reply, None, false);
+        return into_response(reply, None, false);
     }
     let slot = FaultSlot::default();
     let is_post = req.method() == Method::POST;
     let is_delete = req.method() == Method::DELETE;
-    let mut req = if is_post && pipeline::body::is_json_content_type(req.headers()).is_ok() {
-        match read_message(&app, req).await {
+    let mut req = if is_post && crate::json::is_json_content_type(req.headers()).is_ok() {
+        match read_message(tools.gateway.body_limit(), req).await {
             Ok(req) => req,
             Err(refusal) => return refusal,
         }
     } else {
         req
     };
-    req.extensions_mut().insert(app);
+    req.extensions_mut().insert(tools);
     req.extensions_mut().insert(slot.clone());
     let response = tower::Service::call(&mut service, req)
         .await
@@ -349,7 +345,7 @@ async fn serve(app: Arc<AppState>, mut service: McpService, req: Request) -> Res
         headers: parts.headers,
         body: bytes,
     };
-    pipeline::fault::into_response(reply, slot.take(), false)
+    into_response(reply, slot.take(), false)
 }
 
 /// The transport's own refusals (406 for a client that does not accept both JSON and SSE, 415 for

@@ -10,8 +10,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
+use super::errors;
 use super::ids;
-use super::state::{Dsr, RoomContent, TenantData};
+use super::state::{Dsr, Records, RoomContent, TenantData};
 use crate::clock::rfc3339;
 use crate::vendor::{ApiError, Call, Reply};
 
@@ -28,15 +29,17 @@ fn text<'a>(body: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 fn not_found(what: &str, id: &str, hint: &str) -> ApiError {
-    ApiError::new("not_found", format!("{what} '{id}' was not found. {hint}"))
+    ApiError::new(
+        &errors::NOT_FOUND,
+        format!("{what} '{id}' was not found. {hint}"),
+    )
 }
 
 fn check_contexts(contexts: &[Value]) -> Result<(), ApiError> {
     for (i, c) in contexts.iter().enumerate() {
         let ty = text(c, "contextType").unwrap_or_default();
         if !CONTEXT_TYPES.contains(&ty) {
-            return Err(ApiError::new(
-                "bad_request",
+            return Err(ApiError::new(&errors::BAD_REQUEST,
                 format!(
                     "contexts[{i}].contextType '{ty}' is not a supported record type; use one of {} (case-sensitive)",
                     CONTEXT_TYPES.join(", ")
@@ -106,14 +109,15 @@ fn build(data: &mut TenantData, call: &Call<'_>, new: NewRoom) -> Dsr {
 }
 
 /// `POST /dsr/v1/dsrs`: a room built from the request (201, the room).
-pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let body = call.body;
     let items = body["contents"].as_array().cloned().unwrap_or_default();
     for (i, c) in items.iter().enumerate() {
         if let Some(cv) = text(c, "contentVersionId") {
             if data.content(cv).is_none() {
-                return Err(ApiError::new(
-                    "bad_request",
+                return Err(ApiError::new(&errors::BAD_REQUEST,
                     format!("contents[{i}].contentVersionId '{cv}' is not a content version of this tenant"),
                 ));
             }
@@ -153,7 +157,17 @@ pub fn create(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError>
 
 /// A room exactly as the template defines it: `POST /dsr/v1/dsrs/fromTemplate` (201, the room) and
 /// the `create_dsr_engagement` tool (`{dsrId}`).
-pub fn create_from_template(
+/// `POST /dsr/v1/dsrs/fromTemplate`: a room exactly as a template defines it.
+pub fn from_template(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    records.writing(call.tenant, |data| create_from_template(data, call, false))
+}
+
+/// The MCP tool `create_dsr_engagement`: a room from a template, answered as the tool answers.
+pub fn create_dsr_engagement(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    records.writing(call.tenant, |data| create_from_template(data, call, true))
+}
+
+fn create_from_template(
     data: &mut TenantData,
     call: &Call<'_>,
     tool: bool,
@@ -193,7 +207,9 @@ pub fn create_from_template(
 }
 
 /// `create_dsr_engagement_with_meeting_followup`: a draft room for an ended meeting.
-pub fn create_followup(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn create_followup(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let body = call.body;
     let meeting_id = text(body, "meetingId").unwrap_or_default();
     let template_id = text(body, "dsrTemplateId").unwrap_or_default();
@@ -212,8 +228,7 @@ pub fn create_followup(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, 
         )
     })?;
     if meeting.status != "Ended" {
-        return Err(ApiError::new(
-            "bad_request",
+        return Err(ApiError::new(&errors::BAD_REQUEST,
             format!(
                 "Meeting '{meeting_id}' has status {}; a follow-up room can only be made for a meeting with status Ended.",
                 meeting.status
@@ -223,8 +238,7 @@ pub fn create_followup(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, 
     let mut content_versions = template.content_version_ids.clone();
     content_versions.extend(meeting.content_version_ids.iter().cloned());
     if content_versions.is_empty() {
-        return Err(ApiError::new(
-            "bad_request",
+        return Err(ApiError::new(&errors::BAD_REQUEST,
             format!(
                 "Neither meeting '{meeting_id}' nor template '{template_id}' has any resolvable content; pick a template with content."
             ),
@@ -255,7 +269,9 @@ pub fn create_followup(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, 
 }
 
 /// `add_content_to_dsr`: one content version appended at the bottom of a room.
-pub fn add_content(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn add_content(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let body = call.body;
     let dsr_id = text(body, "dsrId").unwrap_or_default();
     let cv = text(body, "contentVersionId").unwrap_or_default();
@@ -275,7 +291,7 @@ pub fn add_content(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiE
     })?;
     if content.kind == "Page" {
         return Err(ApiError::new(
-            "bad_request",
+            &errors::BAD_REQUEST,
             format!("Content version '{cv}' is Page-type content, which cannot be added to a DSR."),
         ));
     }
@@ -292,7 +308,9 @@ pub fn add_content(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiE
 }
 
 /// `get_comments_from_dsr`: the room's people and its comments (none are ever made here).
-pub fn comments(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn comments(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let dsr_id = text(call.body, "dsrId").unwrap_or_default();
     let dsr = data.dsr(dsr_id).ok_or_else(|| {
         not_found(
@@ -316,11 +334,13 @@ pub fn comments(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
 }
 
 /// `GET /dsr/v1/dsrs/{id}`.
-pub fn get(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let id = call.param("id").unwrap_or_default();
     let dsr = data
         .dsr(id)
-        .ok_or_else(|| ApiError::new("not_found", format!("DSR '{id}' was not found")))?;
+        .ok_or_else(|| ApiError::new(&errors::NOT_FOUND, format!("DSR '{id}' was not found")))?;
     Ok(Reply::json(StatusCode::OK, dsr))
 }
 
@@ -337,7 +357,7 @@ fn decode_continuation(token: &str) -> Result<u64, ApiError> {
         .and_then(|s| s.strip_prefix("dsr:").and_then(|n| n.parse().ok()))
         .ok_or_else(|| {
             ApiError::new(
-                "bad_request",
+                &errors::BAD_REQUEST,
                 format!("continuation '{token}' is not a token a previous page returned"),
             )
         })
@@ -357,7 +377,9 @@ fn paging(body: &Value) -> Result<(u64, usize), ApiError> {
 }
 
 /// `GET /dsr/v1/dsrs`: the tenant's rooms, oldest first, continuation-paged.
-pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let (after, limit) = paging(call.body)?;
     let (items, more) = data.page(after, limit, |_| true);
     let mut out = json!({ "totalCount": data.dsrs.len(), "items": items });
@@ -368,7 +390,9 @@ pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
 }
 
 /// `get_the_dsr_engagement_list`: DSR engagements for one CRM record, continuation-paged.
-pub fn engagement_list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn engagement_list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let body = call.body;
     let (after, limit) = paging(body)?;
     let context_type = text(body, "contextType");
@@ -378,7 +402,7 @@ pub fn engagement_list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiE
         .map(|f| {
             chrono::DateTime::parse_from_rfc3339(f).map_err(|_| {
                 ApiError::new(
-                    "bad_request",
+                    &errors::BAD_REQUEST,
                     format!("from '{f}' is not an RFC 3339 date-time"),
                 )
             })
@@ -413,19 +437,21 @@ pub fn engagement_list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiE
 }
 
 /// `POST /link-delivery/v1/deliveries`: records a delivery made outside Seismic, answers its link.
-pub fn deliver(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn deliver(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let body = call.body;
     let dsr_id = text(body, "dsrId").unwrap_or_default();
     let Some(dsr) = data.dsr(dsr_id) else {
         return Err(ApiError::new(
-            "not_found",
+            &errors::NOT_FOUND,
             format!("DSR '{dsr_id}' was not found"),
         ));
     };
     let recipients = body["recipients"].as_array().cloned().unwrap_or_default();
     if recipients.is_empty() && dsr.settings["buyerSsoEnabled"] == Value::Bool(true) {
         return Err(ApiError::new(
-            "bad_request",
+            &errors::BAD_REQUEST,
             "recipients are required when buyer SSO is enabled for the DSR",
         ));
     }
@@ -445,7 +471,9 @@ pub fn deliver(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError
 }
 
 /// `list_dsr_templates`: every template, id and title.
-pub fn list_templates(data: &TenantData) -> Result<Reply, ApiError> {
+pub fn list_templates(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let items: Vec<Value> = data
         .templates
         .iter()
@@ -459,7 +487,9 @@ pub fn list_templates(data: &TenantData) -> Result<Reply, ApiError> {
 
 /// `GET /reporting/v2/digitalSalesRoomTemplates`: one row per template, as JSON or, when the
 /// `Accept` header asks for it, CSV (reporting endpoints serve both).
-pub fn report_templates(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn report_templates(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let wants_csv = call
         .headers
         .get(header::ACCEPT)

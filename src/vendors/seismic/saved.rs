@@ -6,8 +6,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use super::state::{id_rng, ContentVersion, Delivery, Dsr, Meeting, Template, TenantData, User};
+use crate::store::{IdSource, SavedIds};
+
+use super::state::{id_parts, ContentVersion, Delivery, Dsr, Meeting, Template, TenantData, User};
+use crate::store::TenantState;
 use crate::vendor::VendorSettings;
+use serde_json::Value;
 
 /// A room and the creation number that orders it in lists and continuations.
 #[derive(Serialize, Deserialize)]
@@ -50,8 +54,8 @@ impl TenantData {
                 })
                 .collect(),
             deliveries: self.deliveries.clone(),
-            next_number: self.next_number,
-            generation: self.generation,
+            next_number: self.ids.peek(),
+            generation: self.ids.save().generation,
         }
     }
 
@@ -85,12 +89,15 @@ impl TenantData {
                 d.dsr_id
             ));
         }
-        let generation = snap
-            .generation
-            .checked_add(1)
-            .ok_or("the restore generation is exhausted")?;
+        if snap.generation == u64::MAX {
+            return Err("the restore generation is exhausted".into());
+        }
+        let saved = SavedIds {
+            next: snap.next_number,
+            generation: snap.generation,
+        };
         Ok(TenantData {
-            rng: id_rng(settings.seed, &snap.key, generation),
+            ids: IdSource::restore(saved, &settings, &id_parts(&snap.key)),
             slug: snap.slug,
             user: snap.user,
             templates: snap.templates,
@@ -99,9 +106,39 @@ impl TenantData {
             dsrs,
             dsr_by_id,
             deliveries: snap.deliveries,
-            next_number: snap.next_number,
-            generation,
             settings,
         })
+    }
+}
+
+impl TenantState for TenantData {
+    type Saved = TenantSnapshot;
+
+    fn fresh(key: &str, settings: &VendorSettings) -> Self {
+        TenantData::seeded(settings.clone(), key)
+    }
+
+    fn show(&self) -> Value {
+        let dsrs: Vec<&Dsr> = self.dsrs.values().collect();
+        serde_json::json!({
+            "tenant": self.slug,
+            "user": self.user,
+            "templates": self.templates,
+            "contentVersions": self.contents,
+            "meetings": self.meetings,
+            "dsrs": dsrs,
+            "deliveries": self.deliveries,
+        })
+    }
+
+    fn save(&self, key: &str) -> Self::Saved {
+        self.snapshot(key)
+    }
+
+    fn load(saved: Self::Saved, settings: &VendorSettings) -> Result<(String, Self), String> {
+        let key = saved.key.clone();
+        let data = TenantData::restore(saved, settings.clone())
+            .map_err(|e| format!("tenant {}: {e}", crate::tenant::fingerprint(&key)))?;
+        Ok((key, data))
     }
 }

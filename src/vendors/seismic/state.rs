@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::ids;
 use crate::clock::seeded_rng;
-use crate::vendor::VendorSettings;
+use crate::store::{IdSource, TenantStore, VendorSettings};
 
 /// A Seismic user (the seller behind the token, or a meeting participant).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,23 +131,18 @@ pub struct TenantData {
     pub dsrs: BTreeMap<u64, Dsr>,
     pub dsr_by_id: HashMap<String, u64>,
     pub deliveries: VecDeque<Delivery>,
-    pub(super) next_number: u64,
-    /// How many times this tenant was restored from a state file: each restore draws ids from a
-    /// fresh stream, so ids drawn before the restart are never drawn again.
-    pub(super) generation: u64,
     pub(super) settings: VendorSettings,
-    /// Draws every id this tenant creates: same seed, same request order, same ids.
-    pub(super) rng: StdRng,
+    /// Room numbers, and the stream every id this tenant creates is drawn from: same seed, same
+    /// request order, same ids; each restore draws from a new stream.
+    pub(super) ids: IdSource,
 }
 
-/// The random stream a tenant's ids come from in a given restore generation. Generation 0 (never
-/// restored) keeps the plain stream, so a fresh start stays deterministic for the seed.
-pub(super) fn id_rng(seed: u64, key: &str, generation: u64) -> StdRng {
-    if generation == 0 {
-        seeded_rng(seed, &["seismic", key])
-    } else {
-        seeded_rng(seed, &["seismic", key, &format!("restore-{generation}")])
-    }
+/// Every tenant's Seismic records.
+pub type Records = TenantStore<TenantData>;
+
+/// The seed parts of a tenant's id stream.
+pub(super) fn id_parts(key: &str) -> [&str; 2] {
+    ["seismic", key]
 }
 
 const CONTENT_KINDS: &[(&str, &str)] = &[
@@ -303,19 +298,17 @@ impl TenantData {
             dsrs: BTreeMap::new(),
             dsr_by_id: HashMap::new(),
             deliveries: VecDeque::new(),
-            next_number: 1,
-            generation: 0,
+            ids: IdSource::new(&settings, &id_parts(key)),
             settings,
-            rng: id_rng(seed, key, 0),
         }
     }
 
     pub fn new_id(&mut self) -> String {
-        ids::uuid(&mut self.rng)
+        ids::uuid(self.ids.rng())
     }
 
     pub fn new_link_id(&mut self) -> String {
-        ids::link_id(&mut self.rng)
+        ids::link_id(self.ids.rng())
     }
 
     pub fn template(&self, id: &str) -> Option<&Template> {
@@ -348,8 +341,7 @@ impl TenantData {
                 self.deliveries.retain(|d| d.dsr_id != oldest.id);
             }
         }
-        let n = self.next_number;
-        self.next_number += 1;
+        let n = self.ids.next_number();
         dsr.number = n;
         self.dsr_by_id.insert(dsr.id.clone(), n);
         self.dsrs.entry(n).or_insert(dsr)

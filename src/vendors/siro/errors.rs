@@ -9,121 +9,56 @@
 use axum::http::{header, StatusCode};
 use serde_json::{json, Value};
 
-use crate::contract::{Violation, ViolationKind};
-use crate::vendor::{ApiError, ErrorKindSpec, GenericKind as G, Problem, Reply};
+use crate::contract::violation::{Violation, ViolationKind};
+use crate::vendor::{ApiError, GenericKind as G, Problem, Reply};
 
 /// Seconds a 429 asks the client to wait when no rate limit says otherwise.
 const DEFAULT_RETRY_AFTER: u64 = 60;
 
-pub static KINDS: &[ErrorKindSpec] = &[
-    ErrorKindSpec::new(
-        "bad_request",
-        StatusCode::BAD_REQUEST,
-        &[],
-        &[G::BadRequest],
-        "400 {error}: the request cannot be read or breaks a rule",
-    ),
-    ErrorKindSpec::new(
-        "unresolved_reference",
-        StatusCode::BAD_REQUEST,
-        &[],
-        &[],
-        "400 {error}: a nested object given by externalId alone names nothing synced",
-    ),
-    ErrorKindSpec::new(
-        "validation_failed",
-        StatusCode::UNPROCESSABLE_ENTITY,
-        &["issues", "path", "code"],
-        &[],
-        "422 {name: ZodError, issues[]}: the body or query breaks the schema",
-    ),
-    ErrorKindSpec::new(
-        "unauthorized",
-        StatusCode::UNAUTHORIZED,
-        &[],
-        &[G::Unauthorized],
-        "401 {error}: no, malformed or revoked organization API token",
-    ),
-    ErrorKindSpec::new(
-        "forbidden",
-        StatusCode::FORBIDDEN,
-        &[],
-        &[G::Forbidden],
-        "403 {error}: the token may not do this",
-    ),
-    ErrorKindSpec::new(
-        "not_found",
-        StatusCode::NOT_FOUND,
-        &[],
-        &[G::NotFound],
-        "404 {error}: no such engagement, user or path",
-    ),
-    ErrorKindSpec::new(
-        "conflict",
-        StatusCode::CONFLICT,
-        &[],
-        &[G::Conflict],
-        "409 {error}: the sync contradicts stored state (a merge cycle)",
-    ),
-    ErrorKindSpec::new(
-        "payload_too_large",
-        StatusCode::PAYLOAD_TOO_LARGE,
-        &["max_bytes"],
-        &[],
-        "413 {error}: the body is over the size limit",
-    ),
-    ErrorKindSpec::new(
-        "too_many_requests",
-        StatusCode::TOO_MANY_REQUESTS,
-        &["retry_after"],
-        &[G::RateLimited],
-        "429 {error} + Retry-After: over 1000 requests per token per minute",
-    ),
-    ErrorKindSpec::new(
-        "internal_error",
-        StatusCode::INTERNAL_SERVER_ERROR,
-        &[],
-        &[G::ServerError],
-        "500 {error}: Siro failed",
-    ),
-    ErrorKindSpec::new(
-        "service_unavailable",
-        StatusCode::SERVICE_UNAVAILABLE,
-        &[],
-        &[G::Unavailable],
-        "503 {error}: Siro is unavailable",
-    ),
-];
+crate::error_kinds! {
+    reject, render;
+    BAD_REQUEST = ("bad_request", BAD_REQUEST, &[], &[G::BadRequest], "400 {error}: the request cannot be read or breaks a rule");
+    UNRESOLVED_REFERENCE = ("unresolved_reference", BAD_REQUEST, &[], &[], "400 {error}: a nested object given by externalId alone names nothing synced");
+    VALIDATION_FAILED = ("validation_failed", UNPROCESSABLE_ENTITY, &["issues", "path", "code"], &[], "422 {name: ZodError, issues[]}: the body or query breaks the schema");
+    UNAUTHORIZED = ("unauthorized", UNAUTHORIZED, &[], &[G::Unauthorized], "401 {error}: no, malformed or revoked organization API token");
+    FORBIDDEN = ("forbidden", FORBIDDEN, &[], &[G::Forbidden], "403 {error}: the token may not do this");
+    NOT_FOUND = ("not_found", NOT_FOUND, &[], &[G::NotFound], "404 {error}: no such engagement, user or path");
+    CONFLICT = ("conflict", CONFLICT, &[], &[G::Conflict], "409 {error}: the sync contradicts stored state (a merge cycle)");
+    PAYLOAD_TOO_LARGE = ("payload_too_large", PAYLOAD_TOO_LARGE, &["max_bytes"], &[], "413 {error}: the body is over the size limit");
+    TOO_MANY_REQUESTS = ("too_many_requests", TOO_MANY_REQUESTS, &["retry_after"], &[G::RateLimited], "429 {error} + Retry-After: over 1000 requests per token per minute");
+    INTERNAL_ERROR = ("internal_error", INTERNAL_SERVER_ERROR, &[], &[G::ServerError], "500 {error}: Siro failed");
+    SERVICE_UNAVAILABLE = ("service_unavailable", SERVICE_UNAVAILABLE, &[], &[G::Unavailable], "503 {error}: Siro is unavailable");
+}
 
 pub fn reject(problem: Problem) -> ApiError {
     let message = problem.to_string();
     match problem {
-        Problem::UnknownPath { method, path } | Problem::MethodNotAllowed { method, path } => {
+        Problem::UnknownPath { method, path } | Problem::MethodNotAllowed { method, path, .. } => {
             // Siro shows its own path, without the simulator's vendor prefix.
             let path = path.strip_prefix("/siro").unwrap_or(&path);
-            ApiError::new("not_found", format!("Cannot {method} {path}"))
+            ApiError::new(&NOT_FOUND, format!("Cannot {method} {path}"))
         }
         Problem::MissingCredential | Problem::MalformedCredential(_) => ApiError::new(
-            "unauthorized",
+            &UNAUTHORIZED,
             format!(
                 "Unauthorized: {message}; send 'Authorization: Bearer <organization API token>'"
             ),
         ),
         Problem::RevokedCredential => {
-            ApiError::new("unauthorized", format!("Unauthorized: {message}"))
+            ApiError::new(&UNAUTHORIZED, format!("Unauthorized: {message}"))
         }
-        Problem::ForbiddenCredential => ApiError::new("forbidden", format!("Forbidden: {message}")),
+        Problem::ForbiddenCredential => ApiError::new(&FORBIDDEN, format!("Forbidden: {message}")),
         Problem::BodyTooLarge { limit } => {
-            ApiError::new("payload_too_large", message).with("max_bytes", limit)
+            ApiError::new(&PAYLOAD_TOO_LARGE, message).with("max_bytes", limit)
         }
         Problem::UnsupportedContentType { .. }
         | Problem::TooDeep { .. }
         | Problem::MalformedJson { .. }
-        | Problem::EmptyBody => ApiError::new("bad_request", message),
+        | Problem::EmptyBody => ApiError::new(&BAD_REQUEST, message),
         Problem::Contract(v) => from_violation(&v),
         Problem::RateLimited {
             retry_after_secs, ..
-        } => ApiError::new("too_many_requests", format!("Too many requests: {message}"))
+        } => ApiError::new(&TOO_MANY_REQUESTS, format!("Too many requests: {message}"))
             .with("retry_after", retry_after_secs),
     }
 }
@@ -217,14 +152,11 @@ fn issue(v: &Violation) -> Value {
 }
 
 fn from_violation(v: &Violation) -> ApiError {
-    ApiError::new("validation_failed", v.message.clone()).with("issues", vec![issue(v)])
+    ApiError::new(&VALIDATION_FAILED, v.message.clone()).with("issues", vec![issue(v)])
 }
 
 pub fn render(error: &ApiError) -> Reply {
-    let spec = KINDS
-        .iter()
-        .find(|k| k.name == error.kind)
-        .unwrap_or(&KINDS[0]);
+    let spec = error.kind;
     let message = if error.message.is_empty() {
         default_message(spec.name).to_owned()
     } else {
@@ -277,17 +209,6 @@ fn default_message(kind: &str) -> &'static str {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_generic_kind_has_a_native_kind() {
-        for g in G::ALL {
-            assert!(
-                KINDS.iter().any(|k| k.generic.contains(&g)),
-                "{} has no Siro kind",
-                g.name()
-            );
-        }
-    }
-
     fn body(reply: &Reply) -> Value {
         serde_json::from_slice(&reply.body).expect("a JSON body")
     }
@@ -305,7 +226,7 @@ mod tests {
     #[test]
     fn every_kind_renders_with_its_status_in_siros_envelope() {
         for spec in KINDS {
-            let reply = render(&ApiError::new(spec.name, ""));
+            let reply = render(&ApiError::new(spec, ""));
             assert_eq!(reply.status, spec.status, "{}", spec.name);
             assert_envelope(&reply);
         }
@@ -325,7 +246,7 @@ mod tests {
             .as_str()
             .unwrap_or_default()
             .contains('7'));
-        let scripted = render(&ApiError::new("too_many_requests", ""));
+        let scripted = render(&ApiError::new(&TOO_MANY_REQUESTS, ""));
         assert_eq!(scripted.headers[header::RETRY_AFTER], "60");
     }
 
@@ -344,7 +265,7 @@ mod tests {
     #[test]
     fn a_scripted_validation_failure_names_its_path() {
         let reply =
-            render(&ApiError::new("validation_failed", "bad owner").with("path", "account.owner"));
+            render(&ApiError::new(&VALIDATION_FAILED, "bad owner").with("path", "account.owner"));
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(
             body(&reply)["issues"][0]["path"],

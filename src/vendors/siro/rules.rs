@@ -9,11 +9,12 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
+use super::errors;
 use super::ids;
-use super::state::{Kind, TenantData};
+use super::state::{Kind, Records};
 use super::sync;
 use crate::clock::rfc3339;
-use crate::vendor::{ApiError, Call, Reply, VendorSettings};
+use crate::vendor::{ApiError, Call, Reply};
 
 /// Page size when the client names none, and the most one page holds (choice: Siro documents
 /// neither; `pageSize=100` is its own example, `docs.siro.ai/getting-started`).
@@ -26,18 +27,15 @@ fn path_param(call: &Call<'_>, name: &str) -> String {
 }
 
 fn not_found(what: &str, id: &str) -> ApiError {
-    ApiError::new("not_found", format!("{what} '{id}' not found"))
+    ApiError::new(&errors::NOT_FOUND, format!("{what} '{id}' not found"))
 }
 
 /// `PUT /v1/integrations/sync/engagements`: 200 `{data: Engagement}`.
-pub fn sync_one(
-    data: &mut TenantData,
-    settings: &VendorSettings,
-    call: &Call<'_>,
-) -> Result<Reply, ApiError> {
+pub fn sync_one(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
     let mut written = sync::apply(
-        data,
-        settings,
+        &mut slot.write(),
+        records.settings(),
         std::slice::from_ref(call.body),
         &rfc3339(call.now),
         false,
@@ -48,18 +46,23 @@ pub fn sync_one(
 
 /// `PUT /v1/integrations/sync/batch/engagements`: the whole array or nothing; 200 `{data: [...]}`
 /// in request order.
-pub fn sync_batch(
-    data: &mut TenantData,
-    settings: &VendorSettings,
-    call: &Call<'_>,
-) -> Result<Reply, ApiError> {
+pub fn sync_batch(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
     let items = call.body.as_array().map(Vec::as_slice).unwrap_or_default();
-    let written = sync::apply(data, settings, items, &rfc3339(call.now), true)?;
+    let written = sync::apply(
+        &mut slot.write(),
+        records.settings(),
+        items,
+        &rfc3339(call.now),
+        true,
+    )?;
     Ok(Reply::json(StatusCode::OK, &json!({ "data": written })))
 }
 
 /// `GET /v1/integrations/engagements/{id}`: the bare engagement, soft-deleted ones included.
-pub fn get(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let id = path_param(call, "id");
     let id = id.as_str();
     let e = data
@@ -79,13 +82,15 @@ fn page_limit(body: &Value) -> usize {
 
 /// `GET /v1/integrations/engagements`: live (not soft-deleted) engagements in sync order, filtered
 /// by `externalId` / `recordingId`, paged by an opaque `cursor`.
-pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let body = call.body;
     let limit = page_limit(body);
     let after = match body.get("cursor").and_then(Value::as_str) {
-        Some(c) if !c.is_empty() => Some(ids::decode_cursor(c).ok_or_else(|| {
+        Some(c) if !c.is_empty() => Some(ids::CURSORS.decode(c).ok_or_else(|| {
             ApiError::new(
-                "bad_request",
+                &errors::BAD_REQUEST,
                 format!("cursor '{c}' is not a cursor this endpoint returned"),
             )
         })?),
@@ -120,7 +125,7 @@ pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
         None => data.engagements.values().filter(accepts).count(),
     };
     let cursor = match (more, page.last()) {
-        (true, Some(e)) => json!(ids::encode_cursor(e.seq)),
+        (true, Some(e)) => json!(ids::CURSORS.encode(e.seq)),
         _ => Value::Null,
     };
     let items: Vec<Value> = page.iter().map(|e| data.render(e)).collect();
@@ -140,7 +145,9 @@ pub fn list(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
 /// `DELETE /v1/integrations/engagements/{id}?idType=internal|external`: removes the engagement
 /// for good and answers `true`. `integrationPlatform` only narrows when an organization has several
 /// connections; a simulated tenant has one, so it is accepted and not used.
-pub fn delete(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let id = path_param(call, "id");
     let id = id.as_str();
     let external = call.body.get("idType").and_then(Value::as_str) == Some("external");
@@ -169,7 +176,7 @@ fn time(body: &Value, field: &str) -> Result<DateTime<Utc>, ApiError> {
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
             ApiError::new(
-                "bad_request",
+                &errors::BAD_REQUEST,
                 format!("{field} '{text}' is not a date-time"),
             )
         })
@@ -178,12 +185,14 @@ fn time(body: &Value, field: &str) -> Result<DateTime<Utc>, ApiError> {
 /// `POST /v1/integrations/sync/engagements/soft-delete-removed`: every live engagement whose
 /// `startTime` lies in `[fromTime, toTime]` and whose `externalId` is not in `validExternalIds`
 /// gets `deletedAt` = now. 200 `{data: {success: true}}`.
-pub fn soft_delete_removed(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn soft_delete_removed(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &mut *slot.write();
     let body = call.body;
     let (from, to) = (time(body, "fromTime")?, time(body, "toTime")?);
     if from > to {
         return Err(ApiError::new(
-            "bad_request",
+            &errors::BAD_REQUEST,
             "fromTime must not be later than toTime",
         ));
     }
@@ -214,7 +223,9 @@ pub fn soft_delete_removed(data: &mut TenantData, call: &Call<'_>) -> Result<Rep
 /// latest `startTime` first (choice: "ordered" is all Siro says), paged by `limit` and by
 /// `startingAfter` / `startingBefore` engagement ids. `{id}` is the engagement user's internal id
 /// or external id.
-pub fn user_engagements(data: &TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn user_engagements(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
     let id = path_param(call, "id");
     let id = id.as_str();
     let users = data.registry(Kind::User);
@@ -252,7 +263,7 @@ pub fn user_engagements(data: &TenantData, call: &Call<'_>) -> Result<Reply, Api
                 .map(Some)
                 .ok_or_else(|| {
                     ApiError::new(
-                        "bad_request",
+                        &errors::BAD_REQUEST,
                         format!("{field} '{eid}' is not an engagement of user '{id}'"),
                     )
                 }),

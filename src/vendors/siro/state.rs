@@ -6,9 +6,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
+
+use crate::store::{IdSource, SavedIds, TenantState, TenantStore, VendorSettings};
+
+/// Every tenant's (organization's) Siro records.
+pub type Records = TenantStore<TenantData>;
+
+/// The seed parts of a tenant's id stream.
+fn id_parts(key: &str) -> [&str; 2] {
+    ["siro", key]
+}
 
 /// The kinds of nested record an engagement sync upserts or links.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,11 +159,8 @@ impl Engagement {
 
 pub struct TenantData {
     pub organization_id: String,
-    /// How many times this tenant was restored from a state file; each restore draws ids from a
-    /// fresh stream (see [`TenantData::restore`]) so none is handed out twice.
-    pub generation: u64,
-    pub rng: StdRng,
-    pub next_seq: u64,
+    /// Engagement sequence numbers and the stream UUIDs are drawn from.
+    pub ids: IdSource,
     pub engagements: BTreeMap<u64, Engagement>,
     pub by_id: HashMap<String, u64>,
     pub by_external: HashMap<String, u64>,
@@ -185,16 +191,14 @@ enum Change {
 /// (ids included: the random source and the sequence are restored too).
 pub struct Log {
     changes: Vec<Change>,
-    rng: StdRng,
-    next_seq: u64,
+    ids: IdSource,
 }
 
 impl Log {
     pub fn begin(data: &TenantData) -> Log {
         Log {
             changes: Vec::new(),
-            rng: data.rng.clone(),
-            next_seq: data.next_seq,
+            ids: data.ids.clone(),
         }
     }
 
@@ -231,8 +235,7 @@ impl Log {
                 }
             }
         }
-        data.rng = self.rng;
-        data.next_seq = self.next_seq;
+        data.ids = self.ids;
     }
 }
 
@@ -252,11 +255,12 @@ pub struct TenantSnapshot {
 
 impl TenantData {
     pub fn snapshot(&self, key: &str) -> TenantSnapshot {
+        let ids = self.ids.save();
         TenantSnapshot {
             key: key.to_owned(),
             organization_id: self.organization_id.clone(),
-            generation: self.generation,
-            next_seq: self.next_seq,
+            generation: ids.generation,
+            next_seq: ids.next,
             engagements: self.engagements.values().cloned().collect(),
             registries: self
                 .registries
@@ -269,13 +273,9 @@ impl TenantData {
         }
     }
 
-    /// Rebuilds a tenant from its snapshot, refusing one whose parts disagree. `reseed` gives the
-    /// id source for the new generation: a restored tenant never replays the stream it drew its
-    /// stored ids from, so new ids cannot repeat old ones.
-    pub fn restore(
-        snap: TenantSnapshot,
-        reseed: impl FnOnce(u64) -> StdRng,
-    ) -> Result<TenantData, String> {
+    /// Rebuilds a tenant from its snapshot, refusing one whose parts disagree. A restored tenant
+    /// never replays the stream it drew its stored ids from, so new ids cannot repeat old ones.
+    pub fn restore(snap: TenantSnapshot, settings: &VendorSettings) -> Result<TenantData, String> {
         let registries: [Registry; 6] = snap.registries.try_into().map_err(|r: Vec<_>| {
             format!(
                 "tenant has {} registries, expected {}",
@@ -283,13 +283,15 @@ impl TenantData {
                 Kind::ALL.len()
             )
         })?;
-        let generation = snap
-            .generation
-            .checked_add(1)
-            .ok_or("generation is at its maximum")?;
-        let mut data = TenantData::new(snap.organization_id, reseed(generation));
-        data.generation = generation;
-        data.next_seq = snap.next_seq;
+        if snap.generation == u64::MAX {
+            return Err("generation is at its maximum".into());
+        }
+        let saved = SavedIds {
+            next: snap.next_seq,
+            generation: snap.generation,
+        };
+        let ids = IdSource::restore(saved, settings, &id_parts(&snap.key));
+        let mut data = TenantData::new(snap.organization_id, ids);
         data.registries = registries;
         for e in snap.engagements {
             if e.seq == 0 || e.seq >= snap.next_seq {
@@ -314,12 +316,10 @@ impl TenantData {
         Ok(data)
     }
 
-    pub fn new(organization_id: String, rng: StdRng) -> TenantData {
+    pub fn new(organization_id: String, ids: IdSource) -> TenantData {
         TenantData {
             organization_id,
-            generation: 0,
-            rng,
-            next_seq: 1,
+            ids,
             engagements: BTreeMap::new(),
             by_id: HashMap::new(),
             by_external: HashMap::new(),
@@ -473,5 +473,31 @@ impl TenantData {
             );
         }
         Value::Object(out)
+    }
+}
+
+impl TenantState for TenantData {
+    type Saved = TenantSnapshot;
+
+    /// Its organization id and id source depend only on the seed and token.
+    fn fresh(key: &str, settings: &VendorSettings) -> Self {
+        let mut ids = IdSource::new(settings, &id_parts(key));
+        let organization_id = ids.uuid();
+        TenantData::new(organization_id, ids)
+    }
+
+    fn show(&self) -> Value {
+        self.dump()
+    }
+
+    fn save(&self, key: &str) -> TenantSnapshot {
+        self.snapshot(key)
+    }
+
+    fn load(saved: TenantSnapshot, settings: &VendorSettings) -> Result<(String, Self), String> {
+        let key = saved.key.clone();
+        let data = TenantData::restore(saved, settings)
+            .map_err(|e| format!("tenant {}: {e}", crate::tenant::fingerprint(&key)))?;
+        Ok((key, data))
     }
 }

@@ -18,7 +18,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::ids;
+use super::errors;
 use super::state::{Engagement, Kind, Log, Record, TenantData, TypeRef, UserLink};
 use crate::vendor::{ApiError, VendorSettings};
 
@@ -117,11 +117,10 @@ fn upsert_engagement(
                 // The tenant is at the record limit: the oldest engagement makes room.
                 data.evict_oldest(log);
             }
-            let seq = data.next_seq;
-            data.next_seq += 1;
+            let seq = data.ids.next_number();
             Engagement {
                 seq,
-                id: ids::uuid(&mut data.rng),
+                id: data.ids.uuid(),
                 external_id: external_id.to_owned(),
                 scalars: Map::new(),
                 kind,
@@ -200,7 +199,7 @@ fn upsert_record(
 ) -> Result<String, ApiError> {
     let Some(external_id) = obj.get("externalId").and_then(Value::as_str) else {
         return Err(ApiError::new(
-            "bad_request",
+            &errors::BAD_REQUEST,
             format!(
                 "{at}.externalId is required: a {} is synced and linked by its externalId",
                 kind.field()
@@ -239,7 +238,7 @@ fn write_record(
     let mut record = match data.registry(kind).records.get(external_id) {
         Some(r) => r.clone(),
         None => Record {
-            id: ids::uuid(&mut data.rng),
+            id: data.ids.uuid(),
             external_id: external_id.to_owned(),
             fields: Map::new(),
             account: None,
@@ -289,7 +288,7 @@ fn resolved(
     let registry = data.registry(kind);
     let key = registry.resolve(external_id).map_err(|_| {
         ApiError::new(
-            "conflict",
+            &errors::CONFLICT,
             format!(
                 "{at}: the merges of {} '{external_id}' form a cycle",
                 kind.field()
@@ -310,7 +309,7 @@ fn resolved(
             kind.field()
         )
     };
-    Err(ApiError::new("unresolved_reference", message))
+    Err(ApiError::new(&errors::UNRESOLVED_REFERENCE, message))
 }
 
 /// `Some(type)` when the sync names one; `None` to keep the stored type.

@@ -113,7 +113,7 @@ async fn oversized_bodies_are_413_in_merges_envelope() {
 #[tokio::test]
 async fn every_error_kind_renders_in_a_merge_envelope() {
     let vendors =
-        engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings(0));
+        engagement_sim::vendors::registry(&engagement_sim::Config::default().vendor_settings(0));
     let merge = vendors
         .iter()
         .find(|v| v.name() == "merge")
@@ -127,15 +127,14 @@ async fn every_error_kind_renders_in_a_merge_envelope() {
         );
     }
     for kind in merge.error_kinds() {
-        let reply = merge.render_error(&engagement_sim::vendor::ApiError::new(kind.name, ""));
+        let reply = merge.render_error(&engagement_sim::vendor::ApiError::new(kind, ""));
         assert_eq!(reply.status, kind.status, "{}", kind.name);
         let body: Value = serde_json::from_slice(&reply.body).unwrap();
         assert_contract("merge", "error.response.json", &body);
     }
     let throttled = merge.find_kind("rate_limited").unwrap();
-    let reply = merge.render_error(
-        &engagement_sim::vendor::ApiError::new(throttled.name, "").with("retry_after", 7),
-    );
+    let reply = merge
+        .render_error(&engagement_sim::vendor::ApiError::new(throttled, "").with("retry_after", 7));
     assert_eq!(reply.status.as_u16(), 429);
     assert_eq!(reply.headers.get("retry-after").unwrap(), "7");
     let body: Value = serde_json::from_slice(&reply.body).unwrap();
@@ -149,7 +148,7 @@ fn every_pipeline_problem_becomes_a_merge_4xx() {
     use engagement_sim::contract::{Violation, ViolationKind};
     use engagement_sim::vendor::Problem;
     let vendors =
-        engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings(0));
+        engagement_sim::vendors::registry(&engagement_sim::Config::default().vendor_settings(0));
     let merge = vendors
         .iter()
         .find(|v| v.name() == "merge")
@@ -163,6 +162,7 @@ fn every_pipeline_problem_becomes_a_merge_4xx() {
         Problem::MethodNotAllowed {
             method: "DELETE".into(),
             path: "/merge/api/crm/v1/engagements".into(),
+            allowed: vec!["GET", "POST"],
         },
         Problem::MissingCredential,
         Problem::MalformedCredential("bad".into()),

@@ -57,7 +57,7 @@ proptest! {
         let rules: Vec<Value> = rules.into_iter().map(|mut r| { r["tenant"] = json!(name); r }).collect();
         let doc = json!({"name": name, "rules": rules});
         let text = if as_json { doc.to_string() } else { serde_norway::to_string(&doc).unwrap() };
-        let vendors = engagement_sim::vendors::registry(engagement_sim::Config::default().vendor_settings(0));
+        let vendors = engagement_sim::vendors::registry(&engagement_sim::Config::default().vendor_settings(0));
         let parsed = engagement_sim::scenario::parse::parse("prop", &text, &vendors);
         if let Ok(d) = &parsed {
             let again: Document = serde_norway::from_str(&serde_norway::to_string(d).unwrap()).unwrap();

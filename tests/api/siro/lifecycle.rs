@@ -133,7 +133,12 @@ async fn the_state_file_keeps_every_record_and_ids_never_repeat() {
 #[test]
 fn a_malformed_snapshot_is_refused_with_a_message() {
     use engagement_sim::vendor::Vendor;
-    let settings = engagement_sim::vendor::VendorSettings::new(1, 0, 0);
+    let settings = engagement_sim::Config {
+        seed: 1,
+        tenant_record_limit: 0,
+        ..engagement_sim::Config::default()
+    }
+    .vendor_settings(0);
     let siro = engagement_sim::vendors::siro::Siro::new(settings);
     for bad in [
         json!("nope"),
@@ -142,8 +147,8 @@ fn a_malformed_snapshot_is_refused_with_a_message() {
         json!({"tenants": [{"key": "k", "organizationId": "o", "generation": 0, "nextSeq": 1,
             "engagements": [], "registries": []}]}),
     ] {
-        let err = siro.restore(bad.clone()).expect_err("refused");
+        let err = siro.store().restore(bad.clone()).expect_err("refused");
         assert!(!err.is_empty(), "{bad}");
     }
-    assert!(siro.restore(json!({"tenants": []})).is_ok());
+    assert!(siro.store().restore(json!({"tenants": []})).is_ok());
 }

@@ -1,15 +1,15 @@
 //! Turning a [`Reply`] into an HTTP response, with the scenario's fault applied: body faults
 //! (`malformed_body`, `slow_body`) happen here; connection faults are marked on the response for the
-//! server's connection task, which alone owns the socket (see `crate::server`).
+//! server's connection task, which alone owns the socket (see `crate::server`). Used by the pipeline
+//! and by a vendor's own transport alike.
 
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{HeaderName, HeaderValue, Response, StatusCode};
+use axum::http::Response;
 use bytes::Bytes;
-use serde_json::Value;
 
-use crate::scenario::Fault;
+use crate::fault::Fault;
 use crate::vendor::Reply;
 
 /// Marks a response whose connection must be reset, closed or held instead of answered.
@@ -65,27 +65,4 @@ fn drip(body: Bytes) -> Body {
         Some((Ok::<_, std::convert::Infallible>(next), rest))
     });
     Body::from_stream(stream)
-}
-
-/// A scenario's raw answer: exactly the status, headers and body it wrote.
-pub fn raw_reply(status: u16, headers: &[(String, String)], body: Option<&Value>) -> Reply {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut reply = match body {
-        Some(Value::String(text)) => Reply {
-            status,
-            headers: Default::default(),
-            body: Bytes::from(text.clone()),
-        },
-        Some(value) => Reply::json(status, value),
-        None => Reply::empty(status),
-    };
-    for (name, value) in headers {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::try_from(name.as_str()),
-            HeaderValue::from_str(value),
-        ) {
-            reply.headers.insert(n, v);
-        }
-    }
-    reply
 }

@@ -1,5 +1,6 @@
-//! Reading a request body as JSON: content type, size, nesting depth and syntax, each failure a
-//! [`Problem`] that the vendor renders in its own envelope.
+//! Reading a request body as JSON: content type, nesting depth and syntax, each failure a
+//! [`Problem`] that the vendor renders in its own envelope. Shared by the pipeline and by a vendor's
+//! own transport (Seismic's MCP endpoint).
 
 use axum::http::{header, HeaderMap};
 use bytes::Bytes;
@@ -7,7 +8,7 @@ use serde_json::Value;
 
 use crate::vendor::Problem;
 
-/// Deeper JSON than this is refused before it is parsed.
+/// Deeper JSON (or XML, for vendors that take it) than this is refused.
 pub const MAX_DEPTH: usize = 64;
 
 /// Whether a content type declares JSON (`application/json`, `application/merge-patch+json`...).
@@ -71,30 +72,47 @@ fn depth(value: &Value) -> usize {
 
 /// Counts bracket nesting outside strings; refuses more than [`MAX_DEPTH`] levels.
 fn check_depth(bytes: &[u8]) -> Result<(), Problem> {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in bytes {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
+    let mut depth = 0usize;
+    for (_, b) in brackets(bytes, 0) {
+        if b == b'[' || b == b'{' {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return Err(Problem::TooDeep { limit: MAX_DEPTH });
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(Problem::TooDeep { limit: MAX_DEPTH });
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+        } else {
+            depth = depth.saturating_sub(1);
         }
     }
     Ok(())
+}
+
+/// The brackets (`[`, `{`, `]`, `}`) of JSON text from `from` on, with their offsets, skipping
+/// those inside strings. The text need not be valid JSON.
+pub fn brackets(bytes: &[u8], from: usize) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let (mut in_string, mut escaped) = (false, false);
+    bytes
+        .iter()
+        .enumerate()
+        .skip(from)
+        .filter_map(move |(i, &b)| {
+            if in_string {
+                match (escaped, b) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
+                    _ => {}
+                }
+                return None;
+            }
+            match b {
+                b'"' => {
+                    in_string = true;
+                    None
+                }
+                b'[' | b'{' | b']' | b'}' => Some((i, b)),
+                _ => None,
+            }
+        })
 }
 
 #[cfg(test)]

@@ -1,0 +1,62 @@
+//! What every vendor and its store are built with: the seed, the record limit, the restore epoch
+//! and the simulator's one clock.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+
+/// What every vendor is built with.
+#[derive(Debug, Clone)]
+pub struct VendorSettings {
+    /// Seeds ids and fake data: the same seed and requests give the same answers.
+    pub seed: u64,
+    /// The most records of one kind a tenant keeps (0: no limit); creating beyond it evicts the
+    /// oldest, so a load test cannot grow the simulator without bound.
+    pub record_limit: usize,
+    /// How many times the state file was restored after an unclean stop (0 on a fresh start or
+    /// after a clean one). Ids issued after the last save of a killed process are gone from the file
+    /// but were seen by clients, so each epoch draws ids from ranges and streams no earlier epoch
+    /// used: the seed is mixed with it and sequence numbers start at [`Self::first_number`].
+    pub epoch: u64,
+    /// The simulator's clock, shared with the pipeline, the scenario engine and the journal.
+    pub clock: Arc<Clock>,
+}
+
+/// Sequence numbers one epoch may issue before it would reach the next epoch's range.
+pub const NUMBERS_PER_EPOCH: u64 = 1_000_000_000;
+
+impl VendorSettings {
+    pub fn new(seed: u64, record_limit: usize, epoch: u64, clock: Arc<Clock>) -> VendorSettings {
+        let seed = if epoch == 0 {
+            seed
+        } else {
+            rand::RngCore::next_u64(&mut crate::clock::seeded_rng(
+                seed,
+                &["epoch", &epoch.to_string()],
+            ))
+        };
+        VendorSettings {
+            seed,
+            record_limit,
+            epoch,
+            clock,
+        }
+    }
+
+    /// The lowest sequence number this epoch may hand out (1 on a fresh start).
+    pub fn first_number(&self) -> u64 {
+        self.epoch
+            .saturating_mul(NUMBERS_PER_EPOCH)
+            .saturating_add(1)
+    }
+
+    /// Whether a collection holding `len` records must evict one before taking another.
+    pub fn full(&self, len: usize) -> bool {
+        self.record_limit > 0 && len >= self.record_limit
+    }
+
+    /// Now, on the simulator's clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}

@@ -1,0 +1,199 @@
+//! The per-tenant store every vendor keeps its state in: a concurrent map from tenant key to that
+//! tenant's state, with lookup, reset, dump, snapshot and restore written once.
+//!
+//! The map is a `DashMap` (sharded locks, held only to find or insert a tenant); each tenant's state
+//! sits behind its own lock in a [`Slot`], so two tenants never wait for each other and no request
+//! takes a global lock.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use dashmap::DashMap;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use super::lock;
+use super::settings::VendorSettings;
+use super::window::CallWindow;
+use crate::tenant::{fingerprint, Tenant, Tenants};
+
+/// One tenant's state of one vendor, as the store keeps, shows, saves and restores it.
+pub trait TenantState: Send + Sync + Sized + 'static {
+    /// One tenant as the state file keeps it, its key included.
+    type Saved: Serialize + DeserializeOwned;
+
+    /// A tenant on its first call: its ids and fake data depend only on the seed and its key.
+    fn fresh(key: &str, settings: &VendorSettings) -> Self;
+
+    /// What `GET /__admin/state` shows of this tenant.
+    fn show(&self) -> Value;
+
+    /// This tenant for the state file.
+    fn save(&self, key: &str) -> Self::Saved;
+
+    /// A tenant back from the state file, with its key; an inconsistent one is refused.
+    fn load(saved: Self::Saved, settings: &VendorSettings) -> Result<(String, Self), String>;
+}
+
+/// What the core does with a vendor's state, whatever its type.
+pub trait StateStore: Send + Sync {
+    /// Forgets one tenant (by fingerprint or raw key) or all of them.
+    fn reset(&self, tenant: Option<&str>);
+
+    /// The stored records of one tenant, or of all tenants keyed by tenant fingerprint.
+    fn dump(&self, tenant: Option<&str>) -> Value;
+
+    /// Everything needed to restore the state (every tenant, id counters included), for
+    /// `--state-file`. `Value::Null` means there is nothing to save.
+    fn snapshot(&self) -> Value;
+
+    /// Replaces the state with what [`StateStore::snapshot`] produced. The snapshot is read and
+    /// checked whole first: a refused one leaves the state as it was.
+    fn restore(&self, snapshot: Value) -> Result<(), String>;
+}
+
+/// One tenant's state behind its lock, with its call window.
+pub struct Slot<T> {
+    data: RwLock<T>,
+    /// Calls in the current rate-limit window, for vendors that report one.
+    pub window: CallWindow,
+}
+
+impl<T> Slot<T> {
+    fn new(data: T) -> Slot<T> {
+        Slot {
+            data: RwLock::new(data),
+            window: CallWindow::default(),
+        }
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, T> {
+        lock::read(&self.data)
+    }
+
+    pub fn write(&self) -> RwLockWriteGuard<'_, T> {
+        lock::write(&self.data)
+    }
+}
+
+/// Every tenant's state of one vendor.
+pub struct TenantStore<T> {
+    tenants: DashMap<Arc<str>, Arc<Slot<T>>>,
+    settings: VendorSettings,
+}
+
+impl<T> TenantStore<T> {
+    pub fn new(settings: VendorSettings) -> TenantStore<T> {
+        TenantStore {
+            tenants: DashMap::new(),
+            settings,
+        }
+    }
+
+    pub fn settings(&self) -> &VendorSettings {
+        &self.settings
+    }
+
+    /// The tenant's state, made on its first call.
+    pub fn tenant(&self, tenant: &Tenant) -> Arc<Slot<T>>
+    where
+        T: TenantState,
+    {
+        self.get_or_init(tenant, || T::fresh(&tenant.key, &self.settings))
+    }
+
+    /// Runs `f` on the tenant's state under its read lock.
+    pub fn reading<R>(&self, tenant: &Tenant, f: impl FnOnce(&T) -> R) -> R
+    where
+        T: TenantState,
+    {
+        f(&self.tenant(tenant).read())
+    }
+
+    /// Runs `f` on the tenant's state under its write lock.
+    pub fn writing<R>(&self, tenant: &Tenant, f: impl FnOnce(&mut T) -> R) -> R
+    where
+        T: TenantState,
+    {
+        f(&mut self.tenant(tenant).write())
+    }
+
+    /// The tenant's state, created by `init` on first use.
+    pub fn get_or_init(&self, tenant: &Tenant, init: impl FnOnce() -> T) -> Arc<Slot<T>> {
+        if let Some(slot) = self.tenants.get(&*tenant.key) {
+            return slot.clone();
+        }
+        self.tenants
+            .entry(tenant.key.clone())
+            .or_insert_with(|| Arc::new(Slot::new(init())))
+            .clone()
+    }
+
+    /// The tenant's state if it has any.
+    pub fn get(&self, tenant: &Tenant) -> Option<Arc<Slot<T>>> {
+        self.tenants.get(&*tenant.key).map(|s| s.clone())
+    }
+
+    /// Every tenant's state matching the filter (a fingerprint or a raw key), with its key.
+    pub fn select(&self, filter: Option<&str>) -> Vec<(Arc<str>, Arc<Slot<T>>)> {
+        self.tenants
+            .iter()
+            .filter(|e| filter.is_none_or(|f| Tenants::matches(f, e.key())))
+            .map(|e| (e.key().clone(), e.value().clone()))
+            .collect()
+    }
+
+    fn forget(&self, filter: Option<&str>) {
+        match filter {
+            None => self.tenants.clear(),
+            Some(f) => self.tenants.retain(|key, _| !Tenants::matches(f, key)),
+        }
+    }
+}
+
+impl<T: TenantState> StateStore for TenantStore<T> {
+    fn reset(&self, tenant: Option<&str>) {
+        self.forget(tenant);
+    }
+
+    fn dump(&self, tenant: Option<&str>) -> Value {
+        let mut out = Map::new();
+        for (key, slot) in self.select(tenant) {
+            out.insert(fingerprint(&key), slot.read().show());
+        }
+        Value::Object(out)
+    }
+
+    fn snapshot(&self) -> Value {
+        let tenants: Vec<T::Saved> = self
+            .select(None)
+            .iter()
+            .map(|(key, slot)| slot.read().save(key))
+            .collect();
+        json!({ "tenants": tenants })
+    }
+
+    fn restore(&self, snapshot: Value) -> Result<(), String> {
+        let saved = match snapshot {
+            Value::Null => Vec::new(),
+            mut doc => {
+                let list = doc
+                    .get_mut("tenants")
+                    .map(Value::take)
+                    .ok_or("the snapshot has no 'tenants' list")?;
+                serde_json::from_value::<Vec<T::Saved>>(list)
+                    .map_err(|e| format!("tenants: {e}"))?
+            }
+        };
+        let loaded = saved
+            .into_iter()
+            .map(|s| T::load(s, &self.settings))
+            .collect::<Result<Vec<_>, String>>()?;
+        self.forget(None);
+        for (key, state) in loaded {
+            self.tenants
+                .insert(Arc::from(key.as_str()), Arc::new(Slot::new(state)));
+        }
+        Ok(())
+    }
+}
