@@ -1,18 +1,31 @@
 //! engagement-sim: a stateful, vendor-faithful simulator of five engagement APIs.
 //!
 //! # Layout
-//! - [`app`]: the shared state, the routers, and [`Simulator`] (start on any port, stop gracefully).
-//! - [`server`]: the accept loop; each connection task owns its socket (connection faults).
-//! - [`pipeline`]: the request path, in order: operation lookup → credentials → scenario →
-//!   validation → vendor handler → journal.
-//! - [`vendor`]: the seam: the [`vendor::Vendor`] trait, operations, error kinds, problems.
-//! - [`vendors`]: one folder per vendor (routes, contracts, errors, ids, state, rules).
-//! - [`contract`]: request JSON Schemas from `contracts/`, compiled once.
+//! - [`state`]: [`state::AppState`], the one shared handle; [`app`] builds the routers and runs
+//!   [`Simulator`]; [`server`] is the accept loop (each connection task owns its socket).
+//! - [`registry`]: the vendors, and which operation a method and path name.
+//! - [`pipeline`]: the request path, one file per step (see below).
+//! - [`vendor`]: the seam: [`vendor::Vendor`], operations and their table rows, typed error
+//!   kinds, problems, calls and replies, and the [`vendor::Gateway`] a vendor's own transport uses.
+//! - [`vendors`]: one folder per vendor (operation table, handlers, state, errors, ids).
+//! - [`store`]: the per-tenant store, id source, cursor codec and locks every vendor shares.
 //! - [`scenario`]: scripted errors, faults, delays, rate limits, credential rules.
-//! - [`store`], [`tenant`], [`clock`], [`journal`]: per-tenant state, credentials, time and
-//!   seeded randomness, the bounded request journal.
+//! - [`contract`](mod@contract): request JSON Schemas from `contracts/`, compiled once.
+//! - [`clock`], [`tenant`], [`journal`], [`fault`], [`json`], [`respond`]: the one clock and seeded
+//!   randomness, credentials and tenants, the bounded request journal, connection faults, reading
+//!   JSON bodies, turning replies into responses.
 //! - [`persist`]: `--state-file`, saved atomically and restored at start.
-//! - [`admin`]: `/__admin`; [`cli`], [`config`], [`commands`], [`telemetry`]: the binary's side.
+//! - [`admin`], [`admin_reply`]: `/__admin`; [`cli`], [`config`], [`commands`], [`telemetry`]:
+//!   the binary's side.
+//!
+//! # The request path
+//! [`server`] hands every call to a vendor to [`pipeline::dispatch`]: the vendor by prefix and
+//! the operation by method and path ([`registry`]), then the vendor's credentials into a tenant,
+//! then the scenario engine's decision (delay, scripted answer, fault, refusal), then validation
+//! (content type, size, depth, the operation's contract), then the handler in the operation's
+//! table row, against the tenant's records in its [`store::TenantStore`]; every exit is decorated,
+//! logged and journaled once. A vendor's own transport (Seismic's MCP endpoint) enters the same
+//! steps through [`pipeline::PipelineGateway`].
 //!
 //! # Embedding
 //! ```no_run

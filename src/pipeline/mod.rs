@@ -1,13 +1,13 @@
-//! The request path, the only place that knows its order. Each step is a file; a [`Context`]
+//! The request path, the only place that knows its order. Each step is a file; a `Context`
 //! carries the call from one to the next:
 //!
-//! 1. [`route`]: the vendor by prefix and the operation by method and path (unknown: vendor's 404);
-//! 2. [`authenticate`]: the vendor reads its credential into a tenant (missing: vendor's 401);
-//! 3. [`decide`]: the scenario engine may delay, answer, fault or refuse the call (it sees the
-//!    input [`input`] read);
-//! 4. and 5. [`handle`]: validation (content type, size, depth, syntax, the operation's contract),
+//! 1. `route`: the vendor by prefix and the operation by method and path (unknown: vendor's 404);
+//! 2. `authenticate`: the vendor reads its credential into a tenant (missing: vendor's 401);
+//! 3. `decide`: the scenario engine may delay, answer, fault or refuse the call (it sees the
+//!    input `input` read);
+//! 4. and 5. `handle`: validation (content type, size, depth, syntax, the operation's contract),
 //!    then the vendor's handler against the tenant's state;
-//! 6. [`record`]: every exit, early ones included, is decorated, logged and journaled once.
+//! 6. `record`: every exit, early ones included, is decorated, logged and journaled once.
 //!
 //! Two entries share steps 2 to 6: [`dispatch`] for HTTP requests and [`PipelineGateway`] for
 //! operations that arrive over a vendor's own transport (Seismic's MCP endpoint).

@@ -12,7 +12,7 @@ use crate::tenant::Tenant;
 /// One request that has passed credentials, scenario rules and contract validation.
 pub struct Call<'a> {
     pub operation: &'static Operation,
-    /// The operation's position in its vendor's table (see [`super::operation::serve`]).
+    /// The operation's position in its vendor's table (see `serve` in the seam).
     pub index: usize,
     pub tenant: &'a Tenant,
     /// Path parameters captured by the operation's path template, in order.

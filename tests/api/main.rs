@@ -4,6 +4,7 @@
 mod support;
 
 mod admin;
+mod clock;
 mod devrev;
 mod fuzz;
 mod isolation;

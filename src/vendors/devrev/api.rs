@@ -110,7 +110,7 @@ static TABLE: &[Endpoint<Records>] = &[
 const RATE_LIMIT: u64 = 1000;
 const RATE_WINDOW_SECS: i64 = 300;
 
-/// DevRev: every tenant's records, served through [`TABLE`].
+/// DevRev: every tenant's records, served through `TABLE`.
 pub struct DevRev(Arc<Records>);
 
 impl DevRev {

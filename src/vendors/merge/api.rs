@@ -135,7 +135,7 @@ static TABLE: &[Endpoint<Records>] = &[
     ),
 ];
 
-/// Merge: every tenant's records, served through [`TABLE`].
+/// Merge: every tenant's records, served through `TABLE`.
 pub struct Merge(Arc<Records>);
 
 impl Merge {

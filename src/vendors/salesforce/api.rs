@@ -81,7 +81,7 @@ static TABLE: &[Endpoint<Records>] = &[
     ),
 ];
 
-/// Salesforce: every tenant's records, served through [`TABLE`].
+/// Salesforce: every tenant's records, served through `TABLE`.
 pub struct Salesforce(Arc<Records>);
 
 impl Salesforce {

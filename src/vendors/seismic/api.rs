@@ -122,7 +122,7 @@ static TABLE: &[Endpoint<Records>] = &[
 const RATE_LIMIT: u64 = 600;
 const RATE_WINDOW_SECS: i64 = 60;
 
-/// Seismic: every tenant's records, served through [`TABLE`].
+/// Seismic: every tenant's records, served through `TABLE`.
 pub struct Seismic(Arc<Records>);
 
 impl Seismic {

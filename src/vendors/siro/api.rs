@@ -99,7 +99,7 @@ const QUERY_FIELDS: &[(&str, bool)] = &[
     ("startingBefore", false),
 ];
 
-/// Siro: every tenant's records, served through [`TABLE`].
+/// Siro: every tenant's records, served through `TABLE`.
 pub struct Siro(Arc<Records>);
 
 impl Siro {
