@@ -20,7 +20,7 @@ pub use call::{Call, Reply};
 pub use error::{ApiError, ErrorKind, Errors, GenericKind, Problem};
 pub use gateway::{Gateway, Invocation};
 pub use operation::Operation;
-pub use table::{operations_of, serve, Endpoint, Handler};
+pub use table::{operations_of, serve, Endpoint, Handler, Served};
 
 pub use crate::store::settings::VendorSettings;
 

@@ -1,11 +1,26 @@
 //! A vendor's operation table: one [`Endpoint`] row per operation, each carrying the function that
 //! serves it, so adding an operation is adding a row and a handler, and dispatch needs no match.
 
+use std::sync::Arc;
+
 use axum::http::Method;
 
 use super::call::{Call, Reply};
 use super::error::ApiError;
 use super::operation::Operation;
+use crate::store::settings::VendorSettings;
+use crate::store::tenants::TenantStore;
+
+/// A table-driven vendor: every tenant's records of state type `T`, behind an `Arc` so the
+/// vendor's own routes can share them. Each vendor names its instance
+/// (`pub type DevRev = Served<TenantData>;`) and implements `Vendor` for it.
+pub struct Served<T>(pub Arc<TenantStore<T>>);
+
+impl<T> Served<T> {
+    pub fn new(settings: VendorSettings) -> Served<T> {
+        Served(Arc::new(TenantStore::new(settings)))
+    }
+}
 
 /// The function that serves one operation of vendor `V`, once credentials, scenario rules and the
 /// contract have passed.

@@ -1,16 +1,14 @@
 //! DevRev as the core sees it: the operation table (one row per operation, each with its handler),
 //! credentials, the GET forms' query read as a body, errors, and the rate-limit headers.
 
-use std::sync::Arc;
-
 use axum::http::{HeaderMap, HeaderName, Method};
 use serde_json::{Map, Value};
 
-use super::state::Records;
+use super::state::{Records, TenantData};
 use super::{errors, rules};
 use crate::contract;
 use crate::tenant::{Credential, Tenant};
-use crate::vendor::{Endpoint, Operation, Problem, Reply, Vendor, VendorSettings};
+use crate::vendor::{Endpoint, Operation, Problem, Reply, Served, Vendor};
 
 /// One row per operation; the GET and POST forms of an operation are two rows.
 static TABLE: &[Endpoint<Records>] = &[
@@ -111,13 +109,7 @@ const RATE_LIMIT: u64 = 1000;
 const RATE_WINDOW_SECS: i64 = 300;
 
 /// DevRev: every tenant's records, served through `TABLE`.
-pub struct DevRev(Arc<Records>);
-
-impl DevRev {
-    pub fn new(settings: VendorSettings) -> DevRev {
-        DevRev(Arc::new(Records::new(settings)))
-    }
-}
+pub type DevRev = Served<TenantData>;
 
 /// Query parameters DevRev's GET forms take, and whether each is an array.
 const QUERY_FIELDS: &[(&str, bool)] = &[
@@ -143,7 +135,7 @@ fn split_array(value: &str) -> Vec<Value> {
         .collect()
 }
 
-impl Vendor for DevRev {
+impl Vendor for Served<TenantData> {
     crate::table_vendor!("devrev", TABLE, errors::ERRORS, 0);
 
     /// `Authorization: Bearer <t>` and the bare `Authorization: <t>` the TypeScript SDK sends are

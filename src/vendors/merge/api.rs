@@ -1,16 +1,14 @@
 //! Merge as the core sees it: the operation table (one row per operation, each with its handler),
 //! the two credentials, and errors.
 
-use std::sync::Arc;
-
 use axum::http::{header, HeaderMap, Method};
 
 use super::errors;
 use super::handlers;
-use super::state::Records;
+use super::state::{Records, TenantData};
 use crate::contract;
 use crate::tenant::Credential;
-use crate::vendor::{Endpoint, Operation, Problem, Vendor, VendorSettings};
+use crate::vendor::{Endpoint, Operation, Problem, Served, Vendor};
 
 static TABLE: &[Endpoint<Records>] = &[
     Endpoint::new(
@@ -136,13 +134,7 @@ static TABLE: &[Endpoint<Records>] = &[
 ];
 
 /// Merge: every tenant's records, served through `TABLE`.
-pub struct Merge(Arc<Records>);
-
-impl Merge {
-    pub fn new(settings: VendorSettings) -> Merge {
-        Merge(Arc::new(Records::new(settings)))
-    }
-}
+pub type Merge = Served<TenantData>;
 
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Problem> {
     match headers.get(name) {
@@ -154,7 +146,7 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>
     }
 }
 
-impl Vendor for Merge {
+impl Vendor for Served<TenantData> {
     crate::table_vendor!("merge", TABLE, errors::ERRORS, 0);
 
     /// `Authorization: Bearer <API key>` first (Django REST framework's authentication), then the

@@ -3,16 +3,14 @@
 
 use std::sync::atomic::Ordering;
 
-use std::sync::Arc;
-
 use axum::http::{header, HeaderMap, HeaderName, Method};
 use serde_json::Value;
 
-use super::state::Records;
+use super::state::{Records, TenantData};
 use super::{errors, handlers, rules, xml};
 use crate::contract;
 use crate::tenant::{Credential, Tenant};
-use crate::vendor::{Endpoint, Operation, Problem, Reply, Vendor, VendorSettings};
+use crate::vendor::{Endpoint, Operation, Problem, Reply, Served, Vendor};
 
 /// The org's daily API allocation shown in `Sforce-Limit-Info` (a Developer Edition's 15,000).
 const API_LIMIT: u64 = 15_000;
@@ -82,15 +80,9 @@ static TABLE: &[Endpoint<Records>] = &[
 ];
 
 /// Salesforce: every tenant's records, served through `TABLE`.
-pub struct Salesforce(Arc<Records>);
+pub type Salesforce = Served<TenantData>;
 
-impl Salesforce {
-    pub fn new(settings: VendorSettings) -> Salesforce {
-        Salesforce(Arc::new(Records::new(settings)))
-    }
-}
-
-impl Vendor for Salesforce {
+impl Vendor for Served<TenantData> {
     crate::table_vendor!("salesforce", TABLE, errors::ERRORS, 0);
 
     /// `Authorization: Bearer <session id>` (the legacy `OAuth <token>` scheme reads the same).

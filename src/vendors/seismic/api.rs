@@ -9,12 +9,12 @@ use axum::Router;
 use serde_json::{Map, Value};
 
 use super::mcp::{self, MCP_PATH};
-use super::state::Records;
+use super::state::{Records, TenantData};
 use super::{admin, errors, ids, rules};
 use crate::clock::seeded_rng;
 use crate::contract;
 use crate::tenant::Tenant;
-use crate::vendor::{ApiError, Endpoint, Gateway, Operation, Reply, Vendor, VendorSettings};
+use crate::vendor::{ApiError, Endpoint, Gateway, Operation, Reply, Served, Vendor};
 
 static TABLE: &[Endpoint<Records>] = &[
     Endpoint::new(
@@ -123,13 +123,7 @@ const RATE_LIMIT: u64 = 600;
 const RATE_WINDOW_SECS: i64 = 60;
 
 /// Seismic: every tenant's records, served through `TABLE`.
-pub struct Seismic(Arc<Records>);
-
-impl Seismic {
-    pub fn new(settings: VendorSettings) -> Seismic {
-        Seismic(Arc::new(Records::new(settings)))
-    }
-}
+pub type Seismic = Served<TenantData>;
 
 /// Each served MCP tool with the position of its row (at the MCP path) in the table.
 fn tool_rows() -> Vec<(&'static str, usize)> {
@@ -144,7 +138,7 @@ fn tool_rows() -> Vec<(&'static str, usize)> {
         .collect()
 }
 
-impl Vendor for Seismic {
+impl Vendor for Served<TenantData> {
     crate::table_vendor!("seismic", TABLE, errors::ERRORS, 0);
 
     /// `GET /dsr/v1/dsrs?limit=&continuation=` read as the list contract's body.
@@ -224,7 +218,7 @@ impl Vendor for Seismic {
     }
 }
 
-impl Seismic {
+impl Served<TenantData> {
     /// The OAuth client id a tenant's token was issued to: not known to the simulator, so a UUID
     /// stable for the seed and token.
     fn client_id(&self, tenant: &Tenant) -> String {
@@ -240,7 +234,7 @@ mod tests {
     use super::*;
     use crate::clock::Clock;
     use crate::tenant::Tenants;
-    use crate::vendor::Problem;
+    use crate::vendor::{Problem, VendorSettings};
     use std::sync::Arc;
 
     #[test]

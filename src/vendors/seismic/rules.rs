@@ -12,7 +12,7 @@ use serde_json::{json, Map, Value};
 
 use super::errors;
 use super::ids;
-use super::state::{Dsr, Records, RoomContent, TenantData};
+use super::state::{Dsr, Records, RoomContent, Template, TenantData};
 use crate::clock::rfc3339;
 use crate::vendor::{ApiError, Call, Reply};
 
@@ -167,6 +167,17 @@ pub fn create_dsr_engagement(records: &Records, call: &Call<'_>) -> Result<Reply
     records.writing(call.tenant, |data| create_from_template(data, call, true))
 }
 
+/// The tenant's template with this id, or Seismic's 404 pointing at `list_dsr_templates`.
+fn template(data: &TenantData, id: &str) -> Result<Template, ApiError> {
+    data.template(id).cloned().ok_or_else(|| {
+        not_found(
+            "DSR template",
+            id,
+            "Call list_dsr_templates for the templates this user can use.",
+        )
+    })
+}
+
 fn create_from_template(
     data: &mut TenantData,
     call: &Call<'_>,
@@ -174,13 +185,7 @@ fn create_from_template(
 ) -> Result<Reply, ApiError> {
     let body = call.body;
     let template_id = text(body, "templateId").unwrap_or_default();
-    let template = data.template(template_id).cloned().ok_or_else(|| {
-        not_found(
-            "DSR template",
-            template_id,
-            "Call list_dsr_templates for the templates this user can use.",
-        )
-    })?;
+    let template = template(data, template_id)?;
     let contexts = body["contexts"].as_array().cloned().unwrap_or_default();
     check_contexts(&contexts)?;
     let dsr = build(
@@ -220,13 +225,7 @@ pub fn create_followup(records: &Records, call: &Call<'_>) -> Result<Reply, ApiE
             "Use the id of a meeting from the user or from a meeting tool; never make one up.",
         )
     })?;
-    let template = data.template(template_id).cloned().ok_or_else(|| {
-        not_found(
-            "DSR template",
-            template_id,
-            "Call list_dsr_templates for the templates this user can use.",
-        )
-    })?;
+    let template = template(data, template_id)?;
     if meeting.status != "Ended" {
         return Err(ApiError::new(&errors::BAD_REQUEST,
             format!(

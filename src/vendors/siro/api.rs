@@ -1,15 +1,13 @@
 //! Siro as the core sees it: the operation table (one row per operation, each with its handler),
 //! credentials, query parameters read as a body, and errors.
 
-use std::sync::Arc;
-
 use axum::http::Method;
 use serde_json::{Map, Value};
 
-use super::state::Records;
+use super::state::{Records, TenantData};
 use super::{errors, rules};
 use crate::contract;
-use crate::vendor::{Endpoint, Operation, Vendor, VendorSettings};
+use crate::vendor::{Endpoint, Operation, Served, Vendor};
 
 /// Every path sits below Siro's spec server `…/api-externalApi` and its `/v1`.
 static TABLE: &[Endpoint<Records>] = &[
@@ -100,15 +98,9 @@ const QUERY_FIELDS: &[(&str, bool)] = &[
 ];
 
 /// Siro: every tenant's records, served through `TABLE`.
-pub struct Siro(Arc<Records>);
+pub type Siro = Served<TenantData>;
 
-impl Siro {
-    pub fn new(settings: VendorSettings) -> Siro {
-        Siro(Arc::new(Records::new(settings)))
-    }
-}
-
-impl Vendor for Siro {
+impl Vendor for Served<TenantData> {
     crate::table_vendor!("siro", TABLE, errors::ERRORS, 0);
 
     fn query_body(&self, op: &Operation, query: &[(String, String)]) -> Option<Value> {
