@@ -6,9 +6,8 @@
 
 use serde_json::{json, Value};
 
-use crate::seismic::{bearer, first_template, from_template};
-use crate::seismic_mcp::{call, connect, failed, ok};
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
+use super::{assert_error, bearer, call, connect, failed, first_template, from_template, ok};
+use crate::support::{fresh_token, Answer, TestServer};
 
 pub async fn load(s: &TestServer, doc: &str) {
     let a = s
@@ -20,12 +19,6 @@ pub async fn load(s: &TestServer, doc: &str) {
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.text);
-}
-
-fn seismic_error(a: &Answer, status: u16) {
-    assert_eq!(a.status, status, "{}", a.text);
-    assert_contract("seismic", "error.response.json", &a.json);
-    assert_eq!(a.json["statusCode"], status);
 }
 
 async fn list(s: &TestServer, token: &str) -> Answer {
@@ -44,7 +37,7 @@ async fn a_rate_limit_answers_seismics_429_with_client_id_tenant_and_counters() 
     assert_eq!(list(&s, &token).await.status, 200);
     assert_eq!(list(&s, &token).await.status, 200);
     let a = list(&s, &token).await;
-    seismic_error(&a, 429);
+    assert_error(&a, 429);
     let message = a.json["message"].as_str().unwrap();
     assert!(
         message.starts_with("Rate limit is exceeded. Try again in ")
@@ -72,8 +65,8 @@ async fn revoked_and_forbidden_credentials_get_the_401_and_403_envelopes() {
         "name: seismic-auth\nauth:\n  revoked: [seismic-old]\n  forbidden: [seismic-readonly]\n",
     )
     .await;
-    seismic_error(&list(&s, "seismic-old").await, 401);
-    seismic_error(&list(&s, "seismic-readonly").await, 403);
+    assert_error(&list(&s, "seismic-old").await, 401);
+    assert_error(&list(&s, "seismic-readonly").await, 403);
     assert_eq!(list(&s, "seismic-fine").await.status, 200);
 }
 
@@ -92,13 +85,13 @@ async fn a_scripted_native_error_renders_exactly() {
             &bearer(&token),
         )
         .await;
-    seismic_error(&a, 503);
+    assert_error(&a, 503);
     assert_eq!(
         a.json,
         json!({"statusCode": 503, "message": "Seismic is down for maintenance"})
     );
     let a = list(&s, &token).await;
-    seismic_error(&a, 429);
+    assert_error(&a, 429);
     assert_eq!(
         a.json["message"],
         "Rate limit is exceeded. Try again in 12 seconds."
@@ -195,7 +188,7 @@ async fn the_shipped_scenario_throttles_the_second_and_third_room_create() {
     let s = TestServer::start().await;
     load(
         &s,
-        include_str!("../../scenarios/seismic-throttled-then-recovers.yaml"),
+        include_str!("../../../scenarios/seismic-throttled-then-recovers.yaml"),
     )
     .await;
     let token = fresh_token("seismic-shipped");
@@ -204,7 +197,7 @@ async fn the_shipped_scenario_throttles_the_second_and_third_room_create() {
     for _ in 0..2 {
         let a = from_template(&s, &token, &json!({"templateId": template})).await;
         if a.status == 429 {
-            seismic_error(&a, 429);
+            assert_error(&a, 429);
             assert_eq!(
                 a.json["message"],
                 "Rate limit is exceeded. Try again in 2 seconds."

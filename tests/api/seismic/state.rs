@@ -8,7 +8,7 @@ use std::time::Duration;
 use engagement_sim::Config;
 use serde_json::{json, Value};
 
-use crate::seismic::{bearer, first_template, from_template, tenant_state};
+use super::{bearer, first_template, from_template, tenant_state};
 use crate::support::{fresh_token, TestServer};
 
 fn state_path() -> std::path::PathBuf {

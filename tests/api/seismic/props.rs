@@ -7,7 +7,7 @@ use engagement_sim::Config;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::seismic::{bearer, context, first_template, from_template, tenant_state};
+use super::{bearer, context, first_template, from_template, tenant_state};
 use crate::support::{assert_contract, fresh_token, TestServer};
 
 #[tokio::test]
@@ -134,7 +134,7 @@ async fn broken_tool_arguments_are_tool_errors_never_protocol_errors() {
 
     let s = TestServer::start().await;
     let token = fresh_token("seismic");
-    let client = crate::seismic_mcp::connect(&s, &token).await;
+    let client = super::connect(&s, &token).await;
     let template = first_template(&s, &token).await;
     let valid = [
         (
@@ -171,7 +171,7 @@ async fn broken_tool_arguments_are_tool_errors_never_protocol_errors() {
         let keys: Vec<String> = args.as_object().unwrap().keys().cloned().collect();
         let key = keys[which % keys.len()].clone();
         args[&key] = value.clone();
-        let result = crate::seismic_mcp::call(&client, name, args.clone()).await;
+        let result = super::call(&client, name, args.clone()).await;
         assert_eq!(result.is_error, Some(true), "{name} {args}: {result:?}");
         let text = result.content[0].as_text().unwrap().text.clone();
         let body: Value = serde_json::from_str(&text).unwrap();

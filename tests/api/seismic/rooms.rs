@@ -1,64 +1,13 @@
-//! Seismic REST under `/seismic`: rooms (create, fromTemplate, get, list), link deliveries, the
-//! template reporting listing, the `{statusCode, message}` envelope for every refusal, the
-//! `X-Seismic-*-Calls` counters, seeded tenant data, isolation, concurrency and paging.
-//! Facts: `shared/vendors/seismic.md`.
+//! Seismic REST: rooms (create, fromTemplate, get, list), link deliveries, the template reporting
+//! listing, the `{statusCode, message}` envelope for every refusal, the `X-Seismic-*-Calls`
+//! counters, seeded tenant data, isolation, concurrency and paging.
 
 use engagement_sim::Config;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
-
-pub fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
-
-/// The tenant's seeded records, read through the admin state dump.
-pub async fn tenant_state(s: &TestServer, token: &str) -> Value {
-    // Any call creates the tenant's seeded data.
-    s.get(
-        "/seismic/reporting/v2/digitalSalesRoomTemplates",
-        &bearer(token),
-    )
-    .await;
-    let a = s
-        .admin(
-            Method::GET,
-            &format!("/state?vendor=seismic&tenant={token}"),
-            None,
-        )
-        .await;
-    a.json["seismic"]
-        .as_object()
-        .and_then(|m| m.values().next())
-        .cloned()
-        .expect("the tenant has state")
-}
-
-pub fn context() -> Value {
-    json!({
-        "contextId": "00646000009eMGL", "contextName": "Edge Communications",
-        "contextType": "Opportunity", "systemId": "00566547531rXYZ", "systemType": "Salesforce",
-    })
-}
-
-pub async fn first_template(s: &TestServer, token: &str) -> String {
-    tenant_state(s, token).await["templates"][0]["templateId"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-pub async fn from_template(s: &TestServer, token: &str, body: &Value) -> Answer {
-    s.post("/seismic/dsr/v1/dsrs/fromTemplate", &bearer(token), body)
-        .await
-}
-
-fn assert_error(a: &Answer, status: u16) {
-    assert_eq!(a.status, status, "{}", a.text);
-    assert_contract("seismic", "error.response.json", &a.json);
-    assert_eq!(a.json["statusCode"], status);
-}
+use super::{assert_error, bearer, context, first_template, from_template, tenant_state};
+use crate::support::{assert_contract, fresh_token, TestServer};
 
 #[tokio::test]
 async fn from_template_answers_201_with_the_room_as_the_template_defines_it() {

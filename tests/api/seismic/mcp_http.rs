@@ -6,8 +6,7 @@ use engagement_sim::Config;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::seismic::bearer;
-use crate::seismic_mcp::{call, connect, initialize, message, rpc};
+use super::{bearer, call, connect, initialize, message, rpc};
 use crate::support::{fresh_token, TestServer};
 
 #[tokio::test]

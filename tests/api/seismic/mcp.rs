@@ -1,73 +1,12 @@
-//! The Seismic MCP server at `/seismic/mcp/v1`, driven by rmcp's client as an agent would, and by
-//! raw HTTP for the transport rules (401 challenge, sessions, 405, versions). Tool definitions are
-//! compared field by field with `seismic-mcp-tools.json`; every tool's success and failure; one
-//! state with REST. Facts: `shared/vendors/seismic.md` ("Seismic MCP server", "MCP framing").
+//! The Seismic MCP tools driven by rmcp's client as an agent would: tool definitions compared field
+//! by field with `seismic-mcp-tools.json`, every tool's success and failure, one state with REST.
+//! Facts: `shared/vendors/seismic.md` ("Seismic MCP server", "MCP framing").
 
-use rmcp::model::{CallToolRequestParams, CallToolResult};
-use rmcp::service::RunningService;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::model::CallToolRequestParams;
 use serde_json::{json, Value};
 
-use crate::seismic::{bearer, context, tenant_state};
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
-
-pub type Client = RunningService<RoleClient, ()>;
-
-pub async fn connect(s: &TestServer, token: &str) -> Client {
-    let config =
-        StreamableHttpClientTransportConfig::with_uri(s.url("/seismic/mcp/v1")).auth_header(token);
-    let transport = StreamableHttpClientTransport::from_config(config);
-    ().serve(transport)
-        .await
-        .expect("the MCP client initializes")
-}
-
-pub async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
-    let Value::Object(args) = args else {
-        panic!("arguments are an object")
-    };
-    client
-        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(args))
-        .await
-        .expect("tools/call is answered")
-}
-
-/// A success: structured content valid against the tool's output contract, and the same JSON as text.
-pub fn ok(result: &CallToolResult, tool: &str) -> Value {
-    assert_ne!(result.is_error, Some(true), "{result:?}");
-    let structured = result
-        .structured_content
-        .clone()
-        .expect("structuredContent");
-    assert_contract(
-        "seismic",
-        &format!("tools.{tool}.response.json"),
-        &structured,
-    );
-    let text = result.content[0]
-        .as_text()
-        .expect("a text block")
-        .text
-        .clone();
-    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), structured);
-    structured
-}
-
-/// A tool failure: `isError` with Seismic's REST error body as text.
-pub fn failed(result: &CallToolResult, status: u16) -> String {
-    assert_eq!(result.is_error, Some(true), "{result:?}");
-    let text = result.content[0]
-        .as_text()
-        .expect("a text block")
-        .text
-        .clone();
-    let body: Value = serde_json::from_str(&text).unwrap();
-    assert_contract("seismic", "error.response.json", &body);
-    assert_eq!(body["statusCode"], status, "{text}");
-    text
-}
+use super::{bearer, call, connect, context, failed, initialize, message, ok, rpc, tenant_state};
+use crate::support::{fresh_token, TestServer};
 
 fn tools_file() -> Value {
     let path = concat!(
@@ -75,46 +14,6 @@ fn tools_file() -> Value {
         "/contracts/seismic/mcp-tools.json"
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-pub async fn rpc(
-    s: &TestServer,
-    token: Option<&str>,
-    session: Option<&str>,
-    body: &Value,
-) -> Answer {
-    let mut req = s
-        .http
-        .post(s.url("/seismic/mcp/v1"))
-        .header("Accept", "application/json, text/event-stream")
-        .json(body);
-    if let Some(t) = token {
-        req = req.header("Authorization", bearer(t));
-    }
-    if let Some(id) = session {
-        req = req
-            .header("Mcp-Session-Id", id)
-            .header("MCP-Protocol-Version", "2025-06-18");
-    }
-    s.send(req).await
-}
-
-pub fn initialize(version: &str) -> Value {
-    json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
-}
-
-/// The JSON-RPC message of an SSE or JSON answer.
-pub fn message(a: &Answer) -> Value {
-    if a.json != Value::Null {
-        return a.json.clone();
-    }
-    a.text
-        .lines()
-        .rev()
-        .filter_map(|l| l.strip_prefix("data:"))
-        .find_map(|d| serde_json::from_str(d.trim()).ok())
-        .unwrap_or(Value::Null)
 }
 
 #[tokio::test]

@@ -1,17 +1,7 @@
-//! DevRev `engagements.*`: every operation, every error type, ids, paging, the artifact rule,
-//! tenant isolation and concurrency. Facts: `shared/vendors/devrev.md`.
+//! DevRev engagements one at a time: create, get by either id form, update, delete, the artifact
+//! rule, seeded determinism and the tenant record limit.
 
-use serde_json::{json, Value};
-
-use crate::support::{assert_contract, fresh_token, TestServer};
-
-fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
-
-fn create_body() -> Value {
-    json!({"title": "QBR", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})
-}
+use super::*;
 
 #[tokio::test]
 async fn create_answers_201_with_the_engagement_as_sent() {
@@ -45,27 +35,6 @@ async fn create_answers_201_with_the_engagement_as_sent() {
     assert_eq!(e["scheduled_date"], "2026-12-01T15:00:00Z");
     assert_eq!(e["created_by"]["type"], "dev_user");
     assert_eq!(a.header("x-ratelimit-limit"), Some("1000"));
-}
-
-/// Posts and checks the answer against the operation's success or error contract.
-async fn call(s: &TestServer, op: &str, auth: &str, body: &Value) -> crate::support::Answer {
-    let a = s.post(&format!("/devrev/{op}"), auth, body).await;
-    check_contract(op, &a);
-    a
-}
-
-fn check_contract(op: &str, a: &crate::support::Answer) {
-    if a.status >= 400 {
-        assert_contract("devrev", "error.response.json", &a.json);
-    } else {
-        assert_contract("devrev", &format!("{op}.response.json"), &a.json);
-    }
-}
-
-async fn create(s: &TestServer, auth: &str, body: Value) -> Value {
-    let a = call(s, "engagements.create", auth, &body).await;
-    assert_eq!(a.status, 201, "{}", a.text);
-    a.json["engagement"].clone()
 }
 
 #[tokio::test]
@@ -137,219 +106,6 @@ async fn get_of_unknown_engagement_is_not_found_and_wrong_ids_are_typed() {
         ),
         (400, Some("invalid_id"), Some("id"))
     );
-}
-
-#[tokio::test]
-async fn missing_required_fields_are_named() {
-    let s = TestServer::start().await;
-    let auth = bearer(&fresh_token("devrev"));
-    for field in ["title", "members", "scheduled_date"] {
-        let mut body = create_body();
-        body.as_object_mut().unwrap().remove(field);
-        let a = call(&s, "engagements.create", &auth, &body).await;
-        assert_eq!(a.status, 400);
-        assert_eq!(a.json["type"], "missing_required_field");
-        assert_eq!(a.json["field_name"], field);
-        assert!(a.json["message"].as_str().unwrap().contains(field));
-    }
-}
-
-#[tokio::test]
-async fn create_validation_rules_answer_devrev_error_types() {
-    let s = TestServer::start().await;
-    let auth = bearer(&fresh_token("devrev"));
-    let too_many: Vec<String> = (1..=51).map(|i| format!("DEVU-{i}")).collect();
-    let cases: Vec<(Value, &str, &str)> = vec![
-        (json!({"members": []}), "value_not_permitted", "members"),
-        (
-            json!({"members": too_many}),
-            "value_not_permitted",
-            "members",
-        ),
-        (
-            json!({"scheduled_date": "tomorrow"}),
-            "value_not_permitted",
-            "scheduled_date",
-        ),
-        (
-            json!({"engagement_type": "meeting"}),
-            "invalid_enum_value",
-            "engagement_type",
-        ),
-        (json!({"title": 7}), "unexpected_json_type", "title"),
-        (json!({"nickname": "x"}), "invalid_field", "nickname"),
-        (json!({"parent": "DEVU-2"}), "unexpected_id_type", "parent"),
-        (
-            json!({"parents": ["ACC-1", "ISS-4"]}),
-            "unexpected_id_type",
-            "parents[1]",
-        ),
-        (
-            json!({"members": ["ACC-1"]}),
-            "unexpected_id_type",
-            "members[0]",
-        ),
-        (
-            json!({"artifacts": ["bogus"]}),
-            "invalid_id",
-            "artifacts[0]",
-        ),
-        (
-            json!({"tags": [{"value": "x"}]}),
-            "missing_required_field",
-            "tags[0].id",
-        ),
-    ];
-    for (patch, kind, field) in cases {
-        let mut body = create_body();
-        for (k, v) in patch.as_object().unwrap() {
-            body[k] = v.clone();
-        }
-        let a = call(&s, "engagements.create", &auth, &body).await;
-        assert_eq!(a.status, 400, "{patch}: {}", a.text);
-        assert_eq!(a.json["type"], kind, "{patch}: {}", a.text);
-        assert_eq!(a.json["field_name"], field, "{patch}: {}", a.text);
-    }
-    let a = call(&s, "engagements.create", &auth, &json!({"title": "x", "members": ["DEVU-1"], "scheduled_date": "2026-01-01T00:00:00Z", "engagement_type": "survey"})).await;
-    assert_eq!(
-        a.json["allowed_values"],
-        json!(["call", "default", "email", "linked_in", "offline"])
-    );
-    let a = call(
-        &s,
-        "engagements.create",
-        &auth,
-        &json!({"title": 1, "members": ["DEVU-1"], "scheduled_date": "2026-01-01T00:00:00Z"}),
-    )
-    .await;
-    assert_eq!(
-        (a.json["expected"].as_str(), a.json["actual"].as_str()),
-        (Some("string"), Some("integer"))
-    );
-    // Nothing of the refused creates was stored.
-    let a = call(&s, "engagements.count", &auth, &json!({})).await;
-    assert_eq!(a.json["count"], 0);
-}
-
-#[tokio::test]
-async fn malformed_bodies_get_devrev_envelopes_never_5xx() {
-    let config = engagement_sim::Config {
-        body_limit: 2048,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
-    let auth = bearer(&fresh_token("devrev"));
-    let url = s.url("/devrev/engagements.create");
-    let raw = |body: Vec<u8>, ct: &'static str| {
-        s.http
-            .post(&url)
-            .header("Authorization", &auth)
-            .header("Content-Type", ct)
-            .body(body)
-    };
-
-    let a = s
-        .send(raw(b"{\"title\": \"QBR\",".to_vec(), "application/json"))
-        .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("bad_request"))
-    );
-    assert!(
-        a.json["message"]
-            .as_str()
-            .unwrap()
-            .contains("line 1, column"),
-        "{}",
-        a.text
-    );
-
-    let a = s.send(raw(b"{}".to_vec(), "text/plain")).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str(), a.json["value"].as_str()),
-        (400, Some("invalid_content_type"), Some("text/plain"))
-    );
-
-    let a = s.send(raw(vec![b' '; 4096], "application/json")).await;
-    assert_eq!(
-        (
-            a.status,
-            a.json["type"].as_str(),
-            a.json["max_bytes"].as_u64()
-        ),
-        (413, Some("request_entity_too_large"), Some(2048))
-    );
-
-    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-    let a = s.send(raw(deep.into_bytes(), "application/json")).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("bad_request"))
-    );
-    assert!(a.json["message"].as_str().unwrap().contains("nested"));
-
-    let a = s
-        .send(raw(vec![0xff, 0xfe, b'{'], "application/json"))
-        .await;
-    assert_eq!(a.status, 400);
-    assert_contract("devrev", "error.response.json", &a.json);
-
-    let a = s.send(raw(b"[1,2]".to_vec(), "application/json")).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("unexpected_json_type"))
-    );
-}
-
-#[tokio::test]
-async fn missing_or_malformed_credentials_are_unauthenticated() {
-    let s = TestServer::start().await;
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/devrev/engagements.create"))
-                .json(&create_body()),
-        )
-        .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (401, Some("unauthenticated"))
-    );
-    let a = s
-        .post(
-            "/devrev/engagements.create",
-            "Basic dXNlcjpwYXNz",
-            &create_body(),
-        )
-        .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (401, Some("unauthenticated"))
-    );
-    assert_contract("devrev", "error.response.json", &a.json);
-}
-
-#[tokio::test]
-async fn unknown_paths_and_methods_get_devrev_not_found() {
-    let s = TestServer::start().await;
-    let auth = bearer(&fresh_token("devrev"));
-    let a = s.get("/devrev/engagements.frobnicate", &auth).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (404, Some("not_found"))
-    );
-    assert!(a.json["message"]
-        .as_str()
-        .unwrap()
-        .contains("/devrev/engagements.frobnicate"));
-    let a = s.get("/devrev/engagements.create", &auth).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (404, Some("not_found"))
-    );
-    let a = s.get("/nowhere/at/all", &auth).await;
-    assert_eq!(a.status, 404);
-    assert!(a.json["message"].is_string());
 }
 
 #[tokio::test]
@@ -493,8 +249,6 @@ async fn an_artifact_belongs_to_one_parent() {
     assert_eq!(a.status, 200, "{}", a.text);
 }
 
-mod lists_and_races;
-
 #[tokio::test]
 async fn same_seed_and_requests_give_the_same_answers() {
     let mut answers = Vec::new();
@@ -509,10 +263,6 @@ async fn same_seed_and_requests_give_the_same_answers() {
     }
     assert_eq!(answers[0], answers[1]);
 }
-
-mod snapshots;
-
-mod properties;
 
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_engagement_makes_room() {

@@ -1,0 +1,42 @@
+//! DevRev `engagements.*`: every operation, every error type, ids, paging, the artifact rule,
+//! tenant isolation and concurrency. Facts: `shared/vendors/devrev.md`. Shared here: the create
+//! body and calls checked against each operation's contract.
+
+mod errors;
+mod lists_and_races;
+mod operations;
+mod properties;
+mod snapshots;
+
+use serde_json::{json, Value};
+
+use crate::support::{assert_contract, fresh_token, TestServer};
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+fn create_body() -> Value {
+    json!({"title": "QBR", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})
+}
+
+/// Posts and checks the answer against the operation's success or error contract.
+async fn call(s: &TestServer, op: &str, auth: &str, body: &Value) -> crate::support::Answer {
+    let a = s.post(&format!("/devrev/{op}"), auth, body).await;
+    check_contract(op, &a);
+    a
+}
+
+fn check_contract(op: &str, a: &crate::support::Answer) {
+    if a.status >= 400 {
+        assert_contract("devrev", "error.response.json", &a.json);
+    } else {
+        assert_contract("devrev", &format!("{op}.response.json"), &a.json);
+    }
+}
+
+async fn create(s: &TestServer, auth: &str, body: Value) -> Value {
+    let a = call(s, "engagements.create", auth, &body).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+    a.json["engagement"].clone()
+}
