@@ -4,11 +4,8 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fresh_token, TestServer};
-
-fn devrev_body() -> Value {
-    json!({"title": "QBR", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})
-}
+use crate::devrev::create_body as devrev_body;
+use crate::support::{bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn health_says_ok_with_the_version() {
@@ -70,13 +67,13 @@ async fn journal_records_every_call_with_masked_credentials_and_fingerprints() {
     let token = fresh_token("secret");
     s.post(
         "/devrev/engagements.create",
-        &format!("Bearer {token}"),
+        &bearer(&token),
         &devrev_body(),
     )
     .await;
     s.post(
         "/devrev/engagements.get",
-        &format!("Bearer {token}"),
+        &bearer(&token),
         &json!({"id": "ENG-9"}),
     )
     .await;
@@ -182,7 +179,7 @@ async fn the_journal_is_a_bounded_ring() {
         ..engagement_sim::Config::ephemeral()
     };
     let s = TestServer::with_config(config).await;
-    let auth = format!("Bearer {}", fresh_token("ring"));
+    let auth = bearer(&fresh_token("ring"));
     for _ in 0..12 {
         s.post("/devrev/engagements.count", &auth, &json!({})).await;
     }
@@ -279,12 +276,8 @@ async fn reset_narrows_by_tenant_and_vendor() {
     let s = TestServer::start().await;
     let (a_tok, b_tok) = (fresh_token("reset-a"), fresh_token("reset-b"));
     for t in [&a_tok, &b_tok] {
-        s.post(
-            "/devrev/engagements.create",
-            &format!("Bearer {t}"),
-            &devrev_body(),
-        )
-        .await;
+        s.post("/devrev/engagements.create", &bearer(t), &devrev_body())
+            .await;
     }
     let a = s
         .admin(Method::POST, &format!("/reset?tenant={a_tok}"), None)
@@ -293,13 +286,9 @@ async fn reset_narrows_by_tenant_and_vendor() {
     let count = |t: String| {
         let s = &s;
         async move {
-            s.post(
-                "/devrev/engagements.count",
-                &format!("Bearer {t}"),
-                &json!({}),
-            )
-            .await
-            .json["count"]
+            s.post("/devrev/engagements.count", &bearer(&t), &json!({}))
+                .await
+                .json["count"]
                 .as_u64()
                 .unwrap()
         }
@@ -325,13 +314,13 @@ async fn state_dump_shows_records_by_tenant_fingerprint() {
     let (a_tok, b_tok) = (fresh_token("dump-a"), fresh_token("dump-b"));
     s.post(
         "/devrev/engagements.create",
-        &format!("Bearer {a_tok}"),
+        &bearer(&a_tok),
         &devrev_body(),
     )
     .await;
     s.post(
         "/devrev/engagements.create",
-        &format!("Bearer {b_tok}"),
+        &bearer(&b_tok),
         &devrev_body(),
     )
     .await;

@@ -10,24 +10,21 @@ mod snapshots;
 
 use serde_json::{json, Value};
 
-use crate::support::{assert_contract, fresh_token, TestServer};
+use crate::support::{assert_contract, bearer, fresh_token, Answer, TestServer};
 
-fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
-
-fn create_body() -> Value {
+/// A create body with the required fields only.
+pub fn create_body() -> Value {
     json!({"title": "QBR", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})
 }
 
 /// Posts and checks the answer against the operation's success or error contract.
-async fn call(s: &TestServer, op: &str, auth: &str, body: &Value) -> crate::support::Answer {
+async fn call(s: &TestServer, op: &str, auth: &str, body: &Value) -> Answer {
     let a = s.post(&format!("/devrev/{op}"), auth, body).await;
     check_contract(op, &a);
     a
 }
 
-fn check_contract(op: &str, a: &crate::support::Answer) {
+fn check_contract(op: &str, a: &Answer) {
     if a.status >= 400 {
         assert_contract("devrev", "error.response.json", &a.json);
     } else {

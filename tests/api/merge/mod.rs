@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fresh_token, Answer, TestServer};
+use crate::support::{bearer, fresh_token, Answer, TestServer};
 
 /// Redactions for the fields Merge generates (ids, remote ids, dates).
 macro_rules! snapshot {
@@ -60,7 +60,7 @@ impl<'s> Linked<'s> {
     pub fn new(s: &'s TestServer) -> Linked<'s> {
         Linked {
             s,
-            auth: format!("Bearer {}", fresh_token("merge-key")),
+            auth: bearer(&fresh_token("merge-key")),
             account: fresh_token("merge-account"),
         }
     }

@@ -8,25 +8,18 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use crate::support::props::PropServer;
 use crate::support::{assert_contract, fresh_token, Answer, TestServer};
 
 use super::BASE;
 const CASES: u32 = 40;
 
-struct Harness {
-    rt: tokio::runtime::Runtime,
-    server: TestServer,
-}
+/// One simulator per property; every call goes through a linked account of the case's choosing.
+struct Harness(PropServer);
 
 impl Harness {
     fn new() -> Harness {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = rt.block_on(TestServer::start());
-        Harness { rt, server }
+        Harness(PropServer::new(TestServer::start()))
     }
 
     fn call(&self, account: &str, method: Method, path: &str, body: Option<&Value>) -> Answer {
@@ -34,8 +27,9 @@ impl Harness {
             ("Authorization", "Bearer prop-key"),
             ("X-Account-Token", account),
         ];
-        self.rt.block_on(
-            self.server
+        let Harness(p) = self;
+        p.runtime.block_on(
+            p.server
                 .request(method, &format!("{BASE}{path}"), &headers, body),
         )
     }

@@ -6,19 +6,8 @@
 use serde_json::{json, Value};
 
 use super::{typed_model, Linked};
+use crate::support::scenario::load;
 use crate::support::TestServer;
-
-async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
 
 #[tokio::test]
 async fn a_rate_limit_answers_the_throttled_429_with_retry_after_per_account() {

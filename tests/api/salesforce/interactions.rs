@@ -180,7 +180,7 @@ async fn delete_removes_the_interaction_its_attendees_and_topics() {
     let topic = created["engagementInteraction"]["engagementTopics"][0]["id"]
         .as_str()
         .unwrap();
-    let a = delete(&s, &auth, &interaction_url("v63.0", id)).await;
+    let a = s.delete(&interaction_url("v63.0", id), &auth).await;
     assert_eq!(a.status, 204, "{}", a.text);
     assert!(a.text.is_empty());
     assert_error(
@@ -189,7 +189,7 @@ async fn delete_removes_the_interaction_its_attendees_and_topics() {
         "NOT_FOUND",
     );
     assert_error(
-        &delete(&s, &auth, &interaction_url("v63.0", id)).await,
+        &s.delete(&interaction_url("v63.0", id), &auth).await,
         404,
         "NOT_FOUND",
     );

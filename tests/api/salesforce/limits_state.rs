@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, create, delete, interaction_url, minimal_body, V};
-use crate::support::{fresh_token, TestServer};
+use super::{assert_error, create, interaction_url, minimal_body, V};
+use crate::support::server::start_refused;
+use crate::support::{bearer, fresh_token, state, Answer, TestServer};
 
 fn with_ext(ext: &str) -> Value {
     let mut body = minimal_body();
@@ -15,7 +16,7 @@ fn with_ext(ext: &str) -> Value {
     body
 }
 
-fn created_id(a: &crate::support::Answer) -> String {
+fn created_id(a: &Answer) -> String {
     assert_eq!(a.status, 201, "{}", a.text);
     a.json["engagementInteraction"]["id"]
         .as_str()
@@ -95,18 +96,13 @@ async fn a_limit_of_zero_keeps_everything() {
     assert_eq!(q.json["totalSize"], 5, "{}", q.text);
 }
 
+/// Saves only when stopped, so a restart shows exactly what a stop wrote.
 fn state_config(path: &std::path::Path) -> engagement_sim::Config {
-    engagement_sim::Config {
-        state_file: Some(path.to_owned()),
-        state_interval: Duration::from_secs(3600),
-        ..engagement_sim::Config::ephemeral()
-    }
+    state::state_config(path, Duration::from_secs(3600))
 }
 
 fn state_path() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("esim-sf-state-{}", fresh_token("st")));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("state.json")
+    state::state_path("esim-sf-state")
 }
 
 #[tokio::test]
@@ -121,7 +117,7 @@ async fn state_survives_a_restart_and_ids_are_never_reused() {
         ));
     }
     assert_eq!(
-        delete(&s, &auth, &interaction_url("v63.0", &before[2]))
+        s.delete(&interaction_url("v63.0", &before[2]), &auth)
             .await
             .status,
         204
@@ -181,7 +177,6 @@ async fn state_survives_a_restart_and_ids_are_never_reused() {
 
 #[test]
 fn a_malformed_salesforce_snapshot_stops_the_start() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
     let tenant = |records: Value| {
         json!({"format": "engagement-sim/state", "version": 1, "vendors": {"salesforce": {"tenants": [
             {"key": "k", "pod": "Ab", "owner": "005Ab0000000001", "next_number": 10, "api_usage": 0,
@@ -210,10 +205,7 @@ fn a_malformed_salesforce_snapshot_stops_the_start() {
     ] {
         let path = state_path();
         std::fs::write(&path, doc.to_string()).unwrap();
-        let err = rt
-            .block_on(engagement_sim::Simulator::start(state_config(&path)))
-            .err()
-            .expect("refused");
+        let err = start_refused(state_config(&path));
         assert!(
             err.contains("salesforce") && err.contains(says),
             "{says}: {err}"

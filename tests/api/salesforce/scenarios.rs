@@ -5,20 +5,9 @@
 
 use serde_json::json;
 
-use super::{assert_error, bearer, create, minimal_body, V};
-use crate::support::{fresh_token, TestServer};
-
-async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
+use super::{assert_error, create, minimal_body, V};
+use crate::support::scenario::load;
+use crate::support::{bearer, fresh_token, TestServer};
 
 const QUERY: &str = "/query?q=SELECT+Id+FROM+EngagementInteraction";
 

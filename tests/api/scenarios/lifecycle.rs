@@ -2,6 +2,7 @@
 //! ones with located problems, the admin clock, watched files, and `scenario check` on the CLI.
 
 use super::*;
+use crate::support::server::start_refused;
 
 #[tokio::test]
 async fn scenarios_load_replace_list_and_unload() {
@@ -118,7 +119,7 @@ async fn the_clock_can_be_set_and_advanced() {
         (a.json["now"].as_str(), a.json["frozen"].as_bool()),
         (Some("2030-05-01T10:00:00.000Z"), Some(true))
     );
-    let auth = format!("Bearer {}", fresh_token("clock"));
+    let auth = bearer(&fresh_token("clock"));
     let e = create(&s, &auth).await;
     assert_eq!(
         e.json["engagement"]["created_date"],
@@ -198,14 +199,10 @@ fn a_broken_scenario_file_stops_the_start() {
         "name: b\nrules:\n  - { vendor: nobody, fault: timeout }\n",
     )
     .unwrap();
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let err = rt
-        .block_on(engagement_sim::Simulator::start(engagement_sim::Config {
-            scenarios: vec![file.clone()],
-            ..engagement_sim::Config::ephemeral()
-        }))
-        .err()
-        .expect("refused");
+    let err = start_refused(engagement_sim::Config {
+        scenarios: vec![file.clone()],
+        ..engagement_sim::Config::ephemeral()
+    });
     assert!(err.contains("unknown vendor 'nobody'"), "{err}");
     let _ = std::fs::remove_file(file);
 }

@@ -12,23 +12,9 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fresh_token, TestServer};
-
-fn devrev_body() -> Value {
-    json!({"title": "QBR", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})
-}
-
-async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
+use crate::devrev::create_body as devrev_body;
+use crate::support::scenario::load;
+use crate::support::{bearer, fresh_token, TestServer};
 
 async fn create(s: &TestServer, auth: &str) -> crate::support::Answer {
     s.post("/devrev/engagements.create", auth, &devrev_body())

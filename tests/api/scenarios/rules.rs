@@ -13,7 +13,7 @@ rules:
   - { vendor: devrev, operation: engagements.get, when: { after: 2 }, respond: { error: server_error } }
   - { vendor: devrev, operation: engagements.list, when: { every: 3 }, respond: { error: forbidden } }
 "#).await;
-    let auth = format!("Bearer {}", fresh_token("sc"));
+    let auth = bearer(&fresh_token("sc"));
     let mut seen = Vec::new();
     for op in ["engagements.count", "engagements.get", "engagements.list"] {
         let mut row = Vec::new();
@@ -78,7 +78,7 @@ rules:
   - {{ vendor: devrev, match: {{ method: GET, query: {{ limit: "7" }} }}, respond: {{ error: bad_request, message: "query matched" }} }}
   - {{ vendor: devrev, tenant: {victim}, respond: {{ error: unauthorized, message: "tenant matched" }} }}
 "#)).await;
-    let auth = format!("Bearer {}", fresh_token("sc"));
+    let auth = bearer(&fresh_token("sc"));
     let mut body = devrev_body();
     body["title"] = json!("boom");
     let a = s.post("/devrev/engagements.create", &auth, &body).await;
@@ -109,11 +109,7 @@ rules:
         .await;
     assert_eq!(a.status, 200, "POST does not match a GET rule");
     let a = s
-        .post(
-            "/devrev/engagements.count",
-            &format!("Bearer {victim}"),
-            &json!({}),
-        )
+        .post("/devrev/engagements.count", &bearer(&victim), &json!({}))
         .await;
     assert_eq!(
         (
@@ -180,10 +176,7 @@ async fn rate_limits_answer_the_vendors_429_with_retry_after() {
         "name: limited\nrate_limits:\n  - { vendor: devrev, requests: 3, per_seconds: 60 }\n",
     )
     .await;
-    let (a, b) = (
-        format!("Bearer {}", fresh_token("rl")),
-        format!("Bearer {}", fresh_token("rl")),
-    );
+    let (a, b) = (bearer(&fresh_token("rl")), bearer(&fresh_token("rl")));
     for _ in 0..3 {
         assert_eq!(
             s.post("/devrev/engagements.count", &a, &json!({}))

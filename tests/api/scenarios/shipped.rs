@@ -10,7 +10,7 @@ async fn the_interface_example_throttles_the_second_and_third_create() {
         include_str!("../../../scenarios/devrev-throttled-then-recovers.yaml"),
     )
     .await;
-    let auth = format!("Bearer {}", fresh_token("sc"));
+    let auth = bearer(&fresh_token("sc"));
     let statuses: Vec<u16> = {
         let mut v = Vec::new();
         for _ in 0..5 {

@@ -5,8 +5,8 @@
 use rmcp::model::CallToolRequestParams;
 use serde_json::{json, Value};
 
-use super::{bearer, call, connect, context, failed, initialize, message, ok, rpc, tenant_state};
-use crate::support::{fresh_token, TestServer};
+use super::{call, connect, context, failed, initialize, message, ok, rpc, tenant_state};
+use crate::support::{bearer, fresh_token, TestServer};
 
 fn tools_file() -> Value {
     let path = concat!(

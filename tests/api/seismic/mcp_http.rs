@@ -6,8 +6,8 @@ use engagement_sim::Config;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{bearer, call, connect, initialize, message, rpc};
-use crate::support::{fresh_token, TestServer};
+use super::{call, connect, initialize, message, rpc};
+use crate::support::{bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn no_bearer_token_is_401_with_a_resource_metadata_challenge() {

@@ -18,11 +18,7 @@ use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::{json, Value};
 
-use crate::support::{assert_contract, Answer, TestServer};
-
-pub fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
+use crate::support::{assert_contract, bearer, Answer, TestServer};
 
 /// The tenant's seeded records, read through the admin state dump.
 pub async fn tenant_state(s: &TestServer, token: &str) -> Value {

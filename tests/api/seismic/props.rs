@@ -7,8 +7,9 @@ use engagement_sim::Config;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use super::{bearer, context, first_template, from_template, tenant_state};
-use crate::support::{assert_contract, fresh_token, TestServer};
+use super::{context, first_template, from_template, tenant_state};
+use crate::support::props::runtime;
+use crate::support::{assert_contract, bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn fifty_parallel_creates_never_share_an_id_or_lose_a_room() {
@@ -71,13 +72,6 @@ async fn same_seed_and_requests_give_the_same_data_and_ids() {
     })
     .await;
     assert_ne!(tenant_state(&other, &token).await["meetings"], runs[0].1);
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 proptest! {

@@ -6,8 +6,8 @@ use engagement_sim::Config;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, context, first_template, from_template, tenant_state};
-use crate::support::{assert_contract, fresh_token, TestServer};
+use super::{assert_error, context, first_template, from_template, tenant_state};
+use crate::support::{assert_contract, bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn from_template_answers_201_with_the_room_as_the_template_defines_it() {

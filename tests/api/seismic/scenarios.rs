@@ -6,20 +6,9 @@
 
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, call, connect, failed, first_template, from_template, ok};
-use crate::support::{fresh_token, Answer, TestServer};
-
-pub async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
+use super::{assert_error, call, connect, failed, first_template, from_template, ok};
+use crate::support::scenario::load;
+use crate::support::{bearer, fresh_token, Answer, TestServer};
 
 async fn list(s: &TestServer, token: &str) -> Answer {
     s.get("/seismic/dsr/v1/dsrs", &bearer(token)).await

@@ -8,21 +8,16 @@ use std::time::Duration;
 use engagement_sim::Config;
 use serde_json::{json, Value};
 
-use super::{bearer, first_template, from_template, tenant_state};
-use crate::support::{fresh_token, TestServer};
+use super::{first_template, from_template, tenant_state};
+use crate::support::server::start_refused;
+use crate::support::{bearer, fresh_token, state, TestServer};
 
 fn state_path() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("esim-seismic-{}", fresh_token("st")));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("state.json")
+    state::state_path("esim-seismic")
 }
 
 fn config(path: &std::path::Path) -> Config {
-    Config {
-        state_file: Some(path.to_owned()),
-        state_interval: Duration::from_millis(200),
-        ..Config::ephemeral()
-    }
+    state::state_config(path, Duration::from_millis(200))
 }
 
 async fn create_room(s: &TestServer, token: &str, name: &str) -> Value {
@@ -159,7 +154,6 @@ async fn state_survives_a_restart_and_ids_are_never_reused() {
 
 #[test]
 fn a_malformed_seismic_snapshot_stops_the_start() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
     for (vendor, says) in [
         (json!({}), "no 'tenants'"),
         (json!({"tenants": [{"key": 1}]}), "tenants"),
@@ -169,10 +163,7 @@ fn a_malformed_seismic_snapshot_stops_the_start() {
         let doc =
             json!({"format": "engagement-sim/state", "version": 1, "vendors": {"seismic": vendor}});
         std::fs::write(&path, doc.to_string()).unwrap();
-        let err = rt
-            .block_on(engagement_sim::Simulator::start(config(&path)))
-            .err()
-            .expect("refused");
+        let err = start_refused(config(&path));
         assert!(err.contains("seismic") && err.contains(says), "{err}");
     }
 }

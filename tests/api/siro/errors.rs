@@ -4,7 +4,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, frozen_server, BASE, BATCH, SYNC};
+use super::{assert_error, auth, frozen_server, BASE, BATCH, SYNC};
 
 // siro.md, Authentication: `Authorization: Bearer <organization API token>`; missing/invalid → 401.
 #[tokio::test]
@@ -23,7 +23,7 @@ async fn missing_or_malformed_credentials_are_a_401_error_body() {
 #[tokio::test]
 async fn unknown_paths_and_methods_are_a_404_naming_the_route() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let a = s.get(&format!("{BASE}/nothing-here"), &auth).await;
     assert_error(&a, 404);
     assert_eq!(
@@ -41,7 +41,7 @@ async fn unknown_paths_and_methods_are_a_404_naming_the_route() {
 #[tokio::test]
 async fn unreadable_bodies_are_a_400_error_body() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let malformed = s
         .raw(
             Method::PUT,
@@ -89,7 +89,7 @@ async fn unreadable_bodies_are_a_400_error_body() {
 /// Sends a sync body and answers the one Zod issue of the 422.
 async fn zod_issue(body: Value) -> Value {
     let s = frozen_server().await;
-    let a = s.put(SYNC, &bearer(), &body).await;
+    let a = s.put(SYNC, &auth(), &body).await;
     assert_error(&a, 422);
     assert_eq!(a.json["name"], "ZodError");
     a.json["issues"][0].clone()
@@ -99,11 +99,11 @@ async fn zod_issue(body: Value) -> Value {
 #[tokio::test]
 async fn a_missing_external_id_is_a_422_zod_error_at_its_path() {
     let s = frozen_server().await;
-    let a = s.put(SYNC, &bearer(), &json!({"subject": "no id"})).await;
+    let a = s.put(SYNC, &auth(), &json!({"subject": "no id"})).await;
     assert_error(&a, 422);
     insta::assert_json_snapshot!("siro_422_missing_external_id", a.json);
     let empty = s
-        .raw(Method::PUT, SYNC, &bearer(), "application/json", "")
+        .raw(Method::PUT, SYNC, &auth(), "application/json", "")
         .await;
     assert_error(&empty, 422);
 }
@@ -162,7 +162,7 @@ async fn wrong_types_and_formats_are_a_422_at_the_nested_path() {
 #[tokio::test]
 async fn a_batch_that_is_not_an_array_is_a_422_at_the_root() {
     let s = frozen_server().await;
-    let a = s.put(BATCH, &bearer(), &json!({"externalId": "a"})).await;
+    let a = s.put(BATCH, &auth(), &json!({"externalId": "a"})).await;
     assert_error(&a, 422);
     assert_eq!(a.json["issues"][0]["path"], json!([]));
     assert_eq!(a.json["issues"][0]["expected"], "array");
@@ -174,7 +174,7 @@ async fn an_object_without_an_external_id_cannot_be_synced_or_linked() {
     let a = s
         .put(
             SYNC,
-            &bearer(),
+            &auth(),
             &json!({"externalId": "a", "account": {"name": "Nameless"}}),
         )
         .await;
@@ -188,7 +188,7 @@ async fn an_object_without_an_external_id_cannot_be_synced_or_linked() {
 #[tokio::test]
 async fn the_admin_api_lists_siro_operations_and_shows_its_state() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let ops = s.admin(Method::GET, "/operations", None).await;
     let ids: Vec<&str> = ops.json["operations"]
         .as_array()

@@ -7,8 +7,8 @@ use std::time::Duration;
 use engagement_sim::Config;
 use serde_json::{json, Value};
 
-use super::{bearer, get, sync, BASE};
-use crate::support::{fresh_token, TestServer};
+use super::{auth, get, sync, BASE};
+use crate::support::{state, TestServer};
 
 #[tokio::test]
 async fn the_record_limit_evicts_the_oldest_engagement_everywhere() {
@@ -17,7 +17,7 @@ async fn the_record_limit_evicts_the_oldest_engagement_everywhere() {
         ..Config::ephemeral()
     })
     .await;
-    let auth = bearer();
+    let auth = auth();
     let mut ids = Vec::new();
     for i in 1..=4 {
         let body =
@@ -67,19 +67,13 @@ async fn the_record_limit_evicts_the_oldest_engagement_everywhere() {
 }
 
 fn state_config(path: &std::path::Path) -> Config {
-    Config {
-        state_file: Some(path.to_owned()),
-        state_interval: Duration::from_millis(200),
-        ..Config::ephemeral()
-    }
+    state::state_config(path, Duration::from_millis(200))
 }
 
 #[tokio::test]
 async fn the_state_file_keeps_every_record_and_ids_never_repeat() {
-    let dir = std::env::temp_dir().join(format!("esim-siro-{}", fresh_token("st")));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("state.json");
-    let auth = bearer();
+    let path = state::state_path("esim-siro");
+    let auth = auth();
     let body = |i: usize| {
         json!({"externalId": format!("keep-{i}"), "startTime": "2026-11-21T15:00:00Z",
             "contact": {"externalId": "c-1", "name": "Pat", "account": {"externalId": "a-1", "name": "Acme"}},

@@ -15,14 +15,15 @@ use chrono::{DateTime, Utc};
 use engagement_sim::Config;
 use serde_json::Value;
 
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
+use crate::support::{assert_contract, bearer, fresh_token, Answer, TestServer};
 
 pub const BASE: &str = "/siro/api-externalApi/v1/integrations";
 pub const SYNC: &str = "/siro/api-externalApi/v1/integrations/sync/engagements";
 pub const BATCH: &str = "/siro/api-externalApi/v1/integrations/sync/batch/engagements";
 
-pub fn bearer() -> String {
-    format!("Bearer {}", fresh_token("siro"))
+/// A new tenant's (organization's) credential.
+pub fn auth() -> String {
+    bearer(&fresh_token("siro"))
 }
 
 /// A server whose clock is frozen, so timestamps move only when a test moves them.

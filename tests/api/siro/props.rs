@@ -5,16 +5,9 @@
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
-use super::{bearer, frozen_server, BASE, SYNC};
-use crate::support::{assert_contract, TestServer};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime")
-}
+use super::{auth, frozen_server, BASE, SYNC};
+use crate::support::assert_contract;
+use crate::support::props::PropServer;
 
 fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 ._-]{1,16}"
@@ -94,18 +87,15 @@ fn config() -> ProptestConfig {
     }
 }
 
-fn setup() -> (tokio::runtime::Runtime, TestServer) {
-    let rt = runtime();
-    let s = rt.block_on(frozen_server());
-    (rt, s)
-}
-
 #[test]
 fn any_valid_sync_round_trips_through_get_and_list() {
-    let (rt, s) = setup();
+    let PropServer {
+        runtime: rt,
+        server: s,
+    } = PropServer::new(frozen_server());
     proptest!(config(), |(body in sync_body())| {
         rt.block_on(async {
-            let auth = bearer();
+            let auth = auth();
             let a = s.put(SYNC, &auth, &body).await;
             prop_assert_eq!(a.status, 200, "{}", a.text);
             assert_contract("siro", "engagements.sync.response.json", &a.json);
@@ -125,10 +115,13 @@ fn any_valid_sync_round_trips_through_get_and_list() {
 
 #[test]
 fn syncing_the_same_body_twice_changes_nothing_but_updated_at() {
-    let (rt, s) = setup();
+    let PropServer {
+        runtime: rt,
+        server: s,
+    } = PropServer::new(frozen_server());
     proptest!(config(), |(body in sync_body())| {
         rt.block_on(async {
-            let auth = bearer();
+            let auth = auth();
             let first = s.put(SYNC, &auth, &body).await.json["data"].clone();
             s.sim.state().clock.advance(1_000);
             let mut second = s.put(SYNC, &auth, &body).await.json["data"].clone();
@@ -156,10 +149,13 @@ fn strip_updated_at(v: &mut Value) {
 
 #[test]
 fn invalid_mutations_are_answered_4xx_in_siros_envelope_never_5xx() {
-    let (rt, s) = setup();
+    let PropServer {
+        runtime: rt,
+        server: s,
+    } = PropServer::new(frozen_server());
     proptest!(config(), |(body in sync_body(), (field, value) in mutation())| {
         rt.block_on(async {
-            let auth = bearer();
+            let auth = auth();
             let mut broken = body.clone();
             broken[field.as_str()] = value;
             let a = s.put(SYNC, &auth, &broken).await;

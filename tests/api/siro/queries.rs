@@ -4,14 +4,14 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, frozen_server, get, sync, BASE, BATCH};
+use super::{assert_error, auth, frozen_server, get, sync, BASE, BATCH};
 use crate::support::assert_contract;
 
 // siro.md: get one answers the bare Engagement, no `data` wrapper.
 #[tokio::test]
 async fn get_answers_the_bare_engagement_and_404_for_an_unknown_id() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e = sync(&s, &auth, &json!({"externalId": "a1", "subject": "Hi"})).await;
     let a = get(&s, &auth, e["id"].as_str().unwrap_or_default()).await;
     assert_eq!(a.status, 200, "{}", a.text);
@@ -54,7 +54,7 @@ async fn page_through(s: &crate::support::TestServer, auth: &str, query: &str) -
 #[tokio::test]
 async fn list_pages_through_hundreds_of_engagements_without_gap_or_duplicate() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let items: Vec<Value> = (0..320)
         .map(|i| json!({"externalId": format!("ext-{i:03}")}))
         .collect();
@@ -82,7 +82,7 @@ async fn list_pages_through_hundreds_of_engagements_without_gap_or_duplicate() {
 #[tokio::test]
 async fn list_filters_by_external_id_and_recording_id() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     for i in 0..3 {
         sync(&s, &auth, &json!({"externalId": format!("f-{i}")})).await;
     }
@@ -113,7 +113,7 @@ async fn list_filters_by_external_id_and_recording_id() {
 #[tokio::test]
 async fn delete_by_internal_or_external_id_answers_true_and_forgets_the_record() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e1 = sync(&s, &auth, &json!({"externalId": "d1"})).await;
     sync(&s, &auth, &json!({"externalId": "d2"})).await;
     let id = e1["id"].as_str().unwrap_or_default();
@@ -158,7 +158,7 @@ async fn delete_by_internal_or_external_id_answers_true_and_forgets_the_record()
 #[tokio::test]
 async fn soft_delete_removed_marks_only_missing_engagements_inside_the_window() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     for (ext, start) in [
         ("keep", "2026-11-10T10:00:00Z"),
         ("drop", "2026-11-11T10:00:00Z"),
@@ -201,7 +201,7 @@ async fn soft_delete_removed_marks_only_missing_engagements_inside_the_window() 
 #[tokio::test]
 async fn a_users_engagements_come_latest_first_and_page_by_engagement_id() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let user = json!([{"externalId": "rep-9", "email": "rep9@example.com", "name": "Rep Nine"}]);
     for day in 1..=5 {
         sync(

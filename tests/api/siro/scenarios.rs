@@ -4,20 +4,9 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{bearer, BASE, BATCH, SYNC};
+use super::{auth, BASE, BATCH, SYNC};
+use crate::support::scenario::load;
 use crate::support::TestServer;
-
-async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
 
 fn only_error(body: &Value) -> &str {
     let obj = body.as_object().expect("an object");
@@ -33,7 +22,7 @@ async fn a_rate_limit_answers_siros_429_with_retry_after_per_token() {
         "name: limited\nrate_limits:\n  - { vendor: siro, requests: 2, per_seconds: 60 }\n",
     )
     .await;
-    let (a, b) = (bearer(), bearer());
+    let (a, b) = (auth(), auth());
     let list = format!("{BASE}/engagements");
     for _ in 0..2 {
         assert_eq!(s.get(&list, &a).await.status, 200);
@@ -67,7 +56,7 @@ async fn revoked_and_forbidden_tokens_get_siros_401_and_403() {
         .await;
     assert_eq!(a.status, 403);
     assert!(only_error(&a.json).starts_with("Forbidden"), "{}", a.text);
-    assert_eq!(s.get(&list, &bearer()).await.status, 200);
+    assert_eq!(s.get(&list, &auth()).await.status, 200);
 }
 
 #[tokio::test]
@@ -91,7 +80,7 @@ rules:
 "#,
     )
     .await;
-    let auth = bearer();
+    let auth = auth();
     let a = s.put(SYNC, &auth, &json!({"externalId": "zod"})).await;
     assert_eq!(a.status, 422);
     assert_eq!(a.json["name"], "ZodError");
@@ -119,7 +108,7 @@ async fn a_fault_breaks_one_operation_only() {
         "name: fault\nrules:\n  - { vendor: siro, operation: engagements.sync, match: { body: { \"/externalId\": \"boom-1\" } }, fault: connection_reset }\n  - { vendor: siro, operation: engagements.list, fault: malformed_body }\n",
     )
     .await;
-    let auth = bearer();
+    let auth = auth();
     let err = s
         .http
         .put(s.url(SYNC))
@@ -155,7 +144,7 @@ async fn the_shipped_scenario_throttles_then_recovers() {
         include_str!("../../../scenarios/siro-sync-throttled-then-recovers.yaml"),
     )
     .await;
-    let auth = bearer();
+    let auth = auth();
     let mut statuses = Vec::new();
     for i in 0..4 {
         let a = s

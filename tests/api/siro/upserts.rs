@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{advance, assert_error, bearer, frozen_server, get, sync, BASE, BATCH, SYNC};
+use super::{advance, assert_error, auth, frozen_server, get, sync, BASE, BATCH, SYNC};
 use crate::support::assert_contract;
 
 fn full_body() -> Value {
@@ -36,7 +36,7 @@ fn full_body() -> Value {
 #[tokio::test]
 async fn first_sync_creates_and_a_resync_updates_the_same_record() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let first = sync(
         &s,
         &auth,
@@ -62,7 +62,7 @@ async fn first_sync_creates_and_a_resync_updates_the_same_record() {
 #[tokio::test]
 async fn a_full_sync_answers_every_field_and_links_every_nested_record() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e = sync(&s, &auth, &full_body()).await;
     assert_eq!(e["engagementType"], "Inspection");
     assert_eq!(e["account"]["externalId"], "acc-1");
@@ -83,7 +83,7 @@ async fn a_full_sync_answers_every_field_and_links_every_nested_record() {
 #[tokio::test]
 async fn omitted_fields_are_kept_and_null_fields_are_cleared() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     sync(&s, &auth, &full_body()).await;
     let e = sync(
         &s,
@@ -106,7 +106,7 @@ async fn omitted_fields_are_kept_and_null_fields_are_cleared() {
 #[tokio::test]
 async fn an_external_id_alone_links_the_record_synced_earlier() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let first = sync(&s, &auth, &full_body()).await;
     let e = sync(
         &s,
@@ -135,7 +135,7 @@ async fn an_external_id_alone_links_the_record_synced_earlier() {
 #[tokio::test]
 async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_field() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     for (field, value) in [
         ("account", json!({"externalId": "ghost"})),
         ("contact", json!({"externalId": "ghost"})),
@@ -173,7 +173,7 @@ async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_fiel
 #[tokio::test]
 async fn a_contact_upserts_its_own_account_which_later_links_by_external_id() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     sync(
         &s,
         &auth,
@@ -193,7 +193,7 @@ async fn a_contact_upserts_its_own_account_which_later_links_by_external_id() {
 #[tokio::test]
 async fn engagement_type_id_beats_the_engagement_type_object() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let call = sync(
         &s,
         &auth,
@@ -227,7 +227,7 @@ async fn engagement_type_id_beats_the_engagement_type_object() {
 #[tokio::test]
 async fn deleted_at_soft_deletes_and_null_restores() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e = sync(&s, &auth, &json!({"externalId": "a1"})).await;
     let id = e["id"].as_str().unwrap_or_default().to_owned();
     sync(
@@ -254,7 +254,7 @@ async fn deleted_at_soft_deletes_and_null_restores() {
 #[tokio::test]
 async fn merged_to_external_id_makes_the_loser_resolve_to_the_survivor() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let old = sync(
         &s,
         &auth,
@@ -291,7 +291,7 @@ async fn merged_to_external_id_makes_the_loser_resolve_to_the_survivor() {
 #[tokio::test]
 async fn merged_from_external_ids_redirect_every_loser_to_the_survivor() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e = sync(
         &s,
         &auth,
@@ -312,7 +312,7 @@ async fn merged_from_external_ids_redirect_every_loser_to_the_survivor() {
 #[tokio::test]
 async fn a_merge_into_an_account_never_synced_is_a_400_and_a_merge_cycle_a_409() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let a = s
         .put(SYNC, &auth, &json!({"externalId": "e1", "account": {"externalId": "a", "name": "A", "mergedToExternalId": "nowhere"}}))
         .await;
@@ -350,7 +350,7 @@ async fn a_merge_into_an_account_never_synced_is_a_400_and_a_merge_cycle_a_409()
 #[tokio::test]
 async fn a_batch_syncs_in_order_and_a_later_item_may_link_what_an_earlier_one_created() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let a = s
         .put(
             BATCH,
@@ -382,7 +382,7 @@ async fn a_batch_syncs_in_order_and_a_later_item_may_link_what_an_earlier_one_cr
 #[tokio::test]
 async fn a_batch_with_one_bad_item_stores_nothing() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let a = s
         .put(
             BATCH,

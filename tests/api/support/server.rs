@@ -1,0 +1,151 @@
+//! A real simulator on an ephemeral port, an HTTP client for it, and answers read whole.
+
+use engagement_sim::{Config, Simulator};
+use serde_json::Value;
+
+/// A simulator started for one test (or one property), and a client to talk HTTP to it.
+pub struct TestServer {
+    pub sim: Simulator,
+    pub http: reqwest::Client,
+}
+
+/// A response read whole: status, headers and the body as JSON (or `Value::Null`).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+    pub json: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::with_config(Config::ephemeral()).await
+    }
+
+    pub async fn with_config(config: Config) -> TestServer {
+        let sim = Simulator::start(config).await.expect("simulator starts");
+        TestServer {
+            sim,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.sim.base_url())
+    }
+
+    /// Sends a request and reads the whole answer.
+    pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
+        let res = req.send().await.expect("request is answered");
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body is read");
+        let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Answer {
+            status,
+            headers,
+            text,
+            json,
+        }
+    }
+
+    pub async fn get(&self, path: &str, auth: &str) -> Answer {
+        self.send(self.http.get(self.url(path)).header("Authorization", auth))
+            .await
+    }
+
+    pub async fn post(&self, path: &str, auth: &str, body: &Value) -> Answer {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .header("Authorization", auth)
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn put(&self, path: &str, auth: &str, body: &Value) -> Answer {
+        self.send(
+            self.http
+                .put(self.url(path))
+                .header("Authorization", auth)
+                .json(body),
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str, auth: &str) -> Answer {
+        self.send(
+            self.http
+                .delete(self.url(path))
+                .header("Authorization", auth),
+        )
+        .await
+    }
+
+    /// A request with a raw body and content type of the caller's choosing (malformed JSON,
+    /// wrong content types...).
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        auth: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
+        self.send(
+            self.http
+                .request(method, self.url(path))
+                .header("Authorization", auth)
+                .header("Content-Type", content_type)
+                .body(body),
+        )
+        .await
+    }
+
+    /// Any request with the given headers and, optionally, a JSON body: for vendors whose
+    /// credentials take more than one header, and for calls that must omit or mangle one.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Answer {
+        let mut req = self.http.request(method, self.url(path));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        self.send(req).await
+    }
+
+    /// An admin call (no credentials).
+    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
+        let mut req = self
+            .http
+            .request(method, self.url(&format!("/__admin{path}")));
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        self.send(req).await
+    }
+}
+
+/// Starts a simulator that must refuse to start (a broken state file or scenario), on a runtime
+/// of its own; answers the refusal's message.
+pub fn start_refused(config: Config) -> String {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(Simulator::start(config))
+        .err()
+        .expect("refused")
+}
