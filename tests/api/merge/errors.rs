@@ -4,6 +4,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{Linked, BASE};
+use crate::support::server::status_and_body;
 use crate::support::{assert_contract, TestServer};
 
 /// merge.md "Authentication": both headers are required; the account-token sentence is the one
@@ -47,7 +48,7 @@ async fn each_missing_credential_gets_merges_401() {
     for a in [&no_account, &no_key, &basic, &empty] {
         assert_contract("merge", "error.response.json", &a.json);
     }
-    snapshot!("merge_401_no_account_token", &no_account.json);
+    snapshot!("merge_401_no_account_token", &no_account.status_and_body());
 }
 
 #[tokio::test]
@@ -139,7 +140,7 @@ async fn every_error_kind_renders_in_a_merge_envelope() {
     assert_eq!(reply.status.as_u16(), 429);
     assert_eq!(reply.headers.get("retry-after").unwrap(), "7");
     let body: Value = serde_json::from_slice(&reply.body).unwrap();
-    snapshot!("merge_429", &body);
+    snapshot!("merge_429", &status_and_body(reply.status.as_u16(), &body));
 }
 
 /// Every problem the shared pipeline can find is answered in Merge's envelope with a 4xx, and a

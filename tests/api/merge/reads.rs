@@ -23,7 +23,7 @@ async fn retrieve_answers_the_bare_engagement() {
     assert_eq!(a.json["id"], id);
     assert_eq!(a.json["remote_data"], Value::Null);
     assert!(a.json.get("remote_fields").is_none());
-    snapshot!("merge_retrieve_200", &a.json);
+    snapshot!("merge_retrieve_200", &a.status_and_body());
 
     let upper = m.get(&format!("/engagements/{}", id.to_uppercase())).await;
     assert_eq!(upper.json["id"], id);

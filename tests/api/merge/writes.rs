@@ -33,7 +33,7 @@ async fn bench_create_answers_201_keeping_unknown_references_as_sent() {
     assert_eq!(a.json["errors"], json!([]));
     assert!(a.json.get("logs").is_none(), "logs only in debug mode");
     assert_eq!(model["remote_fields"], body["model"]["remote_fields"]);
-    snapshot!("merge_create_201", &a.json);
+    snapshot!("merge_create_201", &a.status_and_body());
 }
 
 /// merge.md "Responses": `created_at` = `modified_at` at creation; ids are UUIDs.
@@ -93,7 +93,7 @@ async fn missing_required_field_is_400_and_stores_nothing() {
     assert_eq!(error["problem_type"], "MISSING_REQUIRED_FIELD");
     assert_eq!(error["title"], "Missing Required Field");
     assert_eq!(error["source"]["pointer"], "/model/engagement_type");
-    snapshot!("merge_create_missing_required", &a.json);
+    snapshot!("merge_create_missing_required", &a.status_and_body());
 
     let none = m.call(Method::POST, "/engagements", Some(&json!({}))).await;
     assert_eq!(none.status, 400);

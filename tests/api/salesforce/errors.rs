@@ -14,7 +14,7 @@ async fn missing_or_unknown_session_answers_invalid_session_id() {
         .await;
     assert_error(&a, 401, "INVALID_SESSION_ID");
     assert_eq!(a.json[0]["message"], "Session expired or invalid");
-    insta::assert_json_snapshot!("salesforce_invalid_session", a.json);
+    insta::assert_json_snapshot!("salesforce_invalid_session", a.status_and_body());
     assert_error(
         &s.post(CREATE, "Bearer ", &minimal_body()).await,
         401,
@@ -130,7 +130,7 @@ async fn contract_violations_answer_one_error_naming_the_field() {
         ),
     ];
     let a = create(&s, &auth, &without("communicationChannel")).await;
-    insta::assert_json_snapshot!("salesforce_required_field_missing", a.json);
+    insta::assert_json_snapshot!("salesforce_required_field_missing", a.status_and_body());
     for (body, code, field) in cases {
         let a = create(&s, &auth, &body).await;
         assert_error(&a, 400, code);
@@ -200,7 +200,7 @@ async fn bad_bodies_answer_in_the_salesforce_envelope() {
         "{}",
         a.text
     );
-    insta::assert_json_snapshot!("salesforce_json_parser_error", a.json);
+    insta::assert_json_snapshot!("salesforce_json_parser_error", a.status_and_body());
     // Connect REST reads XML bodies too; a broken one is refused like broken JSON.
     let a = s
         .send(raw(
@@ -251,7 +251,7 @@ async fn unknown_paths_and_methods_answer_not_found_and_405() {
         )
         .await;
     assert_error(&a, 405, "METHOD_NOT_ALLOWED");
-    insta::assert_json_snapshot!("salesforce_method_not_allowed", a.json);
+    insta::assert_json_snapshot!("salesforce_method_not_allowed", a.status_and_body());
     assert_eq!(
         a.json[0]["message"],
         "HTTP Method 'PATCH' not allowed. Allowed are HEAD,GET,DELETE"

@@ -44,10 +44,10 @@ async fn create_answers_201_with_ids_in_input_order() {
         a.header("content-type"),
         Some("application/json;charset=UTF-8")
     );
-    insta::assert_json_snapshot!("salesforce_create", a.json, {
-        ".engagementInteraction.id" => "[id]",
-        ".engagementInteraction.engagementAttendees[].id" => "[id]",
-        ".engagementInteraction.engagementTopics[].id" => "[id]",
+    insta::assert_json_snapshot!("salesforce_create", a.status_and_body(), {
+        ".body.engagementInteraction.id" => "[id]",
+        ".body.engagementInteraction.engagementAttendees[].id" => "[id]",
+        ".body.engagementInteraction.engagementTopics[].id" => "[id]",
     });
 }
 
@@ -71,15 +71,15 @@ async fn fetch_returns_every_documented_field_with_children() {
     assert_eq!(e["duration"], "240");
     assert_eq!(e["engagementAttendees"][1]["isAuthenticated"], false);
     assert_eq!(e["engagementAttendees"][0]["engagementInteractionId"], id);
-    insta::assert_json_snapshot!("salesforce_fetch", a.json, {
-        ".engagementInteraction.id" => "[id]",
-        ".engagementInteraction.ownerId" => "[id]",
-        ".engagementInteraction.engagementAttendees[].id" => "[id]",
-        ".engagementInteraction.engagementAttendees[].ownerId" => "[id]",
-        ".engagementInteraction.engagementAttendees[].engagementInteractionId" => "[id]",
-        ".engagementInteraction.engagementTopics[].id" => "[id]",
-        ".engagementInteraction.engagementTopics[].ownerId" => "[id]",
-        ".engagementInteraction.engagementTopics[].engagementInteractionId" => "[id]",
+    insta::assert_json_snapshot!("salesforce_fetch", a.status_and_body(), {
+        ".body.engagementInteraction.id" => "[id]",
+        ".body.engagementInteraction.ownerId" => "[id]",
+        ".body.engagementInteraction.engagementAttendees[].id" => "[id]",
+        ".body.engagementInteraction.engagementAttendees[].ownerId" => "[id]",
+        ".body.engagementInteraction.engagementAttendees[].engagementInteractionId" => "[id]",
+        ".body.engagementInteraction.engagementTopics[].id" => "[id]",
+        ".body.engagementInteraction.engagementTopics[].ownerId" => "[id]",
+        ".body.engagementInteraction.engagementTopics[].engagementInteractionId" => "[id]",
     });
 }
 

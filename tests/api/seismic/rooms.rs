@@ -39,13 +39,13 @@ async fn from_template_answers_201_with_the_room_as_the_template_defines_it() {
         .iter()
         .collect();
     assert_eq!(from_template, expected);
-    insta::assert_json_snapshot!("seismic_from_template_room", a.json, {
-        ".id" => "[id]", ".linkUrl" => "[link]", ".templateId" => "[id]",
-        ".contents[].id" => "[id]", ".contents[].contentVersionId" => "[id]",
-        ".contents[].name" => "[name]", ".contents[].externalUrl" => "[url]",
-        ".contents[].internalUrl" => "[url]", ".contents[].type" => "[type]",
-        ".createdBy" => "[user]", ".editors[]" => "[user]",
-        ".createdAt" => "[time]", ".modifiedAt" => "[time]",
+    insta::assert_json_snapshot!("seismic_from_template_room", a.status_and_body(), {
+        ".body.id" => "[id]", ".body.linkUrl" => "[link]", ".body.templateId" => "[id]",
+        ".body.contents[].id" => "[id]", ".body.contents[].contentVersionId" => "[id]",
+        ".body.contents[].name" => "[name]", ".body.contents[].externalUrl" => "[url]",
+        ".body.contents[].internalUrl" => "[url]", ".body.contents[].type" => "[type]",
+        ".body.createdBy" => "[user]", ".body.editors[]" => "[user]",
+        ".body.createdAt" => "[time]", ".body.modifiedAt" => "[time]",
     });
 }
 
@@ -183,7 +183,7 @@ async fn get_of_an_unknown_room_is_404_in_the_seismic_envelope() {
         )
         .await;
     assert_error(&a, 404);
-    insta::assert_json_snapshot!("seismic_not_found", a.json);
+    insta::assert_json_snapshot!("seismic_not_found", a.status_and_body());
 }
 
 #[tokio::test]
@@ -272,7 +272,7 @@ async fn deliveries_answer_a_link_in_seismic_shape_and_check_recipients() {
         .as_str()
         .unwrap()
         .contains(&format!("/ls/{id}/")));
-    insta::assert_json_snapshot!("seismic_delivery", a.json, { ".linkUrl" => "[link]" });
+    insta::assert_json_snapshot!("seismic_delivery", a.status_and_body(), { ".body.linkUrl" => "[link]" });
 
     for (body, status) in [
         (json!({"dsrId": "unknown", "recipients": []}), 404),

@@ -13,7 +13,7 @@ async fn missing_or_malformed_credentials_are_a_401_error_body() {
     let body = json!({"externalId": "a"});
     let none = s.send(s.http.put(s.url(SYNC)).json(&body)).await;
     assert_error(&none, 401);
-    insta::assert_json_snapshot!("siro_401", none.json);
+    insta::assert_json_snapshot!("siro_401", none.status_and_body());
     for auth in ["Basic abc", "Bearer ", "token-without-scheme"] {
         let a = s.put(SYNC, auth, &body).await;
         assert_error(&a, 401);
@@ -56,7 +56,7 @@ async fn unreadable_bodies_are_a_400_error_body() {
         .as_str()
         .unwrap_or_default()
         .contains("line 1"));
-    insta::assert_json_snapshot!("siro_400_malformed", malformed.json);
+    insta::assert_json_snapshot!("siro_400_malformed", malformed.status_and_body());
     let text = s
         .raw(
             Method::PUT,
@@ -101,7 +101,7 @@ async fn a_missing_external_id_is_a_422_zod_error_at_its_path() {
     let s = frozen_server().await;
     let a = s.put(SYNC, &auth(), &json!({"subject": "no id"})).await;
     assert_error(&a, 422);
-    insta::assert_json_snapshot!("siro_422_missing_external_id", a.json);
+    insta::assert_json_snapshot!("siro_422_missing_external_id", a.status_and_body());
     let empty = s
         .raw(Method::PUT, SYNC, &auth(), "application/json", "")
         .await;

@@ -17,12 +17,12 @@ async fn get_answers_the_bare_engagement_and_404_for_an_unknown_id() {
     assert_eq!(a.status, 200, "{}", a.text);
     assert_contract("siro", "engagements.get.response.json", &a.json);
     assert_eq!(a.json, e);
-    insta::assert_json_snapshot!("siro_get", a.json, {
-        ".id" => "[uuid]", ".organizationId" => "[uuid]", ".engagementTypeId" => "[uuid]",
+    insta::assert_json_snapshot!("siro_get", a.status_and_body(), {
+        ".body.id" => "[uuid]", ".body.organizationId" => "[uuid]", ".body.engagementTypeId" => "[uuid]",
     });
     let missing = get(&s, &auth, "00000000-0000-4000-8000-000000000000").await;
     assert_error(&missing, 404);
-    insta::assert_json_snapshot!("siro_get_not_found", missing.json);
+    insta::assert_json_snapshot!("siro_get_not_found", missing.status_and_body());
 }
 
 async fn page_through(s: &crate::support::TestServer, auth: &str, query: &str) -> Vec<Value> {
@@ -91,8 +91,8 @@ async fn list_filters_by_external_id_and_recording_id() {
         .await;
     assert_eq!(a.json["total"], 1);
     assert_eq!(a.json["data"][0]["externalId"], "f-1");
-    insta::assert_json_snapshot!("siro_list_filtered", a.json, {
-        ".data[].id" => "[uuid]", ".data[].organizationId" => "[uuid]", ".data[].engagementTypeId" => "[uuid]",
+    insta::assert_json_snapshot!("siro_list_filtered", a.status_and_body(), {
+        ".body.data[].id" => "[uuid]", ".body.data[].organizationId" => "[uuid]", ".body.data[].engagementTypeId" => "[uuid]",
     });
     // The simulator has no recordings, so a recordingId filter matches nothing.
     let r = s

@@ -153,7 +153,7 @@ async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_fiel
             "{message}"
         );
         if field == "account" {
-            insta::assert_json_snapshot!("siro_400_unresolved_reference", a.json);
+            insta::assert_json_snapshot!("siro_400_unresolved_reference", a.status_and_body());
         }
     }
     let list = s.get(&format!("{BASE}/engagements"), &auth).await;
@@ -332,7 +332,7 @@ async fn a_merge_into_an_account_never_synced_is_a_400_and_a_merge_cycle_a_409()
         .put(SYNC, &auth, &json!({"externalId": "e3", "account": {"externalId": "a", "name": "A", "mergedToExternalId": "b"}}))
         .await;
     assert_error(&cycle, 409);
-    insta::assert_json_snapshot!("siro_409_merge_cycle", cycle.json);
+    insta::assert_json_snapshot!("siro_409_merge_cycle", cycle.status_and_body());
     let still = sync(
         &s,
         &auth,
@@ -373,9 +373,9 @@ async fn a_batch_syncs_in_order_and_a_later_item_may_link_what_an_earlier_one_cr
         data[0].get("subject").is_none(),
         "each item as it left the record"
     );
-    insta::assert_json_snapshot!("siro_sync_batch", a.json, {
-        ".data[].id" => "[uuid]", ".data[].organizationId" => "[uuid]", ".data[].accountId" => "[uuid]",
-        ".data[].engagementTypeId" => "[uuid]", ".data[].account.id" => "[uuid]",
+    insta::assert_json_snapshot!("siro_sync_batch", a.status_and_body(), {
+        ".body.data[].id" => "[uuid]", ".body.data[].organizationId" => "[uuid]", ".body.data[].accountId" => "[uuid]",
+        ".body.data[].engagementTypeId" => "[uuid]", ".body.data[].account.id" => "[uuid]",
     });
 }
 

@@ -1,7 +1,7 @@
 //! A real simulator on an ephemeral port, an HTTP client for it, and answers read whole.
 
 use engagement_sim::{Config, Simulator};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// A simulator started for one test (or one property), and a client to talk HTTP to it.
 pub struct TestServer {
@@ -19,6 +19,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// What a snapshot of this answer pins: the status code and the JSON body.
+    pub fn status_and_body(&self) -> Value {
+        status_and_body(self.status, &self.json)
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -139,6 +144,12 @@ impl TestServer {
         }
         self.send(req).await
     }
+}
+
+/// A response as snapshots hold it: `{"status": 201, "body": {...}}`, so that a changed status fails
+/// the snapshot as a changed body does.
+pub fn status_and_body(status: u16, body: &Value) -> Value {
+    json!({"status": status, "body": body})
 }
 
 /// Starts a simulator that must refuse to start (a broken state file or scenario), on a runtime
