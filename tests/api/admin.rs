@@ -174,11 +174,7 @@ async fn journal_records_every_call_with_masked_credentials_and_fingerprints() {
 
 #[tokio::test]
 async fn the_journal_is_a_bounded_ring() {
-    let config = engagement_sim::Config {
-        journal_capacity: 5,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.journal_capacity = 5).await;
     let auth = bearer(&fresh_token("ring"));
     for _ in 0..12 {
         s.post("/devrev/engagements.count", &auth, &json!({})).await;
@@ -198,12 +194,11 @@ async fn the_journal_is_a_bounded_ring() {
 #[tokio::test]
 async fn the_journal_is_bounded_in_bytes() {
     let budget = 64 * 1024;
-    let config = engagement_sim::Config {
-        journal_capacity: 1000,
-        journal_max_bytes: budget,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| {
+        c.journal_capacity = 1000;
+        c.journal_max_bytes = budget;
+    })
+    .await;
     let merge = |content: String| json!({"model": {"subject": "Big", "content": content, "engagement_type": "7e1c2d3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}});
     let headers = [
         ("Authorization", "Bearer key"),
@@ -343,11 +338,7 @@ async fn state_dump_shows_records_by_tenant_fingerprint() {
 
 #[tokio::test]
 async fn an_admin_token_guards_every_admin_route() {
-    let config = engagement_sim::Config {
-        admin_token: Some("s3cret".into()),
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.admin_token = Some("s3cret".into())).await;
     for path in ["/health", "/requests", "/state", "/operations"] {
         let a = s.admin(Method::GET, path, None).await;
         assert_eq!(a.status, 401, "{path}");
@@ -378,11 +369,10 @@ async fn unknown_admin_routes_answer_json() {
 
 #[tokio::test]
 async fn a_vendor_can_be_served_at_the_root_of_its_own_port() {
-    let config = engagement_sim::Config {
-        vendor_listen: vec![("devrev".into(), "127.0.0.1:0".parse().unwrap())],
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| {
+        c.vendor_listen = vec![("devrev".into(), "127.0.0.1:0".parse().unwrap())]
+    })
+    .await;
     let addr = s.sim.vendor_addrs()[0].1;
     let a = s
         .send(

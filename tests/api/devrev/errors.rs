@@ -97,11 +97,7 @@ async fn create_validation_rules_answer_devrev_error_types() {
 
 #[tokio::test]
 async fn malformed_bodies_get_devrev_envelopes_never_5xx() {
-    let config = engagement_sim::Config {
-        body_limit: 2048,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.body_limit = 2048).await;
     let auth = bearer(&fresh_token("devrev"));
     let url = s.url("/devrev/engagements.create");
     let raw = |body: Vec<u8>, ct: &'static str| {

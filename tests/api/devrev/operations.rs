@@ -253,12 +253,11 @@ async fn an_artifact_belongs_to_one_parent() {
 async fn same_seed_and_requests_give_the_same_answers() {
     let mut answers = Vec::new();
     for _ in 0..2 {
-        let config = engagement_sim::Config {
-            seed: 9,
-            clock: Some("2026-01-01T00:00:00Z".parse().unwrap()),
-            ..engagement_sim::Config::ephemeral()
-        };
-        let s = TestServer::with_config(config).await;
+        let s = TestServer::configured(|c| {
+            c.seed = 9;
+            c.clock = Some("2026-01-01T00:00:00Z".parse().unwrap());
+        })
+        .await;
         answers.push(create(&s, "Bearer fixed-token", create_body()).await);
     }
     assert_eq!(answers[0], answers[1]);
@@ -266,11 +265,7 @@ async fn same_seed_and_requests_give_the_same_answers() {
 
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_engagement_makes_room() {
-    let config = engagement_sim::Config {
-        tenant_record_limit: 3,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 3).await;
     let auth = bearer(&fresh_token("devrev-limit"));
     let mut body = create_body();
     body["artifacts"] = json!(["ARTIFACT-1"]);

@@ -3,11 +3,8 @@ use super::*;
 /// The shape of every DevRev answer, ids and timestamps redacted.
 #[tokio::test]
 async fn response_shapes() {
-    let config = engagement_sim::Config {
-        clock: Some("2026-01-01T00:00:00Z".parse().unwrap()),
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s =
+        TestServer::configured(|c| c.clock = Some("2026-01-01T00:00:00Z".parse().unwrap())).await;
     let auth = "Bearer snapshot-token";
     let mut body = create_body();
     body["artifacts"] = json!(["ARTIFACT-1"]);

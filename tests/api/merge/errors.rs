@@ -98,11 +98,7 @@ async fn malformed_bodies_and_paths_answer_in_merges_envelope() {
 
 #[tokio::test]
 async fn oversized_bodies_are_413_in_merges_envelope() {
-    let s = TestServer::with_config(engagement_sim::Config {
-        body_limit: 256,
-        ..engagement_sim::Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.body_limit = 256).await;
     let m = Linked::new(&s);
     let a = m.create(json!({"content": "x".repeat(1000)})).await;
     assert_eq!(a.status, 413);

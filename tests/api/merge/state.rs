@@ -14,11 +14,7 @@ use crate::support::{state, Answer, TestServer};
 
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_engagement_makes_room() {
-    let config = engagement_sim::Config {
-        tenant_record_limit: 3,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 3).await;
     let a = Linked::new(&s);
     let mut ids = Vec::new();
     for n in 0..5 {

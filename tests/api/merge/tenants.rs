@@ -50,11 +50,7 @@ async fn fifty_concurrent_creates_get_distinct_ids_and_all_are_listed() {
 async fn the_seed_fixes_ids_for_the_same_requests() {
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let s = TestServer::with_config(engagement_sim::Config {
-            seed: 42,
-            ..engagement_sim::Config::ephemeral()
-        })
-        .await;
+        let s = TestServer::configured(|c| c.seed = 42).await;
         let m = Linked {
             s: &s,
             auth: "Bearer k".into(),

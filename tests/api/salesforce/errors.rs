@@ -172,11 +172,7 @@ async fn business_rules_refuse_bad_references_and_duplicates() {
 
 #[tokio::test]
 async fn bad_bodies_answer_in_the_salesforce_envelope() {
-    let s = TestServer::with_config(engagement_sim::Config {
-        body_limit: 4096,
-        ..engagement_sim::Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.body_limit = 4096).await;
     let auth = auth();
     let raw = |ct: &str, body: String| {
         s.http

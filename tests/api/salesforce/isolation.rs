@@ -88,11 +88,7 @@ fn full_body_without_external() -> Value {
 async fn ids_are_deterministic_for_a_seed_and_request_order() {
     let mut seen = Vec::new();
     for _ in 0..2 {
-        let s = TestServer::with_config(engagement_sim::Config {
-            seed: 42,
-            ..engagement_sim::Config::ephemeral()
-        })
-        .await;
+        let s = TestServer::configured(|c| c.seed = 42).await;
         let a = create(&s, "Bearer same-token", &full_body()).await;
         seen.push(a.json["engagementInteraction"].clone());
     }

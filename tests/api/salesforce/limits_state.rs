@@ -26,11 +26,7 @@ fn created_id(a: &Answer) -> String {
 
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_interaction_makes_room() {
-    let config = engagement_sim::Config {
-        tenant_record_limit: 2,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 2).await;
     let auth = bearer(&fresh_token("sf-limit"));
     let first = create(&s, &auth, &with_ext("ext-1")).await;
     let topic = first.json["engagementInteraction"]["engagementTopics"][0]["id"]
@@ -78,11 +74,7 @@ async fn beyond_the_record_limit_the_oldest_interaction_makes_room() {
 
 #[tokio::test]
 async fn a_limit_of_zero_keeps_everything() {
-    let config = engagement_sim::Config {
-        tenant_record_limit: 0,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 0).await;
     let auth = bearer(&fresh_token("sf-nolimit"));
     for _ in 0..5 {
         create(&s, &auth, &minimal_body()).await;

@@ -3,8 +3,7 @@
 use super::*;
 
 async fn fault_scenario(fault: &str) -> TestServer {
-    let s = TestServer::start().await;
-    load(&s, &format!("name: fault\nrules:\n  - {{ vendor: devrev, operation: engagements.create, fault: {fault} }}\n")).await;
+    let s = server_with(&format!("name: fault\nrules:\n  - {{ vendor: devrev, operation: engagements.create, fault: {fault} }}\n")).await;
     s
 }
 

@@ -6,12 +6,9 @@ use crate::support::server::start_refused;
 
 #[tokio::test]
 async fn scenarios_load_replace_list_and_unload() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: one\nrules:\n  - { vendor: devrev, respond: { error: unavailable } }\n",
-    )
-    .await;
+    let s =
+        server_with("name: one\nrules:\n  - { vendor: devrev, respond: { error: unavailable } }\n")
+            .await;
     assert_eq!(
         s.post("/devrev/engagements.count", "Bearer l", &json!({}))
             .await
@@ -154,12 +151,11 @@ async fn watched_files_reload_and_a_broken_edit_keeps_the_last_good_version() {
         "name: watched\nrules:\n  - { vendor: devrev, respond: { error: unavailable } }\n",
     )
     .unwrap();
-    let config = engagement_sim::Config {
-        scenarios: vec![file.clone()],
-        watch: true,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| {
+        c.scenarios = vec![file.clone()];
+        c.watch = true;
+    })
+    .await;
     let status = || async {
         s.post("/devrev/engagements.count", "Bearer w", &json!({}))
             .await

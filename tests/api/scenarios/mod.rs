@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::devrev::create_body as devrev_body;
-use crate::support::scenario::load;
+use crate::support::scenario::{load, server_with, shipped};
 use crate::support::{bearer, fresh_token, TestServer};
 
 async fn create(s: &TestServer, auth: &str) -> crate::support::Answer {

@@ -5,8 +5,7 @@ use super::*;
 
 #[tokio::test]
 async fn times_after_and_every_count_matching_calls() {
-    let s = TestServer::start().await;
-    load(&s, r#"
+    let s = server_with(r#"
 name: counting
 rules:
   - { vendor: devrev, operation: engagements.count, when: { times: 2 }, respond: { error: unavailable } }
@@ -43,8 +42,7 @@ async fn probability_draws_from_the_seed_not_the_clock() {
     let doc = "name: flaky\nseed: 42\nrules:\n  - { vendor: devrev, when: { probability: 0.3 }, respond: { error: unavailable } }\n";
     let mut runs = Vec::new();
     for _ in 0..2 {
-        let s = TestServer::start().await;
-        load(&s, doc).await;
+        let s = server_with(doc).await;
         let mut statuses = Vec::new();
         for _ in 0..40 {
             statuses.push(
@@ -128,9 +126,7 @@ rules:
 
 #[tokio::test]
 async fn raw_responses_are_sent_exactly() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         r#"
 name: raw
 rules:
@@ -150,8 +146,7 @@ rules:
 
 #[tokio::test]
 async fn delays_are_real() {
-    let s = TestServer::start().await;
-    load(&s, "name: slow\nrules:\n  - { vendor: devrev, operation: engagements.count, delay_ms: 300 }\n  - { vendor: devrev, operation: engagements.list, delay_ms: { min: 100, max: 200 } }\n").await;
+    let s = server_with("name: slow\nrules:\n  - { vendor: devrev, operation: engagements.count, delay_ms: 300 }\n  - { vendor: devrev, operation: engagements.list, delay_ms: { min: 100, max: 200 } }\n").await;
     let t = Instant::now();
     let a = s
         .post("/devrev/engagements.count", "Bearer d", &json!({}))
@@ -170,9 +165,7 @@ async fn delays_are_real() {
 
 #[tokio::test]
 async fn rate_limits_answer_the_vendors_429_with_retry_after() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: limited\nrate_limits:\n  - { vendor: devrev, requests: 3, per_seconds: 60 }\n",
     )
     .await;
@@ -207,12 +200,9 @@ async fn rate_limits_answer_the_vendors_429_with_retry_after() {
 
 #[tokio::test]
 async fn revoked_and_forbidden_credentials() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: creds\nauth:\n  revoked: [old-token]\n  forbidden: [read-only-token]\n",
-    )
-    .await;
+    let s =
+        server_with("name: creds\nauth:\n  revoked: [old-token]\n  forbidden: [read-only-token]\n")
+            .await;
     let a = s
         .post("/devrev/engagements.count", "Bearer old-token", &json!({}))
         .await;

@@ -4,12 +4,7 @@ use super::*;
 
 #[tokio::test]
 async fn the_interface_example_throttles_the_second_and_third_create() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        include_str!("../../../scenarios/devrev-throttled-then-recovers.yaml"),
-    )
-    .await;
+    let s = server_with(&shipped("devrev-throttled-then-recovers.yaml")).await;
     let auth = bearer(&fresh_token("sc"));
     let statuses: Vec<u16> = {
         let mut v = Vec::new();
@@ -58,8 +53,7 @@ async fn the_interface_example_throttles_the_second_and_third_create() {
 async fn the_shipped_chaos_scenario_is_seeded_and_hits_every_vendor() {
     let mut runs = Vec::new();
     for _ in 0..2 {
-        let s = TestServer::start().await;
-        load(&s, include_str!("../../../scenarios/chaos.yaml")).await;
+        let s = server_with(&shipped("chaos.yaml")).await;
         let mut outcomes = Vec::new();
         for i in 0..40 {
             let d = s

@@ -2,7 +2,6 @@
 //! 405 for GET, version checks, JSON-RPC errors for broken messages, and the journal entries of
 //! tool calls. Facts: `shared/vendors/seismic.md` ("Seismic MCP server", "MCP framing").
 
-use engagement_sim::Config;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -140,11 +139,7 @@ async fn tool_calls_are_journaled_under_their_operation_ids() {
 
 #[tokio::test]
 async fn broken_messages_get_json_rpc_errors_and_big_bodies_a_413() {
-    let s = TestServer::with_config(Config {
-        body_limit: 4096,
-        ..Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.body_limit = 4096).await;
     let token = fresh_token("seismic");
     let post = |body: String| {
         s.http

@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 
-use engagement_sim::Config;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -42,11 +41,7 @@ async fn same_seed_and_requests_give_the_same_data_and_ids() {
     let token = fresh_token("seismic");
     let mut runs = Vec::new();
     for _ in 0..2 {
-        let s = TestServer::with_config(Config {
-            seed: 7,
-            ..Config::ephemeral()
-        })
-        .await;
+        let s = TestServer::configured(|c| c.seed = 7).await;
         let state = tenant_state(&s, &token).await;
         let room = from_template(
             &s,
@@ -66,11 +61,7 @@ async fn same_seed_and_requests_give_the_same_data_and_ids() {
         ));
     }
     assert_eq!(runs[0], runs[1]);
-    let other = TestServer::with_config(Config {
-        seed: 8,
-        ..Config::ephemeral()
-    })
-    .await;
+    let other = TestServer::configured(|c| c.seed = 8).await;
     assert_ne!(tenant_state(&other, &token).await["meetings"], runs[0].1);
 }
 

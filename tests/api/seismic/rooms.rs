@@ -2,7 +2,6 @@
 //! listing, the `{statusCode, message}` envelope for every refusal, the `X-Seismic-*-Calls`
 //! counters, seeded tenant data, isolation, concurrency and paging.
 
-use engagement_sim::Config;
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -368,11 +367,7 @@ async fn credentials_are_a_bearer_token_or_401() {
 
 #[tokio::test]
 async fn transport_problems_answer_in_the_seismic_envelope() {
-    let s = TestServer::with_config(Config {
-        body_limit: 2048,
-        ..Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.body_limit = 2048).await;
     let auth = bearer(&fresh_token("seismic"));
     let url = s.url("/seismic/dsr/v1/dsrs");
     let unknown = s.get("/seismic/dsr/v2/nothing", &auth).await;

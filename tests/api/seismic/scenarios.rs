@@ -7,7 +7,7 @@
 use serde_json::{json, Value};
 
 use super::{assert_error, call, connect, failed, first_template, from_template, ok};
-use crate::support::scenario::load;
+use crate::support::scenario::{server_with, shipped};
 use crate::support::{bearer, fresh_token, Answer, TestServer};
 
 async fn list(s: &TestServer, token: &str) -> Answer {
@@ -16,9 +16,7 @@ async fn list(s: &TestServer, token: &str) -> Answer {
 
 #[tokio::test]
 async fn a_rate_limit_answers_seismics_429_with_client_id_tenant_and_counters() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: seismic-rl\nrate_limits:\n  - { vendor: seismic, requests: 2, per_seconds: 60 }\n",
     )
     .await;
@@ -48,9 +46,7 @@ async fn a_rate_limit_answers_seismics_429_with_client_id_tenant_and_counters() 
 
 #[tokio::test]
 async fn revoked_and_forbidden_credentials_get_the_401_and_403_envelopes() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: seismic-auth\nauth:\n  revoked: [seismic-old]\n  forbidden: [seismic-readonly]\n",
     )
     .await;
@@ -61,12 +57,7 @@ async fn revoked_and_forbidden_credentials_get_the_401_and_403_envelopes() {
 
 #[tokio::test]
 async fn a_scripted_native_error_renders_exactly() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: seismic-err\nrules:\n  - vendor: seismic\n    operation: dsr.get\n    respond: { error: service_unavailable, message: Seismic is down for maintenance }\n  - vendor: seismic\n    operation: dsr.list\n    respond: { error: rate_limit_exceeded, retry_after: 12 }\n",
-    )
-    .await;
+    let s = server_with("name: seismic-err\nrules:\n  - vendor: seismic\n    operation: dsr.get\n    respond: { error: service_unavailable, message: Seismic is down for maintenance }\n  - vendor: seismic\n    operation: dsr.list\n    respond: { error: rate_limit_exceeded, retry_after: 12 }\n").await;
     let token = fresh_token("seismic-err");
     let a = s
         .get(
@@ -90,12 +81,7 @@ async fn a_scripted_native_error_renders_exactly() {
 
 #[tokio::test]
 async fn a_connection_reset_fault_acts_on_a_create() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: seismic-fault\nrules:\n  - { vendor: seismic, operation: dsr.create, fault: connection_reset }\n",
-    )
-    .await;
+    let s = server_with("name: seismic-fault\nrules:\n  - { vendor: seismic, operation: dsr.create, fault: connection_reset }\n").await;
     let token = fresh_token("seismic-fault");
     let template = first_template(&s, &token).await;
     let sent = s
@@ -111,12 +97,7 @@ async fn a_connection_reset_fault_acts_on_a_create() {
 
 #[tokio::test]
 async fn on_mcp_scenario_errors_come_back_as_is_error_tool_results() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: seismic-mcp\nrules:\n  - vendor: seismic\n    operation: tools.list_dsr_templates\n    when: { times: 1 }\n    respond: { error: internal_server_error, message: boom }\nrate_limits:\n  - { vendor: seismic, operation: tools.get_comments_from_dsr, requests: 1, per_seconds: 60 }\nauth:\n  revoked: [mcp-old]\n  forbidden: [mcp-readonly]\n",
-    )
-    .await;
+    let s = server_with("name: seismic-mcp\nrules:\n  - vendor: seismic\n    operation: tools.list_dsr_templates\n    when: { times: 1 }\n    respond: { error: internal_server_error, message: boom }\nrate_limits:\n  - { vendor: seismic, operation: tools.get_comments_from_dsr, requests: 1, per_seconds: 60 }\nauth:\n  revoked: [mcp-old]\n  forbidden: [mcp-readonly]\n").await;
     let token = fresh_token("seismic-mcp-sc");
     let client = connect(&s, &token).await;
     let text = failed(&call(&client, "list_dsr_templates", json!({})).await, 500);
@@ -155,12 +136,7 @@ async fn on_mcp_scenario_errors_come_back_as_is_error_tool_results() {
 
 #[tokio::test]
 async fn on_mcp_a_fault_acts_on_the_tools_call_connection() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: seismic-mcp-fault\nrules:\n  - { vendor: seismic, operation: tools.list_dsr_templates, fault: connection_reset }\n",
-    )
-    .await;
+    let s = server_with("name: seismic-mcp-fault\nrules:\n  - { vendor: seismic, operation: tools.list_dsr_templates, fault: connection_reset }\n").await;
     let token = fresh_token("seismic-mcp-fault");
     let client = connect(&s, &token).await;
     let args = serde_json::Map::new();
@@ -174,12 +150,7 @@ async fn on_mcp_a_fault_acts_on_the_tools_call_connection() {
 
 #[tokio::test]
 async fn the_shipped_scenario_throttles_the_second_and_third_room_create() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        include_str!("../../../scenarios/seismic-throttled-then-recovers.yaml"),
-    )
-    .await;
+    let s = server_with(&shipped("seismic-throttled-then-recovers.yaml")).await;
     let token = fresh_token("seismic-shipped");
     let template = first_template(&s, &token).await;
     let mut statuses = Vec::new();

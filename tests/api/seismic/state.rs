@@ -29,11 +29,7 @@ async fn create_room(s: &TestServer, token: &str, name: &str) -> Value {
 
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_room_and_its_deliveries_make_room() {
-    let s = TestServer::with_config(Config {
-        tenant_record_limit: 3,
-        ..Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 3).await;
     let token = fresh_token("seismic-limit");
     let mut rooms = Vec::new();
     for i in 0..5 {

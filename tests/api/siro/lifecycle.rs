@@ -12,11 +12,7 @@ use crate::support::{state, TestServer};
 
 #[tokio::test]
 async fn the_record_limit_evicts_the_oldest_engagement_everywhere() {
-    let s = TestServer::with_config(Config {
-        tenant_record_limit: 3,
-        ..Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 3).await;
     let auth = auth();
     let mut ids = Vec::new();
     for i in 1..=4 {

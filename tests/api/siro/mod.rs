@@ -12,7 +12,6 @@ mod scenarios;
 mod upserts;
 
 use chrono::{DateTime, Utc};
-use engagement_sim::Config;
 use serde_json::Value;
 
 use crate::support::{assert_contract, bearer, fresh_token, Answer, TestServer};
@@ -28,13 +27,8 @@ pub fn auth() -> String {
 
 /// A server whose clock is frozen, so timestamps move only when a test moves them.
 pub async fn frozen_server() -> TestServer {
-    let mut config = Config::ephemeral();
-    config.clock = Some(
-        DateTime::parse_from_rfc3339("2026-11-20T09:00:00Z")
-            .expect("a date")
-            .with_timezone(&Utc),
-    );
-    TestServer::with_config(config).await
+    let now = DateTime::parse_from_rfc3339("2026-11-20T09:00:00Z").expect("a date");
+    TestServer::configured(|c| c.clock = Some(now.with_timezone(&Utc))).await
 }
 
 pub fn advance(s: &TestServer, ms: i64) {

@@ -5,8 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{auth, BASE, BATCH, SYNC};
-use crate::support::scenario::load;
-use crate::support::TestServer;
+use crate::support::scenario::{server_with, shipped};
 
 fn only_error(body: &Value) -> &str {
     let obj = body.as_object().expect("an object");
@@ -16,9 +15,7 @@ fn only_error(body: &Value) -> &str {
 
 #[tokio::test]
 async fn a_rate_limit_answers_siros_429_with_retry_after_per_token() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: limited\nrate_limits:\n  - { vendor: siro, requests: 2, per_seconds: 60 }\n",
     )
     .await;
@@ -37,12 +34,9 @@ async fn a_rate_limit_answers_siros_429_with_retry_after_per_token() {
 
 #[tokio::test]
 async fn revoked_and_forbidden_tokens_get_siros_401_and_403() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: creds\nauth:\n  revoked: [old-token]\n  forbidden: [read-only-token]\n",
-    )
-    .await;
+    let s =
+        server_with("name: creds\nauth:\n  revoked: [old-token]\n  forbidden: [read-only-token]\n")
+            .await;
     let list = format!("{BASE}/engagements");
     let a = s.get(&list, "Bearer old-token").await;
     assert_eq!(a.status, 401);
@@ -61,9 +55,7 @@ async fn revoked_and_forbidden_tokens_get_siros_401_and_403() {
 
 #[tokio::test]
 async fn scripted_native_errors_render_exactly() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         r#"name: native
 rules:
   - vendor: siro
@@ -102,12 +94,7 @@ rules:
 
 #[tokio::test]
 async fn a_fault_breaks_one_operation_only() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: fault\nrules:\n  - { vendor: siro, operation: engagements.sync, match: { body: { \"/externalId\": \"boom-1\" } }, fault: connection_reset }\n  - { vendor: siro, operation: engagements.list, fault: malformed_body }\n",
-    )
-    .await;
+    let s = server_with("name: fault\nrules:\n  - { vendor: siro, operation: engagements.sync, match: { body: { \"/externalId\": \"boom-1\" } }, fault: connection_reset }\n  - { vendor: siro, operation: engagements.list, fault: malformed_body }\n").await;
     let auth = auth();
     let err = s
         .http
@@ -138,12 +125,7 @@ async fn a_fault_breaks_one_operation_only() {
 
 #[tokio::test]
 async fn the_shipped_scenario_throttles_then_recovers() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        include_str!("../../../scenarios/siro-sync-throttled-then-recovers.yaml"),
-    )
-    .await;
+    let s = server_with(&shipped("siro-sync-throttled-then-recovers.yaml")).await;
     let auth = auth();
     let mut statuses = Vec::new();
     for i in 0..4 {

@@ -14,3 +14,16 @@ pub async fn load(s: &TestServer, doc: &str) {
         .await;
     assert_eq!(a.status, 201, "{}", a.text);
 }
+
+/// A new simulator with the scenario `doc` loaded.
+pub async fn server_with(doc: &str) -> TestServer {
+    let s = TestServer::start().await;
+    load(&s, doc).await;
+    s
+}
+
+/// The text of a scenario shipped in the repository's `scenarios/` folder.
+pub fn shipped(file: &str) -> String {
+    let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}

@@ -1,6 +1,7 @@
 //! A real simulator on an ephemeral port, an HTTP client for it, and answers read whole.
 
 use engagement_sim::{Config, Simulator};
+use reqwest::Method;
 use serde_json::{json, Value};
 
 /// A simulator started for one test (or one property), and a client to talk HTTP to it.
@@ -34,6 +35,13 @@ impl TestServer {
         TestServer::with_config(Config::ephemeral()).await
     }
 
+    /// A simulator on `Config::ephemeral()` with the settings `tweak` changes.
+    pub async fn configured(tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let mut config = Config::ephemeral();
+        tweak(&mut config);
+        TestServer::with_config(config).await
+    }
+
     pub async fn with_config(config: Config) -> TestServer {
         let sim = Simulator::start(config).await.expect("simulator starts");
         TestServer {
@@ -62,44 +70,38 @@ impl TestServer {
     }
 
     pub async fn get(&self, path: &str, auth: &str) -> Answer {
-        self.send(self.http.get(self.url(path)).header("Authorization", auth))
-            .await
+        self.authorized(Method::GET, path, auth, None).await
     }
 
     pub async fn post(&self, path: &str, auth: &str, body: &Value) -> Answer {
-        self.send(
-            self.http
-                .post(self.url(path))
-                .header("Authorization", auth)
-                .json(body),
-        )
-        .await
+        self.authorized(Method::POST, path, auth, Some(body)).await
     }
 
     pub async fn put(&self, path: &str, auth: &str, body: &Value) -> Answer {
-        self.send(
-            self.http
-                .put(self.url(path))
-                .header("Authorization", auth)
-                .json(body),
-        )
-        .await
+        self.authorized(Method::PUT, path, auth, Some(body)).await
     }
 
     pub async fn delete(&self, path: &str, auth: &str) -> Answer {
-        self.send(
-            self.http
-                .delete(self.url(path))
-                .header("Authorization", auth),
-        )
-        .await
+        self.authorized(Method::DELETE, path, auth, None).await
+    }
+
+    /// A call with `auth` as its `Authorization` header and, optionally, a JSON body.
+    async fn authorized(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &str,
+        body: Option<&Value>,
+    ) -> Answer {
+        self.request(method, path, &[("Authorization", auth)], body)
+            .await
     }
 
     /// A request with a raw body and content type of the caller's choosing (malformed JSON,
     /// wrong content types...).
     pub async fn raw(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         auth: &str,
         content_type: &str,
@@ -119,7 +121,7 @@ impl TestServer {
     /// credentials take more than one header, and for calls that must omit or mangle one.
     pub async fn request(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         headers: &[(&str, &str)],
         body: Option<&Value>,
@@ -135,7 +137,7 @@ impl TestServer {
     }
 
     /// An admin call (no credentials).
-    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
+    pub async fn admin(&self, method: Method, path: &str, body: Option<&Value>) -> Answer {
         let mut req = self
             .http
             .request(method, self.url(&format!("/__admin{path}")));
