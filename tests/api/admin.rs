@@ -5,12 +5,13 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::devrev::create_body as devrev_body;
+use crate::support::contract::GENERIC_KINDS;
 use crate::support::{bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn health_says_ok_with_the_version() {
     let s = TestServer::start().await;
-    let a = s.admin(Method::GET, "/health", None).await;
+    let a = s.admin_get("/health").await;
     assert_eq!(a.status, 200);
     assert_eq!(a.json["status"], "ok");
     assert_eq!(a.json["version"], env!("CARGO_PKG_VERSION"));
@@ -19,7 +20,7 @@ async fn health_says_ok_with_the_version() {
 #[tokio::test]
 async fn operations_lists_every_operation_and_error_kind() {
     let s = TestServer::start().await;
-    let a = s.admin(Method::GET, "/operations", None).await;
+    let a = s.admin_get("/operations").await;
     let ops = a.json["operations"].as_array().unwrap();
     assert!(ops.iter().any(|o| o["vendor"] == "devrev"
         && o["id"] == "engagements.create"
@@ -38,16 +39,7 @@ async fn operations_lists_every_operation_and_error_kind() {
         .map(|o| o["vendor"].as_str().unwrap())
         .collect::<std::collections::BTreeSet<_>>()
     {
-        for generic in [
-            "bad_request",
-            "unauthorized",
-            "forbidden",
-            "not_found",
-            "conflict",
-            "rate_limited",
-            "server_error",
-            "unavailable",
-        ] {
+        for generic in GENERIC_KINDS {
             assert!(
                 kinds.iter().any(|k| k["vendor"] == vendor
                     && k["generic"]
@@ -78,7 +70,7 @@ async fn journal_records_every_call_with_masked_credentials_and_fingerprints() {
     )
     .await;
     s.get("/devrev/nowhere", "Bearer x").await;
-    let a = s.admin(Method::GET, "/requests", None).await;
+    let a = s.admin_get("/requests").await;
     assert!(
         !a.text.contains(&token),
         "the raw credential never appears in the journal"
@@ -116,11 +108,7 @@ async fn journal_records_every_call_with_masked_credentials_and_fingerprints() {
     // Filters: the fingerprint and the raw credential name the same tenant.
     for tenant in [fp.to_owned(), token.clone()] {
         let a = s
-            .admin(
-                Method::GET,
-                &format!("/requests?tenant={tenant}&status=404"),
-                None,
-            )
+            .admin_get(&format!("/requests?tenant={tenant}&status=404"))
             .await;
         assert_eq!(
             a.json["requests"].as_array().unwrap().len(),
@@ -130,45 +118,27 @@ async fn journal_records_every_call_with_masked_credentials_and_fingerprints() {
         );
     }
     let a = s
-        .admin(
-            Method::GET,
-            "/requests?operation=engagements.create&limit=1",
-            None,
-        )
+        .admin_get("/requests?operation=engagements.create&limit=1")
         .await;
     assert_eq!(a.json["requests"].as_array().unwrap().len(), 1);
-    let a = s.admin(Method::GET, "/requests?colour=red", None).await;
+    let a = s.admin_get("/requests?colour=red").await;
     assert_eq!(a.status, 400);
     assert!(a.json["message"].as_str().unwrap().contains("colour"));
 
-    let a = s
-        .admin(
-            Method::POST,
-            "/requests/count",
-            Some(&json!({"vendor": "devrev", "body": {"/title": "QBR"}})),
-        )
-        .await;
+    let count = async |filter: Value| {
+        s.admin(Method::POST, "/requests/count", Some(&filter))
+            .await
+    };
+    let a = count(json!({"vendor": "devrev", "body": {"/title": "QBR"}})).await;
     assert_eq!(a.json["count"], 1);
-    let a = s
-        .admin(
-            Method::POST,
-            "/requests/count",
-            Some(&json!({"tenant": token})),
-        )
-        .await;
+    let a = count(json!({"tenant": token})).await;
     assert_eq!(a.json["count"], 2);
-    let a = s
-        .admin(
-            Method::POST,
-            "/requests/count",
-            Some(&json!({"nonsense": 1})),
-        )
-        .await;
+    let a = count(json!({"nonsense": 1})).await;
     assert_eq!(a.status, 400);
 
     let a = s.admin(Method::DELETE, "/requests", None).await;
     assert_eq!(a.status, 200);
-    let a = s.admin(Method::GET, "/requests", None).await;
+    let a = s.admin_get("/requests").await;
     assert_eq!(a.json["requests"], json!([]));
 }
 
@@ -179,7 +149,7 @@ async fn the_journal_is_a_bounded_ring() {
     for _ in 0..12 {
         s.post("/devrev/engagements.count", &auth, &json!({})).await;
     }
-    let a = s.admin(Method::GET, "/requests", None).await;
+    let a = s.admin_get("/requests").await;
     let seqs: Vec<u64> = a.json["requests"]
         .as_array()
         .unwrap()
@@ -214,7 +184,7 @@ async fn the_journal_is_bounded_in_bytes() {
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.json);
-    let j = s.admin(Method::GET, "/requests?limit=1", None).await;
+    let j = s.admin_get("/requests?limit=1").await;
     let kept = j.json["requests"][0]["request"]["body"].as_str().unwrap();
     assert!(kept.len() < 4200, "cut to about 4 KiB");
     assert!(
@@ -237,7 +207,7 @@ async fn the_journal_is_bounded_in_bytes() {
             .await;
         assert_eq!(a.status, 201);
     }
-    let j = s.admin(Method::GET, "/requests", None).await;
+    let j = s.admin_get("/requests").await;
     let entries = j.json["requests"].as_array().unwrap();
     let held: usize = entries
         .iter()
@@ -295,7 +265,7 @@ async fn reset_narrows_by_tenant_and_vendor() {
     s.admin(Method::POST, "/reset?vendor=devrev", None).await;
     assert_eq!(count(b_tok).await, 0);
     s.admin(Method::POST, "/reset", None).await;
-    let j = s.admin(Method::GET, "/requests", None).await;
+    let j = s.admin_get("/requests").await;
     assert_eq!(
         j.json["requests"],
         json!([]),
@@ -320,11 +290,7 @@ async fn state_dump_shows_records_by_tenant_fingerprint() {
     )
     .await;
     let a = s
-        .admin(
-            Method::GET,
-            &format!("/state?vendor=devrev&tenant={a_tok}"),
-            None,
-        )
+        .admin_get(&format!("/state?vendor=devrev&tenant={a_tok}"))
         .await;
     assert!(!a.text.contains(&a_tok));
     let tenants = a.json["devrev"].as_object().unwrap();
@@ -332,7 +298,7 @@ async fn state_dump_shows_records_by_tenant_fingerprint() {
     let (fp, records) = tenants.iter().next().unwrap();
     assert!(fp.starts_with("t_"));
     assert_eq!(records["engagements"][0]["display_id"], "ENG-1");
-    let a = s.admin(Method::GET, "/state", None).await;
+    let a = s.admin_get("/state").await;
     assert_eq!(a.json["devrev"].as_object().unwrap().len(), 2);
 }
 
@@ -340,7 +306,7 @@ async fn state_dump_shows_records_by_tenant_fingerprint() {
 async fn an_admin_token_guards_every_admin_route() {
     let s = TestServer::configured(|c| c.admin_token = Some("s3cret".into())).await;
     for path in ["/health", "/requests", "/state", "/operations"] {
-        let a = s.admin(Method::GET, path, None).await;
+        let a = s.admin_get(path).await;
         assert_eq!(a.status, 401, "{path}");
         assert!(a.json["message"].is_string());
     }
@@ -352,14 +318,14 @@ async fn an_admin_token_guards_every_admin_route() {
         .send(s.http.get(s.url("/__admin/health")).bearer_auth("s3cret"))
         .await;
     assert_eq!(a.status, 200);
-    let a = s.admin(Method::GET, "/nope", None).await;
+    let a = s.admin_get("/nope").await;
     assert_eq!(a.status, 401, "unknown admin paths are guarded too");
 }
 
 #[tokio::test]
 async fn unknown_admin_routes_answer_json() {
     let s = TestServer::start().await;
-    let a = s.admin(Method::GET, "/nope", None).await;
+    let a = s.admin_get("/nope").await;
     assert_eq!(a.status, 404);
     assert!(a.json["message"]
         .as_str()

@@ -213,10 +213,7 @@ const THREADS: u32 = 4;
 #[test]
 fn every_operation_answers_its_vendors_envelope_under_mutation() {
     let sh = shared();
-    let catalogue = sh
-        .runtime
-        .block_on(sh.server.admin(reqwest::Method::GET, "/operations", None))
-        .json;
+    let catalogue = sh.runtime.block_on(sh.server.admin_get("/operations")).json;
     let ops = load_ops(&catalogue);
     assert!(!ops.is_empty());
     let counts = std::sync::Mutex::new(HashMap::<u16, u64>::new());

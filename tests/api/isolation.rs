@@ -122,8 +122,8 @@ proptest! {
                                 assert_eq!(seen.contains(m.as_str()), other == *tenant, "{} tenant{tenant} listing vs {m}", VENDORS[*vendor]);
                             }
                         }
-                        let dump = s.admin(Method::GET, &format!("/state?tenant={}", tokens[*tenant]), None).await.text;
-                        let journal = s.admin(Method::GET, &format!("/requests?tenant={}", tokens[*tenant]), None).await.text;
+                        let dump = s.admin_get(&format!("/state?tenant={}", tokens[*tenant])).await.text;
+                        let journal = s.admin_get(&format!("/requests?tenant={}", tokens[*tenant])).await.text;
                         for (other, records) in alive.iter().enumerate().filter(|(o, _)| o != tenant) {
                             for m in records.iter().flatten() {
                                 assert!(!dump.contains(m.as_str()), "state dump of tenant{tenant} shows tenant{other}'s {m}");

@@ -1,6 +1,8 @@
 //! DevRev refusals: missing and invalid fields, malformed bodies, credentials, unknown paths; each
 //! in DevRev's error envelope, never a 5xx.
 
+use reqwest::Method;
+
 use super::*;
 
 #[tokio::test]
@@ -99,22 +101,12 @@ async fn create_validation_rules_answer_devrev_error_types() {
 async fn malformed_bodies_get_devrev_envelopes_never_5xx() {
     let s = TestServer::configured(|c| c.body_limit = 2048).await;
     let auth = bearer(&fresh_token("devrev"));
-    let url = s.url("/devrev/engagements.create");
     let raw = |body: Vec<u8>, ct: &'static str| {
-        s.http
-            .post(&url)
-            .header("Authorization", &auth)
-            .header("Content-Type", ct)
-            .body(body)
+        s.raw(Method::POST, "/devrev/engagements.create", &auth, ct, body)
     };
 
-    let a = s
-        .send(raw(b"{\"title\": \"QBR\",".to_vec(), "application/json"))
-        .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("bad_request"))
-    );
+    let a = raw(b"{\"title\": \"QBR\",".to_vec(), "application/json").await;
+    assert_eq!(status_and_type(&a), (400, Some("bad_request")));
     assert!(
         a.json["message"]
             .as_str()
@@ -124,13 +116,13 @@ async fn malformed_bodies_get_devrev_envelopes_never_5xx() {
         a.text
     );
 
-    let a = s.send(raw(b"{}".to_vec(), "text/plain")).await;
+    let a = raw(b"{}".to_vec(), "text/plain").await;
     assert_eq!(
         (a.status, a.json["type"].as_str(), a.json["value"].as_str()),
         (400, Some("invalid_content_type"), Some("text/plain"))
     );
 
-    let a = s.send(raw(vec![b' '; 4096], "application/json")).await;
+    let a = raw(vec![b' '; 4096], "application/json").await;
     assert_eq!(
         (
             a.status,
@@ -141,24 +133,16 @@ async fn malformed_bodies_get_devrev_envelopes_never_5xx() {
     );
 
     let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
-    let a = s.send(raw(deep.into_bytes(), "application/json")).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("bad_request"))
-    );
+    let a = raw(deep.into_bytes(), "application/json").await;
+    assert_eq!(status_and_type(&a), (400, Some("bad_request")));
     assert!(a.json["message"].as_str().unwrap().contains("nested"));
 
-    let a = s
-        .send(raw(vec![0xff, 0xfe, b'{'], "application/json"))
-        .await;
+    let a = raw(vec![0xff, 0xfe, b'{'], "application/json").await;
     assert_eq!(a.status, 400);
     assert_contract("devrev", "error.response.json", &a.json);
 
-    let a = s.send(raw(b"[1,2]".to_vec(), "application/json")).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("unexpected_json_type"))
-    );
+    let a = raw(b"[1,2]".to_vec(), "application/json").await;
+    assert_eq!(status_and_type(&a), (400, Some("unexpected_json_type")));
 }
 
 #[tokio::test]
@@ -171,10 +155,7 @@ async fn missing_or_malformed_credentials_are_unauthenticated() {
                 .json(&create_body()),
         )
         .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (401, Some("unauthenticated"))
-    );
+    assert_eq!(status_and_type(&a), (401, Some("unauthenticated")));
     let a = s
         .post(
             "/devrev/engagements.create",
@@ -182,10 +163,7 @@ async fn missing_or_malformed_credentials_are_unauthenticated() {
             &create_body(),
         )
         .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (401, Some("unauthenticated"))
-    );
+    assert_eq!(status_and_type(&a), (401, Some("unauthenticated")));
     assert_contract("devrev", "error.response.json", &a.json);
 }
 
@@ -194,19 +172,13 @@ async fn unknown_paths_and_methods_get_devrev_not_found() {
     let s = TestServer::start().await;
     let auth = bearer(&fresh_token("devrev"));
     let a = s.get("/devrev/engagements.frobnicate", &auth).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (404, Some("not_found"))
-    );
+    assert_eq!(status_and_type(&a), (404, Some("not_found")));
     assert!(a.json["message"]
         .as_str()
         .unwrap()
         .contains("/devrev/engagements.frobnicate"));
     let a = s.get("/devrev/engagements.create", &auth).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (404, Some("not_found"))
-    );
+    assert_eq!(status_and_type(&a), (404, Some("not_found")));
     let a = s.get("/nowhere/at/all", &auth).await;
     assert_eq!(a.status, 404);
     assert!(a.json["message"].is_string());

@@ -32,6 +32,20 @@ fn check_contract(op: &str, a: &Answer) {
     }
 }
 
+/// An answer as DevRev tells its error apart: the status and the error `type`.
+pub fn status_and_type(a: &Answer) -> (u16, Option<&str>) {
+    (a.status, a.json["type"].as_str())
+}
+
+/// The status, the error `type` and the `field_name` it names.
+pub fn status_type_and_field(a: &Answer) -> (u16, Option<&str>, Option<&str>) {
+    (
+        a.status,
+        a.json["type"].as_str(),
+        a.json["field_name"].as_str(),
+    )
+}
+
 async fn create(s: &TestServer, auth: &str, body: Value) -> Value {
     let a = call(s, "engagements.create", auth, &body).await;
     assert_eq!(a.status, 201, "{}", a.text);

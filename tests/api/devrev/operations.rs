@@ -87,23 +87,13 @@ async fn get_of_unknown_engagement_is_not_found_and_wrong_ids_are_typed() {
     let s = TestServer::start().await;
     let auth = bearer(&fresh_token("devrev"));
     let a = call(&s, "engagements.get", &auth, &json!({"id": "ENG-99"})).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (404, Some("not_found"))
-    );
+    assert_eq!(status_and_type(&a), (404, Some("not_found")));
     let a = call(&s, "engagements.get", &auth, &json!({"id": "ACC-1"})).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("unexpected_id_type"))
-    );
+    assert_eq!(status_and_type(&a), (400, Some("unexpected_id_type")));
     assert_eq!(a.json["allowed_types"], json!(["engagement"]));
     let a = call(&s, "engagements.get", &auth, &json!({"id": "not an id"})).await;
     assert_eq!(
-        (
-            a.status,
-            a.json["type"].as_str(),
-            a.json["field_name"].as_str()
-        ),
+        status_type_and_field(&a),
         (400, Some("invalid_id"), Some("id"))
     );
 }
@@ -155,11 +145,7 @@ async fn update_replaces_scalars_and_sets_collections() {
     )
     .await;
     assert_eq!(
-        (
-            a.status,
-            a.json["type"].as_str(),
-            a.json["field_name"].as_str()
-        ),
+        status_type_and_field(&a),
         (400, Some("value_not_permitted"), Some("members.set"))
     );
     // engagement_type is create-only.
@@ -171,11 +157,7 @@ async fn update_replaces_scalars_and_sets_collections() {
     )
     .await;
     assert_eq!(
-        (
-            a.status,
-            a.json["type"].as_str(),
-            a.json["field_name"].as_str()
-        ),
+        status_type_and_field(&a),
         (400, Some("invalid_field"), Some("engagement_type"))
     );
     let a = call(

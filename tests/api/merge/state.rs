@@ -85,11 +85,7 @@ async fn the_state_file_keeps_every_account_and_ids_are_never_reused() {
     s.sim.stop().await;
 
     let s = TestServer::with_config(state_config(&path)).await;
-    let a = Linked {
-        s: &s,
-        auth,
-        account,
-    };
+    let a = Linked::with(&s, auth, account);
     assert_eq!(a.all_ids(2).await, listed, "records and order survive");
     assert_eq!(a.get("/users").await.json, users, "reference records too");
     let got = a.get(&format!("/engagements/{}", before[0])).await;
@@ -124,11 +120,7 @@ async fn the_state_file_keeps_every_account_and_ids_are_never_reused() {
     let (auth, account) = (a.auth.clone(), a.account.clone());
     s.sim.stop().await;
     let s = TestServer::with_config(state_config(&path)).await;
-    let a = Linked {
-        s: &s,
-        auth,
-        account,
-    };
+    let a = Linked::with(&s, auth, account);
     let c = a.create(typed_model("third run")).await;
     assert!(seen.insert(c.json["model"]["id"].as_str().unwrap().to_owned()));
     s.sim.stop().await;

@@ -1,5 +1,6 @@
 //! Every error the pipeline and the rules raise, each a one-element array with the right code.
 
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::*;
@@ -174,19 +175,12 @@ async fn business_rules_refuse_bad_references_and_duplicates() {
 async fn bad_bodies_answer_in_the_salesforce_envelope() {
     let s = TestServer::configured(|c| c.body_limit = 4096).await;
     let auth = auth();
-    let raw = |ct: &str, body: String| {
-        s.http
-            .post(s.url(CREATE))
-            .header("Authorization", &auth)
-            .header("Content-Type", ct)
-            .body(body)
-    };
-    let a = s
-        .send(raw(
-            "application/json",
-            "{\n  \"engagementInteraction\": }".into(),
-        ))
-        .await;
+    let raw = |ct: &'static str, body: String| s.raw(Method::POST, CREATE, &auth, ct, body);
+    let a = raw(
+        "application/json",
+        "{\n  \"engagementInteraction\": }".into(),
+    )
+    .await;
     assert_error(&a, 400, "JSON_PARSER_ERROR");
     assert!(
         a.json[0]["message"]
@@ -198,12 +192,7 @@ async fn bad_bodies_answer_in_the_salesforce_envelope() {
     );
     insta::assert_json_snapshot!("salesforce_json_parser_error", a.status_and_body());
     // Connect REST reads XML bodies too; a broken one is refused like broken JSON.
-    let a = s
-        .send(raw(
-            "application/xml",
-            "<engagementContainer>\n<x></y>".into(),
-        ))
-        .await;
+    let a = raw("application/xml", "<engagementContainer>\n<x></y>".into()).await;
     assert_error(&a, 400, "JSON_PARSER_ERROR");
     assert!(
         a.json[0]["message"].as_str().unwrap().contains("[line:2,"),
@@ -211,18 +200,18 @@ async fn bad_bodies_answer_in_the_salesforce_envelope() {
         a.text
     );
     assert_error(
-        &s.send(raw("text/plain", "{}".into())).await,
+        &raw("text/plain", "{}".into()).await,
         415,
         "UNSUPPORTED_MEDIA_TYPE",
     );
     assert_error(
-        &s.send(raw("application/json", " ".repeat(5000))).await,
+        &raw("application/json", " ".repeat(5000)).await,
         413,
         "REQUEST_ENTITY_TOO_LARGE",
     );
     let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
     assert_error(
-        &s.send(raw("application/json", deep)).await,
+        &raw("application/json", deep).await,
         400,
         "JSON_PARSER_ERROR",
     );

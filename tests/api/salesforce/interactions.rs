@@ -55,10 +55,7 @@ async fn create_answers_201_with_ids_in_input_order() {
 async fn fetch_returns_every_documented_field_with_children() {
     let s = TestServer::start().await;
     let auth = auth();
-    let id = create(&s, &auth, &full_body()).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &auth, &full_body()).await);
     let a = s.get(&interaction_url("v63.0", &id), &auth).await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_contract(
@@ -89,10 +86,7 @@ async fn create_fills_documented_defaults() {
     let auth = auth();
     let mut body = minimal_body();
     body["engagementInteraction"]["attendeeVerified"] = json!(true);
-    let id = create(&s, &auth, &body).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &auth, &body).await);
     let e =
         s.get(&interaction_url("v63.0", &id), &auth).await.json["engagementInteraction"].clone();
     // Create input: attendeeAuthenticated defaults to false, mappedState to New, and the
@@ -106,10 +100,7 @@ async fn create_fills_documented_defaults() {
 async fn fetch_output_follows_the_path_version() {
     let s = TestServer::start().await;
     let auth = auth();
-    let id = create(&s, &auth, &minimal_body()).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &auth, &minimal_body()).await);
     // customFields and reason arrive in 56.0, phoneNumber in 57.0 (fact sheet, fetch output).
     let old = s.get(&interaction_url("v55.0", &id), &auth).await.json;
     let e = &old["engagementInteraction"];

@@ -5,23 +5,15 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::{assert_error, create, interaction_url, minimal_body, V};
+use super::{assert_error, create, created_id, interaction_url, minimal_body, V};
 use crate::support::server::start_refused;
-use crate::support::{bearer, fresh_token, state, Answer, TestServer};
+use crate::support::{bearer, fresh_token, state, TestServer};
 
 fn with_ext(ext: &str) -> Value {
     let mut body = minimal_body();
     body["engagementInteraction"]["externalIdentifierId"] = json!(ext);
     body["engagementInteraction"]["engagementTopics"] = json!([{"name": "Billing"}]);
     body
-}
-
-fn created_id(a: &Answer) -> String {
-    assert_eq!(a.status, 201, "{}", a.text);
-    a.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test]

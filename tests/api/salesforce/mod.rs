@@ -73,6 +73,15 @@ pub async fn create(s: &TestServer, auth: &str, body: &Value) -> Answer {
     s.post(CREATE, auth, body).await
 }
 
+/// The id of the interaction a create answered, asserting the 201.
+pub fn created_id(a: &Answer) -> String {
+    assert_eq!(a.status, 201, "{}", a.text);
+    a.json["engagementInteraction"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// Asserts the one-element error array jsforce reads as a typed error (fact sheet "Errors").
 pub fn assert_error(a: &Answer, status: u16, code: &str) {
     assert_eq!(a.status, status, "{}", a.text);

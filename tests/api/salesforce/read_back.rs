@@ -67,10 +67,7 @@ async fn sobjects_read_back_by_15_or_18_character_id() {
 async fn sobjects_of_another_type_unknown_or_not_an_id_are_not_found() {
     let s = TestServer::start().await;
     let auth = auth();
-    let id = create(&s, &auth, &minimal_body()).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &auth, &minimal_body()).await);
     assert_error(
         &s.get(&format!("{V}/sobjects/EngagementTopic/{id}"), &auth)
             .await,

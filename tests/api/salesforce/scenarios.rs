@@ -71,15 +71,9 @@ async fn a_scripted_native_error_renders_exactly() {
 async fn a_fault_hits_one_operation_only() {
     let s = server_with("name: sf-fault\nrules:\n  - { vendor: salesforce, operation: query.run, fault: malformed_body }\n").await;
     let auth = bearer(&fresh_token("sf-fault"));
-    let res = s
-        .http
-        .get(s.url(&format!("{V}{QUERY}")))
-        .header("Authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
-    let text = res.text().await.unwrap();
+    let a = s.get(&format!("{V}{QUERY}"), &auth).await;
+    assert_eq!(a.status, 200);
+    let text = a.text;
     assert!(
         serde_json::from_str::<serde_json::Value>(&text).is_err(),
         "{text}"

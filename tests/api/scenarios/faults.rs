@@ -24,7 +24,7 @@ async fn connection_reset_resets_the_connection() {
         "{text}"
     );
     // The server stays up.
-    assert_eq!(s.admin(Method::GET, "/health", None).await.status, 200);
+    assert_eq!(s.admin_get("/health").await.status, 200);
 }
 
 #[tokio::test]

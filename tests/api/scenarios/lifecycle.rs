@@ -2,6 +2,8 @@
 //! ones with located problems, the admin clock, watched files, and `scenario check` on the CLI.
 
 use super::*;
+use crate::support::json::strings;
+use crate::support::scenario::scenario_file;
 use crate::support::server::start_refused;
 
 #[tokio::test]
@@ -30,13 +32,8 @@ async fn scenarios_load_replace_list_and_unload() {
     let json_doc = json!({"name": "two", "rules": [{"vendor": "devrev", "operation": "engagements.list", "respond": {"error": "not_found"}}]});
     let a = s.admin(Method::POST, "/scenarios", Some(&json_doc)).await;
     assert_eq!(a.status, 201, "JSON documents load too: {}", a.text);
-    let d = s.admin(Method::GET, "/scenarios", None).await;
-    let names: Vec<&str> = d.json["scenarios"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["name"].as_str().unwrap())
-        .collect();
+    let d = s.admin_get("/scenarios").await;
+    let names: Vec<&str> = strings(&d.json["scenarios"], "name");
     assert_eq!(names, ["one", "two"]);
     assert_eq!(
         s.admin(Method::DELETE, "/scenarios/one", None).await.status,
@@ -99,7 +96,7 @@ async fn broken_documents_are_refused_with_located_problems() {
             .await;
         assert_eq!(a.status, 400, "{bad:?}: {}", a.text);
     }
-    assert_eq!(s.admin(Method::GET, "/health", None).await.status, 200);
+    assert_eq!(s.admin_get("/health").await.status, 200);
 }
 
 #[tokio::test]
@@ -143,14 +140,10 @@ async fn the_clock_can_be_set_and_advanced() {
 
 #[tokio::test]
 async fn watched_files_reload_and_a_broken_edit_keeps_the_last_good_version() {
-    let dir = std::env::temp_dir().join(format!("esim-watch-{}", fresh_token("w")));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("watched.yaml");
-    std::fs::write(
-        &file,
+    let file = scenario_file(
+        "watched",
         "name: watched\nrules:\n  - { vendor: devrev, respond: { error: unavailable } }\n",
-    )
-    .unwrap();
+    );
     let s = TestServer::configured(|c| {
         c.scenarios = vec![file.clone()];
         c.watch = true;
@@ -183,36 +176,30 @@ async fn watched_files_reload_and_a_broken_edit_keeps_the_last_good_version() {
     .unwrap();
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(status().await, 403, "the last good version stays active");
-    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(file.parent().unwrap());
 }
 
 #[test]
 fn a_broken_scenario_file_stops_the_start() {
-    let dir = std::env::temp_dir();
-    let file = dir.join(format!("esim-broken-{}.yaml", std::process::id()));
-    std::fs::write(
-        &file,
+    let file = scenario_file(
+        "broken",
         "name: b\nrules:\n  - { vendor: nobody, fault: timeout }\n",
-    )
-    .unwrap();
+    );
     let err = start_refused(engagement_sim::Config {
         scenarios: vec![file.clone()],
         ..engagement_sim::Config::ephemeral()
     });
     assert!(err.contains("unknown vendor 'nobody'"), "{err}");
-    let _ = std::fs::remove_file(file);
+    let _ = std::fs::remove_dir_all(file.parent().unwrap());
 }
 
 #[test]
 fn scenario_check_points_at_the_line_and_exits_1() {
     let bin = env!("CARGO_BIN_EXE_engagement-sim");
-    let dir = std::env::temp_dir();
-    let bad = dir.join(format!("esim-check-{}.yaml", std::process::id()));
-    std::fs::write(
-        &bad,
+    let bad = scenario_file(
+        "check",
         "name: c\nrules:\n  - vendor: devrev\n    when: { nth: [0] }\n    fault: slow_body\n",
-    )
-    .unwrap();
+    );
     let out = std::process::Command::new(bin)
         .args(["scenario", "check"])
         .arg(&bad)
@@ -238,5 +225,5 @@ fn scenario_check_points_at_the_line_and_exits_1() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let _ = std::fs::remove_file(bad);
+    let _ = std::fs::remove_dir_all(bad.parent().unwrap());
 }

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::devrev::create_body as devrev_body;
+use crate::devrev::{create_body as devrev_body, status_and_type};
 use crate::support::scenario::{load, server_with, shipped};
 use crate::support::{bearer, fresh_token, TestServer};
 

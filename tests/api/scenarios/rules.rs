@@ -157,9 +157,7 @@ async fn delays_are_real() {
     s.post("/devrev/engagements.list", "Bearer d", &json!({}))
         .await;
     assert!(t.elapsed() >= Duration::from_millis(100));
-    let j = s
-        .admin(Method::GET, "/requests?operation=engagements.count", None)
-        .await;
+    let j = s.admin_get("/requests?operation=engagements.count").await;
     assert!(j.json["requests"][0]["duration_ms"].as_f64().unwrap() >= 300.0);
 }
 
@@ -179,10 +177,7 @@ async fn rate_limits_answer_the_vendors_429_with_retry_after() {
         );
     }
     let r = s.post("/devrev/engagements.count", &a, &json!({})).await;
-    assert_eq!(
-        (r.status, r.json["type"].as_str()),
-        (429, Some("too_many_requests"))
-    );
+    assert_eq!(status_and_type(&r), (429, Some("too_many_requests")));
     let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!(
         (1..=20).contains(&retry),
@@ -206,17 +201,11 @@ async fn revoked_and_forbidden_credentials() {
     let a = s
         .post("/devrev/engagements.count", "Bearer old-token", &json!({}))
         .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (401, Some("token_revoked"))
-    );
+    assert_eq!(status_and_type(&a), (401, Some("token_revoked")));
     let a = s
         .post("/devrev/engagements.count", "read-only-token", &json!({}))
         .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (403, Some("forbidden"))
-    );
+    assert_eq!(status_and_type(&a), (403, Some("forbidden")));
     assert_eq!(
         s.post("/devrev/engagements.count", "Bearer fine", &json!({}))
             .await

@@ -1,6 +1,7 @@
 //! The scenarios shipped in `scenarios/`: the interface example and the seeded chaos scenario.
 
 use super::*;
+use crate::support::json::strings;
 
 #[tokio::test]
 async fn the_interface_example_throttles_the_second_and_third_create() {
@@ -20,13 +21,8 @@ async fn the_interface_example_throttles_the_second_and_third_create() {
         v
     };
     assert_eq!(statuses, [201, 429, 429, 201, 201]);
-    let j = s.admin(Method::GET, "/requests?status=429", None).await;
-    let rules: Vec<&str> = j.json["requests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["rule"].as_str().unwrap())
-        .collect();
+    let j = s.admin_get("/requests?status=429").await;
+    let rules: Vec<&str> = strings(&j.json["requests"], "rule");
     assert_eq!(
         rules,
         [
@@ -34,7 +30,7 @@ async fn the_interface_example_throttles_the_second_and_third_create() {
             "devrev-throttled-then-recovers#0"
         ]
     );
-    let d = s.admin(Method::GET, "/scenarios", None).await;
+    let d = s.admin_get("/scenarios").await;
     let rule = &d.json["scenarios"][0]["rules"][0];
     assert_eq!(
         (rule["matched"].as_u64(), rule["fired"].as_u64()),
@@ -42,7 +38,7 @@ async fn the_interface_example_throttles_the_second_and_third_create() {
     );
     // Reset zeroes the counters: the second call is throttled again.
     s.admin(Method::POST, "/reset", None).await;
-    let d = s.admin(Method::GET, "/scenarios", None).await;
+    let d = s.admin_get("/scenarios").await;
     assert_eq!(d.json["scenarios"][0]["rules"][0]["matched"], 0);
     assert_eq!(create(&s, &auth).await.status, 201);
     assert_eq!(create(&s, &auth).await.status, 429);

@@ -10,7 +10,6 @@ mod rooms;
 mod scenarios;
 mod state;
 
-use reqwest::Method;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::RunningService;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
@@ -29,11 +28,7 @@ pub async fn tenant_state(s: &TestServer, token: &str) -> Value {
     )
     .await;
     let a = s
-        .admin(
-            Method::GET,
-            &format!("/state?vendor=seismic&tenant={token}"),
-            None,
-        )
+        .admin_get(&format!("/state?vendor=seismic&tenant={token}"))
         .await;
     a.json["seismic"]
         .as_object()
@@ -61,17 +56,25 @@ pub async fn from_template(s: &TestServer, token: &str, body: &Value) -> Answer 
         .await
 }
 
+/// The `message` of a Seismic error body; panics when there is none.
+pub fn error_message(a: &Answer) -> &str {
+    a.json["message"].as_str().expect("a message")
+}
+
+/// Asserts a refusal: its status, Seismic's envelope, and the same status as `statusCode` in it.
 pub fn assert_error(a: &Answer, status: u16) {
     assert_eq!(a.status, status, "{}", a.text);
     assert_contract("seismic", "error.response.json", &a.json);
     assert_eq!(a.json["statusCode"], status);
 }
 
+/// The MCP endpoint.
+pub const MCP: &str = "/seismic/mcp/v1";
+
 pub type Client = RunningService<RoleClient, ()>;
 
 pub async fn connect(s: &TestServer, token: &str) -> Client {
-    let config =
-        StreamableHttpClientTransportConfig::with_uri(s.url("/seismic/mcp/v1")).auth_header(token);
+    let config = StreamableHttpClientTransportConfig::with_uri(s.url(MCP)).auth_header(token);
     let transport = StreamableHttpClientTransport::from_config(config);
     ().serve(transport)
         .await
@@ -131,7 +134,7 @@ pub async fn rpc(
 ) -> Answer {
     let mut req = s
         .http
-        .post(s.url("/seismic/mcp/v1"))
+        .post(s.url(MCP))
         .header("Accept", "application/json, text/event-stream")
         .json(body);
     if let Some(t) = token {
@@ -143,6 +146,16 @@ pub async fn rpc(
             .header("MCP-Protocol-Version", "2025-06-18");
     }
     s.send(req).await
+}
+
+/// Calls `tool` and checks its success as `ok` does.
+pub async fn call_ok(client: &Client, tool: &str, args: Value) -> Value {
+    ok(&call(client, tool, args).await, tool)
+}
+
+/// Calls `tool` and checks its failure with `status` as `failed` does.
+pub async fn call_failed(client: &Client, tool: &str, args: Value, status: u16) -> String {
+    failed(&call(client, tool, args).await, status)
 }
 
 pub fn initialize(version: &str) -> Value {

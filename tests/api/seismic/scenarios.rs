@@ -6,7 +6,9 @@
 
 use serde_json::{json, Value};
 
-use super::{assert_error, call, connect, failed, first_template, from_template, ok};
+use super::{
+    assert_error, call_failed, call_ok, connect, error_message, first_template, from_template,
+};
 use crate::support::scenario::{server_with, shipped};
 use crate::support::{bearer, fresh_token, Answer, TestServer};
 
@@ -25,7 +27,7 @@ async fn a_rate_limit_answers_seismics_429_with_client_id_tenant_and_counters() 
     assert_eq!(list(&s, &token).await.status, 200);
     let a = list(&s, &token).await;
     assert_error(&a, 429);
-    let message = a.json["message"].as_str().unwrap();
+    let message = error_message(&a);
     assert!(
         message.starts_with("Rate limit is exceeded. Try again in ")
             && message.ends_with(" seconds."),
@@ -100,22 +102,16 @@ async fn on_mcp_scenario_errors_come_back_as_is_error_tool_results() {
     let s = server_with("name: seismic-mcp\nrules:\n  - vendor: seismic\n    operation: tools.list_dsr_templates\n    when: { times: 1 }\n    respond: { error: internal_server_error, message: boom }\nrate_limits:\n  - { vendor: seismic, operation: tools.get_comments_from_dsr, requests: 1, per_seconds: 60 }\nauth:\n  revoked: [mcp-old]\n  forbidden: [mcp-readonly]\n").await;
     let token = fresh_token("seismic-mcp-sc");
     let client = connect(&s, &token).await;
-    let text = failed(&call(&client, "list_dsr_templates", json!({})).await, 500);
+    let text = call_failed(&client, "list_dsr_templates", json!({}), 500).await;
     assert_eq!(
         serde_json::from_str::<Value>(&text).unwrap()["message"],
         "boom"
     );
-    ok(
-        &call(&client, "list_dsr_templates", json!({})).await,
-        "list_dsr_templates",
-    );
+    call_ok(&client, "list_dsr_templates", json!({})).await;
 
     let args = json!({"dsrId": "00000000-0000-4000-8000-000000000000", "systemId": "sf"});
-    failed(
-        &call(&client, "get_comments_from_dsr", args.clone()).await,
-        404,
-    );
-    let text = failed(&call(&client, "get_comments_from_dsr", args).await, 429);
+    call_failed(&client, "get_comments_from_dsr", args.clone(), 404).await;
+    let text = call_failed(&client, "get_comments_from_dsr", args, 429).await;
     let body: Value = serde_json::from_str(&text).unwrap();
     assert!(body["message"].as_str().unwrap().contains("Try again in"));
     assert!(
@@ -126,10 +122,7 @@ async fn on_mcp_scenario_errors_come_back_as_is_error_tool_results() {
 
     for (token, status) in [("mcp-old", 401), ("mcp-readonly", 403)] {
         let client = connect(&s, token).await;
-        failed(
-            &call(&client, "list_dsr_templates", json!({})).await,
-            status,
-        );
+        call_failed(&client, "list_dsr_templates", json!({}), status).await;
         client.cancel().await.unwrap();
     }
 }
@@ -168,24 +161,19 @@ async fn the_shipped_scenario_throttles_the_second_and_third_room_create() {
     }
     // The third create goes over MCP: the same 429 as an isError result.
     let client = connect(&s, &token).await;
-    failed(
-        &call(
-            &client,
-            "create_dsr_engagement",
-            json!({"templateId": template}),
-        )
-        .await,
-        429,
-    );
-    ok(
-        &call(
-            &client,
-            "create_dsr_engagement",
-            json!({"templateId": template}),
-        )
-        .await,
+    call_failed(
+        &client,
         "create_dsr_engagement",
-    );
+        json!({"templateId": template}),
+        429,
+    )
+    .await;
+    call_ok(
+        &client,
+        "create_dsr_engagement",
+        json!({"templateId": template}),
+    )
+    .await;
     client.cancel().await.unwrap();
     assert_eq!(statuses, [201, 429]);
 }

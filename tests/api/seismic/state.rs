@@ -9,6 +9,7 @@ use engagement_sim::Config;
 use serde_json::{json, Value};
 
 use super::{first_template, from_template, tenant_state};
+use crate::support::json::strings;
 use crate::support::server::start_refused;
 use crate::support::{bearer, fresh_token, state, TestServer};
 
@@ -47,12 +48,7 @@ async fn beyond_the_record_limit_the_oldest_room_and_its_deliveries_make_room() 
     let listed = s
         .get("/seismic/dsr/v1/dsrs?limit=50", &bearer(&token))
         .await;
-    let names: Vec<&str> = listed.json["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["name"].as_str())
-        .collect();
+    let names: Vec<&str> = strings(&listed.json["items"], "name");
     assert_eq!(names, ["Room 2", "Room 3", "Room 4"], "{}", listed.text);
     for (i, id) in rooms.iter().enumerate() {
         let a = s
@@ -62,12 +58,7 @@ async fn beyond_the_record_limit_the_oldest_room_and_its_deliveries_make_room() 
     }
     // No delivery points at an evicted room.
     let state = tenant_state(&s, &token).await;
-    let delivered: Vec<&str> = state["deliveries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["dsrId"].as_str())
-        .collect();
+    let delivered: Vec<&str> = strings(&state["deliveries"], "dsrId");
     assert_eq!(
         delivered,
         rooms[2..].iter().map(String::as_str).collect::<Vec<_>>()
@@ -127,12 +118,7 @@ async fn state_survives_a_restart_and_ids_are_never_reused() {
     let listed = s
         .get("/seismic/dsr/v1/dsrs?limit=50", &bearer(&token))
         .await;
-    let names: Vec<&str> = listed.json["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["name"].as_str())
-        .collect();
+    let names: Vec<&str> = strings(&listed.json["items"], "name");
     assert_eq!(
         names,
         [

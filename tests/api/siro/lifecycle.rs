@@ -8,6 +8,7 @@ use engagement_sim::Config;
 use serde_json::{json, Value};
 
 use super::{auth, get, sync, BASE};
+use crate::support::json::strings;
 use crate::support::{state, TestServer};
 
 #[tokio::test]
@@ -39,12 +40,7 @@ async fn the_record_limit_evicts_the_oldest_engagement_everywhere() {
         .await;
     assert_eq!(del.status, 404, "no index still names it");
     let list = s.get(&format!("{BASE}/engagements"), &auth).await;
-    let listed: Vec<&str> = list.json["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["externalId"].as_str().unwrap())
-        .collect();
+    let listed: Vec<&str> = strings(&list.json["data"], "externalId");
     assert_eq!(listed, ["ev-2", "ev-3", "ev-4"]);
     // Re-syncing the evicted externalId creates it anew (and evicts ev-2).
     let again = sync(&s, &auth, &json!({"externalId": "ev-1"})).await;

@@ -47,6 +47,11 @@ pub async fn get(s: &TestServer, auth: &str, id: &str) -> Answer {
     s.get(&format!("{BASE}/engagements/{id}"), auth).await
 }
 
+/// The `error` text of an answer ("" when it has none).
+pub fn error_text(a: &Answer) -> &str {
+    a.json["error"].as_str().unwrap_or_default()
+}
+
 /// Asserts an error answer: its status and Siro's envelope.
 pub fn assert_error(a: &Answer, status: u16) {
     assert_eq!(a.status, status, "{}", a.text);

@@ -4,8 +4,9 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use super::{assert_error, auth, frozen_server, get, sync, BASE, BATCH};
+use super::{assert_error, auth, error_text, frozen_server, get, sync, BASE, BATCH};
 use crate::support::assert_contract;
+use crate::support::json::strings;
 
 // siro.md: get one answers the bare Engagement, no `data` wrapper.
 #[tokio::test]
@@ -103,10 +104,7 @@ async fn list_filters_by_external_id_and_recording_id() {
         .get(&format!("{BASE}/engagements?cursor=garbage"), &auth)
         .await;
     assert_error(&bad, 400);
-    assert!(bad.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("garbage"));
+    assert!(error_text(&bad).contains("garbage"));
 }
 
 // siro.md: DELETE with idType=internal|external; 200 JSON boolean.
@@ -177,12 +175,13 @@ async fn soft_delete_removed_marks_only_missing_engagements_inside_the_window() 
         &a.json,
     );
     assert_eq!(a.json, json!({"data": {"success": true}}));
-    let left: HashSet<String> = s.get(&format!("{BASE}/engagements"), &auth).await.json["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["externalId"].as_str().map(str::to_owned))
-        .collect();
+    let left: HashSet<String> = strings(
+        &s.get(&format!("{BASE}/engagements"), &auth).await.json["data"],
+        "externalId",
+    )
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
     assert_eq!(
         left,
         HashSet::from(["keep".to_owned(), "outside".to_owned()])
@@ -216,13 +215,7 @@ async fn a_users_engagements_come_latest_first_and_page_by_engagement_id() {
     let all = s.get(&path, &auth).await;
     assert_eq!(all.status, 200, "{}", all.text);
     assert_contract("siro", "users.engagements.response.json", &all.json);
-    let order: Vec<&str> = all
-        .json
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["externalId"].as_str())
-        .collect();
+    let order: Vec<&str> = strings(&all.json, "externalId");
     assert_eq!(order, ["u-5", "u-4", "u-3", "u-2", "u-1"]);
     insta::assert_json_snapshot!("siro_user_engagements", all.json[0], {
         ".id" => "[uuid]", ".organizationId" => "[uuid]", ".engagementTypeId" => "[uuid]",
@@ -243,13 +236,7 @@ async fn a_users_engagements_come_latest_first_and_page_by_engagement_id() {
     let next = s
         .get(&format!("{path}?limit=2&startingAfter={after}"), &auth)
         .await;
-    let order: Vec<&str> = next
-        .json
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["externalId"].as_str())
-        .collect();
+    let order: Vec<&str> = strings(&next.json, "externalId");
     assert_eq!(order, ["u-3", "u-2"]);
     let before = s
         .get(&format!("{path}?limit=2&startingBefore={after}"), &auth)

@@ -8,6 +8,7 @@ use futures_util::future::join_all;
 use serde_json::{json, Value};
 
 use super::{assert_error, auth, frozen_server, get, sync, BASE, BATCH, SYNC};
+use crate::support::json::strings;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_syncs_of_one_external_id_leave_one_record_equal_to_one_body() {
@@ -87,22 +88,14 @@ async fn racing_batches_over_the_same_external_ids_never_duplicate_a_record() {
     }
     let list = s.get(&format!("{BASE}/engagements?limit=100"), &auth).await;
     assert_eq!(list.json["total"], 30);
-    let subjects: HashSet<&str> = list.json["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["subject"].as_str())
-        .collect();
+    let subjects: HashSet<&str> = strings(&list.json["data"], "subject").into_iter().collect();
     assert_eq!(
         subjects.len(),
         1,
         "each batch applied whole, one after another"
     );
-    let accounts: HashSet<&str> = list.json["data"]
-        .as_array()
+    let accounts: HashSet<&str> = strings(&list.json["data"], "accountId")
         .into_iter()
-        .flatten()
-        .filter_map(|e| e["accountId"].as_str())
         .collect();
     assert_eq!(accounts.len(), 3);
 }

@@ -1,7 +1,6 @@
 //! The scenario engine against Siro over HTTP: rate limits, revoked and forbidden tokens, scripted
 //! native errors, a fault, and the shipped `scenarios/siro-*.yaml`.
 
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{auth, BASE, BATCH, SYNC};
@@ -104,15 +103,9 @@ async fn a_fault_breaks_one_operation_only() {
         .send()
         .await;
     assert!(err.is_err(), "the connection is reset");
-    let res = s
-        .http
-        .get(s.url(&format!("{BASE}/engagements")))
-        .header("Authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
-    let text = res.text().await.unwrap();
+    let a = s.get(&format!("{BASE}/engagements"), &auth).await;
+    assert_eq!(a.status, 200);
+    let text = a.text;
     assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
     assert_eq!(
         s.put(SYNC, &auth, &json!({"externalId": "ok-1"}))
@@ -120,7 +113,7 @@ async fn a_fault_breaks_one_operation_only() {
             .status,
         200
     );
-    assert_eq!(s.admin(Method::GET, "/health", None).await.status, 200);
+    assert_eq!(s.admin_get("/health").await.status, 200);
 }
 
 #[tokio::test]

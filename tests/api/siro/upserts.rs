@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{advance, assert_error, auth, frozen_server, get, sync, BASE, BATCH, SYNC};
+use super::{advance, assert_error, auth, error_text, frozen_server, get, sync, BASE, BATCH, SYNC};
 use crate::support::assert_contract;
 
 fn full_body() -> Value {
@@ -147,7 +147,7 @@ async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_fiel
             .put(SYNC, &auth, &json!({"externalId": "appt-x", field: value}))
             .await;
         assert_error(&a, 400);
-        let message = a.json["error"].as_str().unwrap_or_default();
+        let message = error_text(&a);
         assert!(
             message.contains(field) && message.contains("ghost"),
             "{message}"
@@ -317,10 +317,7 @@ async fn a_merge_into_an_account_never_synced_is_a_400_and_a_merge_cycle_a_409()
         .put(SYNC, &auth, &json!({"externalId": "e1", "account": {"externalId": "a", "name": "A", "mergedToExternalId": "nowhere"}}))
         .await;
     assert_error(&a, 400);
-    assert!(a.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("nowhere"));
+    assert!(error_text(&a).contains("nowhere"));
     sync(
         &s,
         &auth,
@@ -394,10 +391,7 @@ async fn a_batch_with_one_bad_item_stores_nothing() {
         )
         .await;
     assert_error(&a, 400);
-    assert!(a.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .starts_with("[1].opportunity"));
+    assert!(error_text(&a).starts_with("[1].opportunity"));
     let missing = s
         .put(
             BATCH,

@@ -2,6 +2,18 @@
 
 use serde_json::Value;
 
+/// The generic error kinds every vendor renders in its own envelope (INTERFACE.md section 5).
+pub const GENERIC_KINDS: [&str; 8] = [
+    "bad_request",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "rate_limited",
+    "server_error",
+    "unavailable",
+];
+
 /// Asserts that `body` validates against `contracts/<vendor>/<file>`.
 pub fn assert_contract(vendor: &str, file: &str, body: &Value) {
     let path = format!("{}/contracts/{vendor}/{file}", env!("CARGO_MANIFEST_DIR"));

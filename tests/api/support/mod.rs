@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod contract;
+pub mod json;
 pub mod props;
 pub mod scenario;
 pub mod server;

@@ -1,6 +1,8 @@
 //! Scenario documents loaded through the admin API.
 
-use super::TestServer;
+use std::path::PathBuf;
+
+use super::{fresh_token, TestServer};
 
 /// Loads a scenario document (YAML or JSON) through `POST /__admin/scenarios`, asserting 201.
 pub async fn load(s: &TestServer, doc: &str) {
@@ -13,6 +15,15 @@ pub async fn load(s: &TestServer, doc: &str) {
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.text);
+}
+
+/// Writes `doc` to `<name>.yaml` in a new temporary folder of its own; answers the file's path.
+pub fn scenario_file(name: &str, doc: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("esim-{name}-{}", fresh_token("sc")));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{name}.yaml"));
+    std::fs::write(&file, doc).unwrap();
+    file
 }
 
 /// A new simulator with the scenario `doc` loaded.

@@ -136,6 +136,11 @@ impl TestServer {
         self.send(req).await
     }
 
+    /// An admin GET (no credentials).
+    pub async fn admin_get(&self, path: &str) -> Answer {
+        self.admin(Method::GET, path, None).await
+    }
+
     /// An admin call (no credentials).
     pub async fn admin(&self, method: Method, path: &str, body: Option<&Value>) -> Answer {
         let mut req = self
