@@ -4,16 +4,14 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fresh_token, TestServer};
-
-fn devrev_body() -> Value {
-    json!({"title": "QBR", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})
-}
+use crate::devrev::create_body as devrev_body;
+use crate::support::contract::GENERIC_KINDS;
+use crate::support::{bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn health_says_ok_with_the_version() {
     let s = TestServer::start().await;
-    let a = s.admin(Method::GET, "/health", None).await;
+    let a = s.admin_get("/health").await;
     assert_eq!(a.status, 200);
     assert_eq!(a.json["status"], "ok");
     assert_eq!(a.json["version"], env!("CARGO_PKG_VERSION"));
@@ -22,7 +20,7 @@ async fn health_says_ok_with_the_version() {
 #[tokio::test]
 async fn operations_lists_every_operation_and_error_kind() {
     let s = TestServer::start().await;
-    let a = s.admin(Method::GET, "/operations", None).await;
+    let a = s.admin_get("/operations").await;
     let ops = a.json["operations"].as_array().unwrap();
     assert!(ops.iter().any(|o| o["vendor"] == "devrev"
         && o["id"] == "engagements.create"
@@ -41,16 +39,7 @@ async fn operations_lists_every_operation_and_error_kind() {
         .map(|o| o["vendor"].as_str().unwrap())
         .collect::<std::collections::BTreeSet<_>>()
     {
-        for generic in [
-            "bad_request",
-            "unauthorized",
-            "forbidden",
-            "not_found",
-            "conflict",
-            "rate_limited",
-            "server_error",
-            "unavailable",
-        ] {
+        for generic in GENERIC_KINDS {
             assert!(
                 kinds.iter().any(|k| k["vendor"] == vendor
                     && k["generic"]
@@ -70,18 +59,18 @@ async fn journal_records_every_call_with_masked_credentials_and_fingerprints() {
     let token = fresh_token("secret");
     s.post(
         "/devrev/engagements.create",
-        &format!("Bearer {token}"),
+        &bearer(&token),
         &devrev_body(),
     )
     .await;
     s.post(
         "/devrev/engagements.get",
-        &format!("Bearer {token}"),
+        &bearer(&token),
         &json!({"id": "ENG-9"}),
     )
     .await;
     s.get("/devrev/nowhere", "Bearer x").await;
-    let a = s.admin(Method::GET, "/requests", None).await;
+    let a = s.admin_get("/requests").await;
     assert!(
         !a.text.contains(&token),
         "the raw credential never appears in the journal"
@@ -119,11 +108,7 @@ async fn journal_records_every_call_with_masked_credentials_and_fingerprints() {
     // Filters: the fingerprint and the raw credential name the same tenant.
     for tenant in [fp.to_owned(), token.clone()] {
         let a = s
-            .admin(
-                Method::GET,
-                &format!("/requests?tenant={tenant}&status=404"),
-                None,
-            )
+            .admin_get(&format!("/requests?tenant={tenant}&status=404"))
             .await;
         assert_eq!(
             a.json["requests"].as_array().unwrap().len(),
@@ -133,60 +118,38 @@ async fn journal_records_every_call_with_masked_credentials_and_fingerprints() {
         );
     }
     let a = s
-        .admin(
-            Method::GET,
-            "/requests?operation=engagements.create&limit=1",
-            None,
-        )
+        .admin_get("/requests?operation=engagements.create&limit=1")
         .await;
     assert_eq!(a.json["requests"].as_array().unwrap().len(), 1);
-    let a = s.admin(Method::GET, "/requests?colour=red", None).await;
+    let a = s.admin_get("/requests?colour=red").await;
     assert_eq!(a.status, 400);
     assert!(a.json["message"].as_str().unwrap().contains("colour"));
 
-    let a = s
-        .admin(
-            Method::POST,
-            "/requests/count",
-            Some(&json!({"vendor": "devrev", "body": {"/title": "QBR"}})),
-        )
-        .await;
+    let count = async |filter: Value| {
+        s.admin(Method::POST, "/requests/count", Some(&filter))
+            .await
+    };
+    let a = count(json!({"vendor": "devrev", "body": {"/title": "QBR"}})).await;
     assert_eq!(a.json["count"], 1);
-    let a = s
-        .admin(
-            Method::POST,
-            "/requests/count",
-            Some(&json!({"tenant": token})),
-        )
-        .await;
+    let a = count(json!({"tenant": token})).await;
     assert_eq!(a.json["count"], 2);
-    let a = s
-        .admin(
-            Method::POST,
-            "/requests/count",
-            Some(&json!({"nonsense": 1})),
-        )
-        .await;
+    let a = count(json!({"nonsense": 1})).await;
     assert_eq!(a.status, 400);
 
     let a = s.admin(Method::DELETE, "/requests", None).await;
     assert_eq!(a.status, 200);
-    let a = s.admin(Method::GET, "/requests", None).await;
+    let a = s.admin_get("/requests").await;
     assert_eq!(a.json["requests"], json!([]));
 }
 
 #[tokio::test]
 async fn the_journal_is_a_bounded_ring() {
-    let config = engagement_sim::Config {
-        journal_capacity: 5,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
-    let auth = format!("Bearer {}", fresh_token("ring"));
+    let s = TestServer::configured(|c| c.journal_capacity = 5).await;
+    let auth = bearer(&fresh_token("ring"));
     for _ in 0..12 {
         s.post("/devrev/engagements.count", &auth, &json!({})).await;
     }
-    let a = s.admin(Method::GET, "/requests", None).await;
+    let a = s.admin_get("/requests").await;
     let seqs: Vec<u64> = a.json["requests"]
         .as_array()
         .unwrap()
@@ -201,12 +164,11 @@ async fn the_journal_is_a_bounded_ring() {
 #[tokio::test]
 async fn the_journal_is_bounded_in_bytes() {
     let budget = 64 * 1024;
-    let config = engagement_sim::Config {
-        journal_capacity: 1000,
-        journal_max_bytes: budget,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| {
+        c.journal_capacity = 1000;
+        c.journal_max_bytes = budget;
+    })
+    .await;
     let merge = |content: String| json!({"model": {"subject": "Big", "content": content, "engagement_type": "7e1c2d3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}});
     let headers = [
         ("Authorization", "Bearer key"),
@@ -222,7 +184,7 @@ async fn the_journal_is_bounded_in_bytes() {
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.json);
-    let j = s.admin(Method::GET, "/requests?limit=1", None).await;
+    let j = s.admin_get("/requests?limit=1").await;
     let kept = j.json["requests"][0]["request"]["body"].as_str().unwrap();
     assert!(kept.len() < 4200, "cut to about 4 KiB");
     assert!(
@@ -245,7 +207,7 @@ async fn the_journal_is_bounded_in_bytes() {
             .await;
         assert_eq!(a.status, 201);
     }
-    let j = s.admin(Method::GET, "/requests", None).await;
+    let j = s.admin_get("/requests").await;
     let entries = j.json["requests"].as_array().unwrap();
     let held: usize = entries
         .iter()
@@ -279,12 +241,8 @@ async fn reset_narrows_by_tenant_and_vendor() {
     let s = TestServer::start().await;
     let (a_tok, b_tok) = (fresh_token("reset-a"), fresh_token("reset-b"));
     for t in [&a_tok, &b_tok] {
-        s.post(
-            "/devrev/engagements.create",
-            &format!("Bearer {t}"),
-            &devrev_body(),
-        )
-        .await;
+        s.post("/devrev/engagements.create", &bearer(t), &devrev_body())
+            .await;
     }
     let a = s
         .admin(Method::POST, &format!("/reset?tenant={a_tok}"), None)
@@ -293,13 +251,9 @@ async fn reset_narrows_by_tenant_and_vendor() {
     let count = |t: String| {
         let s = &s;
         async move {
-            s.post(
-                "/devrev/engagements.count",
-                &format!("Bearer {t}"),
-                &json!({}),
-            )
-            .await
-            .json["count"]
+            s.post("/devrev/engagements.count", &bearer(&t), &json!({}))
+                .await
+                .json["count"]
                 .as_u64()
                 .unwrap()
         }
@@ -311,7 +265,7 @@ async fn reset_narrows_by_tenant_and_vendor() {
     s.admin(Method::POST, "/reset?vendor=devrev", None).await;
     assert_eq!(count(b_tok).await, 0);
     s.admin(Method::POST, "/reset", None).await;
-    let j = s.admin(Method::GET, "/requests", None).await;
+    let j = s.admin_get("/requests").await;
     assert_eq!(
         j.json["requests"],
         json!([]),
@@ -325,22 +279,18 @@ async fn state_dump_shows_records_by_tenant_fingerprint() {
     let (a_tok, b_tok) = (fresh_token("dump-a"), fresh_token("dump-b"));
     s.post(
         "/devrev/engagements.create",
-        &format!("Bearer {a_tok}"),
+        &bearer(&a_tok),
         &devrev_body(),
     )
     .await;
     s.post(
         "/devrev/engagements.create",
-        &format!("Bearer {b_tok}"),
+        &bearer(&b_tok),
         &devrev_body(),
     )
     .await;
     let a = s
-        .admin(
-            Method::GET,
-            &format!("/state?vendor=devrev&tenant={a_tok}"),
-            None,
-        )
+        .admin_get(&format!("/state?vendor=devrev&tenant={a_tok}"))
         .await;
     assert!(!a.text.contains(&a_tok));
     let tenants = a.json["devrev"].as_object().unwrap();
@@ -348,19 +298,15 @@ async fn state_dump_shows_records_by_tenant_fingerprint() {
     let (fp, records) = tenants.iter().next().unwrap();
     assert!(fp.starts_with("t_"));
     assert_eq!(records["engagements"][0]["display_id"], "ENG-1");
-    let a = s.admin(Method::GET, "/state", None).await;
+    let a = s.admin_get("/state").await;
     assert_eq!(a.json["devrev"].as_object().unwrap().len(), 2);
 }
 
 #[tokio::test]
 async fn an_admin_token_guards_every_admin_route() {
-    let config = engagement_sim::Config {
-        admin_token: Some("s3cret".into()),
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.admin_token = Some("s3cret".into())).await;
     for path in ["/health", "/requests", "/state", "/operations"] {
-        let a = s.admin(Method::GET, path, None).await;
+        let a = s.admin_get(path).await;
         assert_eq!(a.status, 401, "{path}");
         assert!(a.json["message"].is_string());
     }
@@ -372,14 +318,14 @@ async fn an_admin_token_guards_every_admin_route() {
         .send(s.http.get(s.url("/__admin/health")).bearer_auth("s3cret"))
         .await;
     assert_eq!(a.status, 200);
-    let a = s.admin(Method::GET, "/nope", None).await;
+    let a = s.admin_get("/nope").await;
     assert_eq!(a.status, 401, "unknown admin paths are guarded too");
 }
 
 #[tokio::test]
 async fn unknown_admin_routes_answer_json() {
     let s = TestServer::start().await;
-    let a = s.admin(Method::GET, "/nope", None).await;
+    let a = s.admin_get("/nope").await;
     assert_eq!(a.status, 404);
     assert!(a.json["message"]
         .as_str()
@@ -389,11 +335,10 @@ async fn unknown_admin_routes_answer_json() {
 
 #[tokio::test]
 async fn a_vendor_can_be_served_at_the_root_of_its_own_port() {
-    let config = engagement_sim::Config {
-        vendor_listen: vec![("devrev".into(), "127.0.0.1:0".parse().unwrap())],
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| {
+        c.vendor_listen = vec![("devrev".into(), "127.0.0.1:0".parse().unwrap())]
+    })
+    .await;
     let addr = s.sim.vendor_addrs()[0].1;
     let a = s
         .send(

@@ -4,25 +4,23 @@
 use reqwest::Method;
 use serde_json::json;
 
-use crate::support::{fresh_token, TestServer};
+use crate::support::{bearer, fresh_token, TestServer};
 
-fn frozen() -> engagement_sim::Config {
-    engagement_sim::Config {
-        clock: Some("2026-01-01T00:00:00Z".parse().unwrap()),
-        ..engagement_sim::Config::ephemeral()
-    }
+/// A server whose clock stands still at 2026-01-01T00:00:00Z until a test moves it.
+async fn frozen() -> TestServer {
+    TestServer::configured(|c| c.clock = Some("2026-01-01T00:00:00Z".parse().unwrap())).await
 }
 
 #[tokio::test]
 async fn advancing_the_clock_refills_a_scenario_rate_limit() {
-    let s = TestServer::with_config(frozen()).await;
+    let s = frozen().await;
     let doc = json!({
         "name": "one-a-minute",
         "rate_limits": [{"vendor": "devrev", "requests": 1, "per_seconds": 60}],
     });
     let loaded = s.admin(Method::POST, "/scenarios", Some(&doc)).await;
     assert_eq!(loaded.status, 201, "{}", loaded.text);
-    let auth = format!("Bearer {}", fresh_token("window"));
+    let auth = bearer(&fresh_token("window"));
     let empty = json!({});
     let count = || s.post("/devrev/engagements.count", &auth, &empty);
     assert_eq!(count().await.status, 200);
@@ -42,8 +40,8 @@ async fn advancing_the_clock_refills_a_scenario_rate_limit() {
 
 #[tokio::test]
 async fn devrev_rate_limit_headers_count_in_windows_of_the_simulator_clock() {
-    let s = TestServer::with_config(frozen()).await;
-    let auth = format!("Bearer {}", fresh_token("headers"));
+    let s = frozen().await;
+    let auth = bearer(&fresh_token("headers"));
     let empty = json!({});
     let count = || s.post("/devrev/engagements.count", &auth, &empty);
     // 2026-01-01T00:00:00Z is 1767225600; DevRev's window is five minutes.

@@ -14,18 +14,8 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config as PropConfig, TestRunner};
 use serde_json::{json, Map, Value};
 
-use crate::support::shared;
-
-/// How each vendor takes its credentials.
-fn credentials(vendor: &str, token: &str) -> Vec<(&'static str, String)> {
-    match vendor {
-        "merge" => vec![
-            ("Authorization", "Bearer fuzz-key".into()),
-            ("X-Account-Token", token.into()),
-        ],
-        _ => vec![("Authorization", format!("Bearer {token}"))],
-    }
-}
+use crate::support::auth::vendor_credentials;
+use crate::support::props::shared;
 
 struct Op {
     vendor: String,
@@ -223,10 +213,7 @@ const THREADS: u32 = 4;
 #[test]
 fn every_operation_answers_its_vendors_envelope_under_mutation() {
     let sh = shared();
-    let catalogue = sh
-        .runtime
-        .block_on(sh.server.admin(reqwest::Method::GET, "/operations", None))
-        .json;
+    let catalogue = sh.runtime.block_on(sh.server.admin_get("/operations")).json;
     let ops = load_ops(&catalogue);
     assert!(!ops.is_empty());
     let counts = std::sync::Mutex::new(HashMap::<u16, u64>::new());
@@ -276,7 +263,7 @@ fn fuzz(ops: &[Op], counts: &std::sync::Mutex<HashMap<u16, u64>>, cases: u32, th
             let mut method = op.method.clone();
             let mut path = fill_path(&op.path, &token);
             let mut content_type = Some("application/json".to_owned());
-            let mut headers = credentials(&op.vendor, &token);
+            let mut headers = vendor_credentials(&op.vendor, "fuzz-key", &token);
             let mut raw: Option<Vec<u8>> = None;
             let keys: Vec<String> = body
                 .as_object()

@@ -6,19 +6,11 @@ use proptest::prelude::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fresh_token, shared, Answer, TestServer};
+use crate::support::auth::vendor_credentials;
+use crate::support::props::shared;
+use crate::support::{fresh_token, Answer, TestServer};
 
 const VENDORS: [&str; 5] = ["devrev", "merge", "salesforce", "siro", "seismic"];
-
-fn headers(vendor: &str, token: &str) -> Vec<(&'static str, String)> {
-    match vendor {
-        "merge" => vec![
-            ("Authorization", "Bearer iso-key".into()),
-            ("X-Account-Token", token.into()),
-        ],
-        _ => vec![("Authorization", format!("Bearer {token}"))],
-    }
-}
 
 async fn call(
     s: &TestServer,
@@ -29,7 +21,7 @@ async fn call(
     body: Option<Value>,
 ) -> Answer {
     let mut req = s.http.request(method, s.url(path));
-    for (k, v) in headers(vendor, token) {
+    for (k, v) in vendor_credentials(vendor, "iso-key", token) {
         req = req.header(k, v);
     }
     if let Some(b) = body {
@@ -130,8 +122,8 @@ proptest! {
                                 assert_eq!(seen.contains(m.as_str()), other == *tenant, "{} tenant{tenant} listing vs {m}", VENDORS[*vendor]);
                             }
                         }
-                        let dump = s.admin(Method::GET, &format!("/state?tenant={}", tokens[*tenant]), None).await.text;
-                        let journal = s.admin(Method::GET, &format!("/requests?tenant={}", tokens[*tenant]), None).await.text;
+                        let dump = s.admin_get(&format!("/state?tenant={}", tokens[*tenant])).await.text;
+                        let journal = s.admin_get(&format!("/requests?tenant={}", tokens[*tenant])).await.text;
                         for (other, records) in alive.iter().enumerate().filter(|(o, _)| o != tenant) {
                             for m in records.iter().flatten() {
                                 assert!(!dump.contains(m.as_str()), "state dump of tenant{tenant} shows tenant{other}'s {m}");

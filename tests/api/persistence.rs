@@ -5,20 +5,15 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::{fresh_token, TestServer};
+use crate::support::server::start_refused;
+use crate::support::{state, TestServer};
 
 fn state_path() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("esim-state-{}", fresh_token("st")));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("state.json")
+    state::state_path("esim-state")
 }
 
 fn config(path: &std::path::Path) -> engagement_sim::Config {
-    engagement_sim::Config {
-        state_file: Some(path.to_owned()),
-        state_interval: Duration::from_millis(200),
-        ..engagement_sim::Config::ephemeral()
-    }
+    state::state_config(path, Duration::from_millis(200))
 }
 
 fn devrev_body() -> Value {
@@ -140,10 +135,7 @@ fn creates() -> Vec<Create> {
 #[tokio::test]
 async fn ids_created_after_the_last_save_are_not_reissued_after_a_kill() {
     let path = state_path();
-    let config = || engagement_sim::Config {
-        state_interval: Duration::from_secs(3600),
-        ..config(&path)
-    };
+    let config = || state::state_config(&path, Duration::from_secs(3600));
     let s = TestServer::with_config(config()).await;
     let before_kill = std::fs::read(&path).expect("the state file is written at start");
     let mut lost = Vec::new();
@@ -211,7 +203,6 @@ async fn state_is_saved_periodically() {
 
 #[test]
 fn an_unreadable_state_file_stops_the_start_and_is_kept() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
     for (content, says) in [
         ("{ not json", "not a state file"),
         (
@@ -229,10 +220,7 @@ fn an_unreadable_state_file_stops_the_start_and_is_kept() {
     ] {
         let path = state_path();
         std::fs::write(&path, content).unwrap();
-        let err = rt
-            .block_on(engagement_sim::Simulator::start(config(&path)))
-            .err()
-            .expect("refused");
+        let err = start_refused(config(&path));
         assert!(
             err.contains(&path.display().to_string()) && err.contains(says),
             "{err}"

@@ -7,12 +7,12 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
-use crate::support::{fresh_token, TestServer};
+use crate::support::{bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn fifty_racing_updates_leave_one_of_the_writes() {
     let s = TestServer::start().await;
-    let auth = format!("Bearer {}", fresh_token("race"));
+    let auth = bearer(&fresh_token("race"));
     let a = s.post("/devrev/engagements.create", &auth, &json!({"title": "t0", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})).await;
     let id = a.json["engagement"]["id"].clone();
     let mut tasks = Vec::new();
@@ -47,9 +47,7 @@ async fn fifty_racing_updates_leave_one_of_the_writes() {
 #[tokio::test]
 async fn reset_in_the_middle_of_load_never_panics_or_half_resets() {
     let s = TestServer::start().await;
-    let tokens: Vec<String> = (0..4)
-        .map(|_| format!("Bearer {}", fresh_token("reset-load")))
-        .collect();
+    let tokens: Vec<String> = (0..4).map(|_| bearer(&fresh_token("reset-load"))).collect();
     let mut writers = Vec::new();
     for t in &tokens {
         for _ in 0..4 {
@@ -131,7 +129,7 @@ async fn odd_headers_and_methods_get_vendor_envelopes() {
             .json(&json!({})),
         s.http
             .post(&url)
-            .header("Authorization", format!("Bearer {huge}"))
+            .header("Authorization", bearer(&huge))
             .json(&json!({})),
         s.http
             .post(&url)

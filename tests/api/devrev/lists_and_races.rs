@@ -1,6 +1,7 @@
 //! DevRev paging, filters, races and tenant isolation.
 
 use super::*;
+use crate::support::json::strings;
 
 #[tokio::test]
 async fn fifty_racing_creates_with_one_artifact_leave_one_winner() {
@@ -125,11 +126,9 @@ async fn list_pages_forward_and_back_without_gap_or_duplicate() {
             req["cursor"] = json!(c);
         }
         let a = call(&s, "engagements.list", &auth, &req).await;
-        let titles: Vec<String> = a.json["engagements"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["title"].as_str().unwrap().to_owned())
+        let titles: Vec<String> = strings(&a.json["engagements"], "title")
+            .into_iter()
+            .map(str::to_owned)
             .collect();
         seen.extend(titles.clone());
         pages.push((cursor.clone(), a.json.clone()));
@@ -158,12 +157,7 @@ async fn list_pages_forward_and_back_without_gap_or_duplicate() {
     let a = s
         .get("/devrev/engagements.list?limit=5&mode=before", &auth)
         .await;
-    let last: Vec<&str> = a.json["engagements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["title"].as_str().unwrap())
-        .collect();
+    let last: Vec<&str> = strings(&a.json["engagements"], "title");
     assert_eq!(last, ["E200", "E201", "E202", "E203", "E204"]);
     assert!(a.json.get("next_cursor").is_none());
     // Descending order.
@@ -174,12 +168,7 @@ async fn list_pages_forward_and_back_without_gap_or_duplicate() {
         &json!({"limit": 3, "sort_by": ["created_date:desc"]}),
     )
     .await;
-    let first: Vec<&str> = a.json["engagements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["title"].as_str().unwrap())
-        .collect();
+    let first: Vec<&str> = strings(&a.json["engagements"], "title");
     assert_eq!(first, ["E204", "E203", "E202"]);
     let next = a.json["next_cursor"].as_str().unwrap();
     let a = call(
@@ -191,10 +180,7 @@ async fn list_pages_forward_and_back_without_gap_or_duplicate() {
     .await;
     assert_eq!(a.json["engagements"][0]["title"], "E201");
     let a = call(&s, "engagements.list", &auth, &json!({"cursor": "garbage"})).await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("bad_request"))
-    );
+    assert_eq!(status_and_type(&a), (400, Some("bad_request")));
 }
 
 #[tokio::test]
@@ -232,20 +218,11 @@ async fn list_and_count_filter_in_both_forms() {
         &json!({"type": ["email", "default"]}),
     )
     .await;
-    let titles: Vec<&str> = a.json["engagements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["title"].as_str().unwrap())
-        .collect();
+    let titles: Vec<&str> = strings(&a.json["engagements"], "title");
     assert_eq!(titles, ["b", "c"]);
     let a = s.get("/devrev/engagements.list?limit=abc", &auth).await;
     assert_eq!(
-        (
-            a.status,
-            a.json["type"].as_str(),
-            a.json["field_name"].as_str()
-        ),
+        status_type_and_field(&a),
         (400, Some("unexpected_json_type"), Some("limit"))
     );
     let a = call(
@@ -255,8 +232,5 @@ async fn list_and_count_filter_in_both_forms() {
         &json!({"type": ["webinar"]}),
     )
     .await;
-    assert_eq!(
-        (a.status, a.json["type"].as_str()),
-        (400, Some("invalid_enum_value"))
-    );
+    assert_eq!(status_and_type(&a), (400, Some("invalid_enum_value")));
 }

@@ -1,5 +1,5 @@
 use super::*;
-use crate::support::shared;
+use crate::support::props::shared;
 use proptest::prelude::*;
 
 fn member() -> impl Strategy<Value = String> {

@@ -3,22 +3,19 @@ use super::*;
 /// The shape of every DevRev answer, ids and timestamps redacted.
 #[tokio::test]
 async fn response_shapes() {
-    let config = engagement_sim::Config {
-        clock: Some("2026-01-01T00:00:00Z".parse().unwrap()),
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s =
+        TestServer::configured(|c| c.clock = Some("2026-01-01T00:00:00Z".parse().unwrap())).await;
     let auth = "Bearer snapshot-token";
     let mut body = create_body();
     body["artifacts"] = json!(["ARTIFACT-1"]);
     let created = call(&s, "engagements.create", auth, &body).await;
-    insta::assert_json_snapshot!("devrev_create", created.json);
+    insta::assert_json_snapshot!("devrev_create", created.status_and_body());
     let listed = call(&s, "engagements.list", auth, &json!({"limit": 1})).await;
-    insta::assert_json_snapshot!("devrev_list", listed.json);
+    insta::assert_json_snapshot!("devrev_list", listed.status_and_body());
     let counted = call(&s, "engagements.count", auth, &json!({})).await;
-    insta::assert_json_snapshot!("devrev_count", counted.json);
+    insta::assert_json_snapshot!("devrev_count", counted.status_and_body());
     let conflict = call(&s, "engagements.create", auth, &body).await;
-    insta::assert_json_snapshot!("devrev_artifact_conflict", conflict.json);
+    insta::assert_json_snapshot!("devrev_artifact_conflict", conflict.status_and_body());
     let missing = call(
         &s,
         "engagements.create",
@@ -26,7 +23,7 @@ async fn response_shapes() {
         &json!({"members": ["DEVU-1"], "scheduled_date": "2026-01-01T00:00:00Z"}),
     )
     .await;
-    insta::assert_json_snapshot!("devrev_missing_field", missing.json);
+    insta::assert_json_snapshot!("devrev_missing_field", missing.status_and_body());
     let unauth = s
         .send(
             s.http
@@ -34,7 +31,7 @@ async fn response_shapes() {
                 .json(&json!({})),
         )
         .await;
-    insta::assert_json_snapshot!("devrev_unauthenticated", unauth.json);
+    insta::assert_json_snapshot!("devrev_unauthenticated", unauth.status_and_body());
     let deleted = call(&s, "engagements.delete", auth, &json!({"id": "ENG-1"})).await;
-    insta::assert_json_snapshot!("devrev_delete", deleted.json);
+    insta::assert_json_snapshot!("devrev_delete", deleted.status_and_body());
 }

@@ -4,6 +4,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{Linked, BASE};
+use crate::support::server::status_and_body;
 use crate::support::{assert_contract, TestServer};
 
 /// merge.md "Authentication": both headers are required; the account-token sentence is the one
@@ -12,42 +13,29 @@ use crate::support::{assert_contract, TestServer};
 async fn each_missing_credential_gets_merges_401() {
     let s = TestServer::start().await;
     let path = format!("{BASE}/engagements");
-    let no_account = s.get(&path, "Bearer key").await;
+    let get = |headers: &'static [(&'static str, &'static str)]| {
+        s.request(Method::GET, &path, headers, None)
+    };
+    let no_account = get(&[("Authorization", "Bearer key")]).await;
     assert_eq!(no_account.status, 401);
     assert_eq!(
         no_account.json,
         json!({"detail": "Account Token must be passed in as an X-Account-Token header."})
     );
-    let no_key = s
-        .request(Method::GET, &path, &[("X-Account-Token", "acct")], None)
-        .await;
+    let no_key = get(&[("X-Account-Token", "acct")]).await;
     assert_eq!(no_key.status, 401);
     assert_eq!(
         no_key.json,
         json!({"detail": "Authentication credentials were not provided."})
     );
-    let basic = s
-        .request(
-            Method::GET,
-            &path,
-            &[("Authorization", "Basic abc"), ("X-Account-Token", "acct")],
-            None,
-        )
-        .await;
+    let basic = get(&[("Authorization", "Basic abc"), ("X-Account-Token", "acct")]).await;
     assert_eq!(basic.status, 401);
-    let empty = s
-        .request(
-            Method::GET,
-            &path,
-            &[("Authorization", "Bearer key"), ("X-Account-Token", " ")],
-            None,
-        )
-        .await;
+    let empty = get(&[("Authorization", "Bearer key"), ("X-Account-Token", " ")]).await;
     assert_eq!(empty.status, 401);
     for a in [&no_account, &no_key, &basic, &empty] {
         assert_contract("merge", "error.response.json", &a.json);
     }
-    snapshot!("merge_401_no_account_token", &no_account.json);
+    snapshot!("merge_401_no_account_token", &no_account.status_and_body());
 }
 
 #[tokio::test]
@@ -97,28 +85,26 @@ async fn malformed_bodies_and_paths_answer_in_merges_envelope() {
 
 #[tokio::test]
 async fn oversized_bodies_are_413_in_merges_envelope() {
-    let s = TestServer::with_config(engagement_sim::Config {
-        body_limit: 256,
-        ..engagement_sim::Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.body_limit = 256).await;
     let m = Linked::new(&s);
     let a = m.create(json!({"content": "x".repeat(1000)})).await;
     assert_eq!(a.status, 413);
     assert_contract("merge", "error.response.json", &a.json);
 }
 
+/// Merge as the simulator builds it, to render errors without a server.
+fn merge_vendor() -> Box<dyn engagement_sim::vendor::Vendor> {
+    engagement_sim::vendors::registry(&engagement_sim::Config::default().vendor_settings(0))
+        .into_iter()
+        .find(|v| v.name() == "merge")
+        .unwrap()
+}
+
 /// Every error kind renders in Merge's envelope with its status; every generic kind maps onto
 /// one; 429 carries `Retry-After` (merge.md "Rate limiting": both SDKs honour it).
 #[tokio::test]
 async fn every_error_kind_renders_in_a_merge_envelope() {
-    let vendors =
-        engagement_sim::vendors::registry(&engagement_sim::Config::default().vendor_settings(0));
-    let merge = vendors
-        .iter()
-        .find(|v| v.name() == "merge")
-        .unwrap()
-        .as_ref();
+    let merge = merge_vendor();
     for generic in engagement_sim::vendor::GenericKind::ALL {
         assert!(
             merge.find_kind(generic.name()).is_some(),
@@ -138,7 +124,7 @@ async fn every_error_kind_renders_in_a_merge_envelope() {
     assert_eq!(reply.status.as_u16(), 429);
     assert_eq!(reply.headers.get("retry-after").unwrap(), "7");
     let body: Value = serde_json::from_slice(&reply.body).unwrap();
-    snapshot!("merge_429", &body);
+    snapshot!("merge_429", &status_and_body(reply.status.as_u16(), &body));
 }
 
 /// Every problem the shared pipeline can find is answered in Merge's envelope with a 4xx, and a
@@ -147,13 +133,7 @@ async fn every_error_kind_renders_in_a_merge_envelope() {
 fn every_pipeline_problem_becomes_a_merge_4xx() {
     use engagement_sim::contract::{Violation, ViolationKind};
     use engagement_sim::vendor::Problem;
-    let vendors =
-        engagement_sim::vendors::registry(&engagement_sim::Config::default().vendor_settings(0));
-    let merge = vendors
-        .iter()
-        .find(|v| v.name() == "merge")
-        .unwrap()
-        .as_ref();
+    let merge = merge_vendor();
     let problems = [
         Problem::UnknownPath {
             method: "GET".into(),

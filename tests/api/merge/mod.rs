@@ -6,7 +6,7 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{fresh_token, Answer, TestServer};
+use crate::support::{bearer, fresh_token, Answer, TestServer};
 
 /// Redactions for the fields Merge generates (ids, remote ids, dates).
 macro_rules! snapshot {
@@ -57,12 +57,18 @@ pub struct Linked<'s> {
 }
 
 impl<'s> Linked<'s> {
+    /// A new linked account: a fresh API key and account token.
     pub fn new(s: &'s TestServer) -> Linked<'s> {
-        Linked {
+        Linked::with(
             s,
-            auth: format!("Bearer {}", fresh_token("merge-key")),
-            account: fresh_token("merge-account"),
-        }
+            bearer(&fresh_token("merge-key")),
+            fresh_token("merge-account"),
+        )
+    }
+
+    /// The account `account` under the `Authorization` value `auth`.
+    pub fn with(s: &'s TestServer, auth: String, account: String) -> Linked<'s> {
+        Linked { s, auth, account }
     }
 
     pub async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Answer {
@@ -79,13 +85,12 @@ impl<'s> Linked<'s> {
         self.call(Method::GET, path, None).await
     }
 
+    pub async fn post(&self, path: &str, body: &Value) -> Answer {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
     pub async fn create(&self, model: Value) -> Answer {
-        self.call(
-            Method::POST,
-            "/engagements",
-            Some(&json!({ "model": model })),
-        )
-        .await
+        self.post("/engagements", &json!({ "model": model })).await
     }
 
     pub async fn patch(&self, id: &str, model: Value) -> Answer {

@@ -8,25 +8,29 @@ use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use reqwest::Method;
 use serde_json::{json, Map, Value};
 
+use crate::support::props::PropServer;
 use crate::support::{assert_contract, fresh_token, Answer, TestServer};
 
 use super::BASE;
 const CASES: u32 = 40;
 
-struct Harness {
-    rt: tokio::runtime::Runtime,
-    server: TestServer,
-}
+/// One simulator per property; every call goes through a linked account of the case's choosing.
+struct Harness(PropServer);
 
 impl Harness {
     fn new() -> Harness {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
+        Harness(PropServer::new(TestServer::start()))
+    }
+
+    /// Runs `case` for `CASES` values of `strategy`, failing the test with the shrunk counterexample.
+    fn check<S: Strategy>(
+        &self,
+        strategy: &S,
+        case: impl Fn(S::Value) -> Result<(), TestCaseError>,
+    ) {
+        TestRunner::new(Config::with_cases(CASES))
+            .run(strategy, case)
             .unwrap();
-        let server = rt.block_on(TestServer::start());
-        Harness { rt, server }
     }
 
     fn call(&self, account: &str, method: Method, path: &str, body: Option<&Value>) -> Answer {
@@ -34,8 +38,9 @@ impl Harness {
             ("Authorization", "Bearer prop-key"),
             ("X-Account-Token", account),
         ];
-        self.rt.block_on(
-            self.server
+        let Harness(p) = self;
+        p.runtime.block_on(
+            p.server
                 .request(method, &format!("{BASE}{path}"), &headers, body),
         )
     }
@@ -155,45 +160,39 @@ fn is_merge_client_error(a: &Answer) -> Result<(), TestCaseError> {
 #[test]
 fn valid_models_round_trip_through_create_retrieve_and_list() {
     let h = Harness::new();
-    let mut runner = TestRunner::new(Config::with_cases(CASES));
-    runner
-        .run(&valid_model(), |model| {
-            let account = fresh_token("merge-prop");
-            let created = h.call(
-                &account,
-                Method::POST,
-                "/engagements",
-                Some(&json!({ "model": model })),
-            );
-            prop_assert_eq!(created.status, 201, "{}", created.text);
-            assert_contract("merge", "engagements.create.response.json", &created.json);
-            let id = created.json["model"]["id"].as_str().unwrap().to_owned();
-            let read = h.call(&account, Method::GET, &format!("/engagements/{id}"), None);
-            prop_assert_eq!(read.status, 200);
-            for (k, v) in model.as_object().unwrap() {
-                prop_assert_eq!(&read.json[k], v, "{}", k);
-            }
-            let list = h.call(&account, Method::GET, "/engagements", None);
-            prop_assert_eq!(&list.json["results"][0], &read.json);
-            Ok(())
-        })
-        .unwrap();
+    h.check(&valid_model(), |model| {
+        let account = fresh_token("merge-prop");
+        let created = h.call(
+            &account,
+            Method::POST,
+            "/engagements",
+            Some(&json!({ "model": model })),
+        );
+        prop_assert_eq!(created.status, 201, "{}", created.text);
+        assert_contract("merge", "engagements.create.response.json", &created.json);
+        let id = created.json["model"]["id"].as_str().unwrap().to_owned();
+        let read = h.call(&account, Method::GET, &format!("/engagements/{id}"), None);
+        prop_assert_eq!(read.status, 200);
+        for (k, v) in model.as_object().unwrap() {
+            prop_assert_eq!(&read.json[k], v, "{}", k);
+        }
+        let list = h.call(&account, Method::GET, "/engagements", None);
+        prop_assert_eq!(&list.json["results"][0], &read.json);
+        Ok(())
+    });
 }
 
 #[test]
 fn invalid_bodies_answer_4xx_in_merges_envelope_and_store_nothing() {
     let h = Harness::new();
-    let mut runner = TestRunner::new(Config::with_cases(CASES));
-    runner
-        .run(&invalid_body(), |body| {
-            let account = fresh_token("merge-prop");
-            let a = h.call(&account, Method::POST, "/engagements", Some(&body));
-            is_merge_client_error(&a)?;
-            let list = h.call(&account, Method::GET, "/engagements", None);
-            prop_assert_eq!(&list.json["results"], &json!([]));
-            Ok(())
-        })
-        .unwrap();
+    h.check(&invalid_body(), |body| {
+        let account = fresh_token("merge-prop");
+        let a = h.call(&account, Method::POST, "/engagements", Some(&body));
+        is_merge_client_error(&a)?;
+        let list = h.call(&account, Method::GET, "/engagements", None);
+        prop_assert_eq!(&list.json["results"], &json!([]));
+        Ok(())
+    });
 }
 
 #[test]
@@ -217,21 +216,18 @@ fn any_list_query_answers_200_or_4xx_never_5xx() {
         "include_remote_data",
     ]);
     let query = proptest::collection::vec((names, "[ -~]{0,16}"), 0..4);
-    let mut runner = TestRunner::new(Config::with_cases(CASES));
-    runner
-        .run(&query, |pairs| {
-            let q: String = form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
-                .finish();
-            let a = h.call(&account, Method::GET, &format!("/engagements?{q}"), None);
-            if a.status == 200 {
-                assert_contract("merge", "engagements.list.response.json", &a.json);
-            } else {
-                is_merge_client_error(&a)?;
-            }
-            Ok(())
-        })
-        .unwrap();
+    h.check(&query, |pairs| {
+        let q: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))
+            .finish();
+        let a = h.call(&account, Method::GET, &format!("/engagements?{q}"), None);
+        if a.status == 200 {
+            assert_contract("merge", "engagements.list.response.json", &a.json);
+        } else {
+            is_merge_client_error(&a)?;
+        }
+        Ok(())
+    });
 }
 
 #[test]
@@ -253,53 +249,50 @@ fn patch_changes_exactly_the_fields_it_names() {
             Just("OUTBOUND")
         ])),
     );
-    let mut runner = TestRunner::new(Config::with_cases(CASES));
-    runner
-        .run(&patch, |(subject, content, direction)| {
-            let before = h
-                .call(&account, Method::GET, &format!("/engagements/{id}"), None)
-                .json;
-            let mut model = Map::new();
-            for (k, v) in [
-                (
-                    "subject",
-                    subject.map(|s| s.map(Value::from).unwrap_or(Value::Null)),
-                ),
-                (
-                    "content",
-                    content.map(|s| s.map(Value::from).unwrap_or(Value::Null)),
-                ),
-                (
-                    "direction",
-                    direction.map(|s| s.map(Value::from).unwrap_or(Value::Null)),
-                ),
-            ] {
-                if let Some(v) = v {
-                    model.insert(k.into(), v);
-                }
-            }
-            let a = h.call(
-                &account,
-                Method::PATCH,
-                &format!("/engagements/{id}"),
-                Some(&json!({ "model": model })),
-            );
-            prop_assert_eq!(a.status, 200, "{}", a.text);
-            let after = h
-                .call(&account, Method::GET, &format!("/engagements/{id}"), None)
-                .json;
-            for k in [
+    h.check(&patch, |(subject, content, direction)| {
+        let before = h
+            .call(&account, Method::GET, &format!("/engagements/{id}"), None)
+            .json;
+        let mut model = Map::new();
+        for (k, v) in [
+            (
                 "subject",
+                subject.map(|s| s.map(Value::from).unwrap_or(Value::Null)),
+            ),
+            (
                 "content",
+                content.map(|s| s.map(Value::from).unwrap_or(Value::Null)),
+            ),
+            (
                 "direction",
-                "owner",
-                "engagement_type",
-                "contacts",
-            ] {
-                let expected = model.get(k).unwrap_or(&before[k]);
-                prop_assert_eq!(&after[k], expected, "{}", k);
+                direction.map(|s| s.map(Value::from).unwrap_or(Value::Null)),
+            ),
+        ] {
+            if let Some(v) = v {
+                model.insert(k.into(), v);
             }
-            Ok(())
-        })
-        .unwrap();
+        }
+        let a = h.call(
+            &account,
+            Method::PATCH,
+            &format!("/engagements/{id}"),
+            Some(&json!({ "model": model })),
+        );
+        prop_assert_eq!(a.status, 200, "{}", a.text);
+        let after = h
+            .call(&account, Method::GET, &format!("/engagements/{id}"), None)
+            .json;
+        for k in [
+            "subject",
+            "content",
+            "direction",
+            "owner",
+            "engagement_type",
+            "contacts",
+        ] {
+            let expected = model.get(k).unwrap_or(&before[k]);
+            prop_assert_eq!(&after[k], expected, "{}", k);
+        }
+        Ok(())
+    });
 }

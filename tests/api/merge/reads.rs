@@ -3,7 +3,6 @@
 
 use std::collections::HashSet;
 
-use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{bench_body, typed_model, Linked};
@@ -13,9 +12,7 @@ use crate::support::{assert_contract, Answer, TestServer};
 async fn retrieve_answers_the_bare_engagement() {
     let s = TestServer::start().await;
     let m = Linked::new(&s);
-    let created = m
-        .call(Method::POST, "/engagements", Some(&bench_body()))
-        .await;
+    let created = m.post("/engagements", &bench_body()).await;
     let id = created.json["model"]["id"].as_str().unwrap();
     let a = m.get(&format!("/engagements/{id}")).await;
     assert_eq!(a.status, 200, "{}", a.text);
@@ -23,7 +20,7 @@ async fn retrieve_answers_the_bare_engagement() {
     assert_eq!(a.json["id"], id);
     assert_eq!(a.json["remote_data"], Value::Null);
     assert!(a.json.get("remote_fields").is_none());
-    snapshot!("merge_retrieve_200", &a.json);
+    snapshot!("merge_retrieve_200", &a.status_and_body());
 
     let upper = m.get(&format!("/engagements/{}", id.to_uppercase())).await;
     assert_eq!(upper.json["id"], id);
@@ -67,9 +64,7 @@ async fn unknown_or_malformed_ids_are_404_not_found() {
 async fn patch_changes_only_given_fields_and_bumps_modified_at() {
     let s = TestServer::start().await;
     let m = Linked::new(&s);
-    let created = m
-        .call(Method::POST, "/engagements", Some(&bench_body()))
-        .await;
+    let created = m.post("/engagements", &bench_body()).await;
     let before = created.json["model"].clone();
     let id = before["id"].as_str().unwrap();
     s.sim.state().clock.advance(5_000);
@@ -235,9 +230,7 @@ async fn reference_records_list_retrieve_and_expand() {
 async fn list_filters_by_dates_remote_id_and_account() {
     let s = TestServer::start().await;
     let m = Linked::new(&s);
-    let first = m
-        .call(Method::POST, "/engagements", Some(&bench_body()))
-        .await;
+    let first = m.post("/engagements", &bench_body()).await;
     s.sim.state().clock.advance(60_000);
     let mut later = typed_model("later");
     later["start_time"] = json!("2025-01-01T10:00:00Z");

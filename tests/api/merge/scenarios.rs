@@ -6,25 +6,12 @@
 use serde_json::{json, Value};
 
 use super::{typed_model, Linked};
+use crate::support::scenario::{load, server_with, shipped};
 use crate::support::TestServer;
-
-async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
 
 #[tokio::test]
 async fn a_rate_limit_answers_the_throttled_429_with_retry_after_per_account() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: limited\nrate_limits:\n  - { vendor: merge, requests: 2, per_seconds: 60 }\n",
     )
     .await;
@@ -77,10 +64,7 @@ async fn revoked_and_forbidden_account_tokens() {
 
 #[tokio::test]
 async fn scripted_native_kinds_render_in_merges_envelopes() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        r#"name: kinds
+    let s = server_with(r#"name: kinds
 rules:
   - vendor: merge
     operation: engagements.create
@@ -92,9 +76,7 @@ rules:
   - vendor: merge
     operation: engagements.list
     respond: { error: throttled, retry_after: 9 }
-"#,
-    )
-    .await;
+"#).await;
     let a = Linked::new(&s);
     let r = a.create(typed_model("dup")).await;
     assert_eq!(
@@ -132,12 +114,7 @@ rules:
 
 #[tokio::test]
 async fn a_malformed_body_fault_hits_only_its_operation() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: fault\nrules:\n  - { vendor: merge, operation: engagements.create, fault: malformed_body }\n",
-    )
-    .await;
+    let s = server_with("name: fault\nrules:\n  - { vendor: merge, operation: engagements.create, fault: malformed_body }\n").await;
     let a = Linked::new(&s);
     let r = a.create(typed_model("broken")).await;
     assert_eq!(r.status, 201);
@@ -155,12 +132,7 @@ async fn a_malformed_body_fault_hits_only_its_operation() {
 
 #[tokio::test]
 async fn the_shipped_scenario_throttles_the_second_and_third_create_then_recovers() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        include_str!("../../../scenarios/merge-throttled-then-recovers.yaml"),
-    )
-    .await;
+    let s = server_with(&shipped("merge-throttled-then-recovers.yaml")).await;
     let a = Linked::new(&s);
     let statuses = [
         a.create(typed_model("1")).await,

@@ -9,15 +9,12 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::{typed_model, Linked, BASE};
-use crate::support::{fresh_token, TestServer};
+use crate::support::server::start_refused;
+use crate::support::{state, Answer, TestServer};
 
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_engagement_makes_room() {
-    let config = engagement_sim::Config {
-        tenant_record_limit: 3,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 3).await;
     let a = Linked::new(&s);
     let mut ids = Vec::new();
     for n in 0..5 {
@@ -39,26 +36,16 @@ async fn beyond_the_record_limit_the_oldest_engagement_makes_room() {
     assert_eq!(a.all_ids(10).await.len(), 3);
 }
 
+/// Saves only when stopped, so a restart shows exactly what a stop wrote.
 fn state_config(path: &std::path::Path) -> engagement_sim::Config {
-    engagement_sim::Config {
-        state_file: Some(path.to_owned()),
-        state_interval: Duration::from_secs(3600),
-        ..engagement_sim::Config::ephemeral()
-    }
+    state::state_config(path, Duration::from_secs(3600))
 }
 
 fn state_path() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("esim-merge-{}", fresh_token("st")));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("state.json")
+    state::state_path("esim-merge")
 }
 
-async fn create_keyed(
-    a: &Linked<'_>,
-    key: &str,
-    query: &str,
-    model: Value,
-) -> crate::support::Answer {
+async fn create_keyed(a: &Linked<'_>, key: &str, query: &str, model: Value) -> Answer {
     a.s.request(
         Method::POST,
         &format!("{BASE}/engagements{query}"),
@@ -98,11 +85,7 @@ async fn the_state_file_keeps_every_account_and_ids_are_never_reused() {
     s.sim.stop().await;
 
     let s = TestServer::with_config(state_config(&path)).await;
-    let a = Linked {
-        s: &s,
-        auth,
-        account,
-    };
+    let a = Linked::with(&s, auth, account);
     assert_eq!(a.all_ids(2).await, listed, "records and order survive");
     assert_eq!(a.get("/users").await.json, users, "reference records too");
     let got = a.get(&format!("/engagements/{}", before[0])).await;
@@ -137,11 +120,7 @@ async fn the_state_file_keeps_every_account_and_ids_are_never_reused() {
     let (auth, account) = (a.auth.clone(), a.account.clone());
     s.sim.stop().await;
     let s = TestServer::with_config(state_config(&path)).await;
-    let a = Linked {
-        s: &s,
-        auth,
-        account,
-    };
+    let a = Linked::with(&s, auth, account);
     let c = a.create(typed_model("third run")).await;
     assert!(seen.insert(c.json["model"]["id"].as_str().unwrap().to_owned()));
     s.sim.stop().await;
@@ -149,7 +128,6 @@ async fn the_state_file_keeps_every_account_and_ids_are_never_reused() {
 
 #[test]
 fn a_malformed_merge_snapshot_stops_the_start_with_a_message() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
     let tenant = |engagements: Value| {
         json!({"format": "engagement-sim/state", "version": 1, "vendors": {"merge": {"tenants": [
             {"key": "k", "generation": 0, "created": 1, "engagements": engagements,
@@ -174,10 +152,7 @@ fn a_malformed_merge_snapshot_stops_the_start_with_a_message() {
     ] {
         let path = state_path();
         std::fs::write(&path, doc.to_string()).unwrap();
-        let err = rt
-            .block_on(engagement_sim::Simulator::start(state_config(&path)))
-            .err()
-            .expect("refused");
+        let err = start_refused(state_config(&path));
         assert!(err.contains("merge") && err.contains(says), "{err}");
     }
 }

@@ -18,11 +18,7 @@ async fn account_tokens_never_see_each_others_engagements() {
     assert_eq!(b.get("/engagements").await.json["results"], json!([]));
     assert_eq!(a.all_ids(10).await, vec![id.to_owned()]);
     // Same account token under another API key: the same linked account.
-    let same = Linked {
-        s: &s,
-        auth: "Bearer another-key".into(),
-        account: a.account.clone(),
-    };
+    let same = Linked::with(&s, "Bearer another-key".into(), a.account.clone());
     assert_eq!(same.get(&format!("/engagements/{id}")).await.status, 200);
 }
 
@@ -50,16 +46,8 @@ async fn fifty_concurrent_creates_get_distinct_ids_and_all_are_listed() {
 async fn the_seed_fixes_ids_for_the_same_requests() {
     let mut ids = Vec::new();
     for _ in 0..2 {
-        let s = TestServer::with_config(engagement_sim::Config {
-            seed: 42,
-            ..engagement_sim::Config::ephemeral()
-        })
-        .await;
-        let m = Linked {
-            s: &s,
-            auth: "Bearer k".into(),
-            account: "seeded-account".into(),
-        };
+        let s = TestServer::configured(|c| c.seed = 42).await;
+        let m = Linked::with(&s, "Bearer k".into(), "seeded-account".into());
         let a = m.create(typed_model("x")).await;
         let users = m.get("/users").await;
         ids.push((

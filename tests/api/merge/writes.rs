@@ -15,7 +15,7 @@ async fn bench_create_answers_201_keeping_unknown_references_as_sent() {
     let s = TestServer::start().await;
     let m = Linked::new(&s);
     let body = bench_body();
-    let a = m.call(Method::POST, "/engagements", Some(&body)).await;
+    let a = m.post("/engagements", &body).await;
     assert_eq!(a.status, 201, "{}", a.text);
     assert_contract("merge", "engagements.create.response.json", &a.json);
     let model = &a.json["model"];
@@ -33,7 +33,7 @@ async fn bench_create_answers_201_keeping_unknown_references_as_sent() {
     assert_eq!(a.json["errors"], json!([]));
     assert!(a.json.get("logs").is_none(), "logs only in debug mode");
     assert_eq!(model["remote_fields"], body["model"]["remote_fields"]);
-    snapshot!("merge_create_201", &a.json);
+    snapshot!("merge_create_201", &a.status_and_body());
 }
 
 /// merge.md "Responses": `created_at` = `modified_at` at creation; ids are UUIDs.
@@ -93,9 +93,9 @@ async fn missing_required_field_is_400_and_stores_nothing() {
     assert_eq!(error["problem_type"], "MISSING_REQUIRED_FIELD");
     assert_eq!(error["title"], "Missing Required Field");
     assert_eq!(error["source"]["pointer"], "/model/engagement_type");
-    snapshot!("merge_create_missing_required", &a.json);
+    snapshot!("merge_create_missing_required", &a.status_and_body());
 
-    let none = m.call(Method::POST, "/engagements", Some(&json!({}))).await;
+    let none = m.post("/engagements", &json!({})).await;
     assert_eq!(none.status, 400);
     assert_eq!(none.json["errors"][0]["source"]["pointer"], "/model");
 
@@ -162,9 +162,7 @@ async fn wrong_types_and_formats_name_their_problem_type_and_pointer() {
         assert_eq!(a.json["errors"][0]["problem_type"], problem, "{field}");
         assert_eq!(a.json["errors"][0]["source"]["pointer"], pointer, "{field}");
     }
-    let not_object = m
-        .call(Method::POST, "/engagements", Some(&json!({"model": []})))
-        .await;
+    let not_object = m.post("/engagements", &json!({"model": []})).await;
     assert_eq!(not_object.status, 400);
     assert_eq!(not_object.json["errors"][0]["source"]["pointer"], "/model");
     assert_eq!(m.get("/engagements").await.json["results"], json!([]));
@@ -176,10 +174,9 @@ async fn debug_mode_adds_logs_of_the_third_party_call() {
     let s = TestServer::start().await;
     let m = Linked::new(&s);
     let a = m
-        .call(
-            Method::POST,
+        .post(
             "/engagements?is_debug_mode=true",
-            Some(&json!({"model": typed_model("dbg")})),
+            &json!({"model": typed_model("dbg")}),
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.text);
@@ -197,10 +194,9 @@ async fn run_async_answers_before_the_remote_id_exists() {
     let s = TestServer::start().await;
     let m = Linked::new(&s);
     let a = m
-        .call(
-            Method::POST,
+        .post(
             "/engagements?run_async=true",
-            Some(&json!({"model": typed_model("later")})),
+            &json!({"model": typed_model("later")}),
         )
         .await;
     assert_eq!(a.status, 201, "{}", a.text);

@@ -1,5 +1,6 @@
 //! Every error the pipeline and the rules raise, each a one-element array with the right code.
 
+use reqwest::Method;
 use serde_json::{json, Value};
 
 use super::*;
@@ -14,7 +15,7 @@ async fn missing_or_unknown_session_answers_invalid_session_id() {
         .await;
     assert_error(&a, 401, "INVALID_SESSION_ID");
     assert_eq!(a.json[0]["message"], "Session expired or invalid");
-    insta::assert_json_snapshot!("salesforce_invalid_session", a.json);
+    insta::assert_json_snapshot!("salesforce_invalid_session", a.status_and_body());
     assert_error(
         &s.post(CREATE, "Bearer ", &minimal_body()).await,
         401,
@@ -130,7 +131,7 @@ async fn contract_violations_answer_one_error_naming_the_field() {
         ),
     ];
     let a = create(&s, &auth, &without("communicationChannel")).await;
-    insta::assert_json_snapshot!("salesforce_required_field_missing", a.json);
+    insta::assert_json_snapshot!("salesforce_required_field_missing", a.status_and_body());
     for (body, code, field) in cases {
         let a = create(&s, &auth, &body).await;
         assert_error(&a, 400, code);
@@ -172,25 +173,14 @@ async fn business_rules_refuse_bad_references_and_duplicates() {
 
 #[tokio::test]
 async fn bad_bodies_answer_in_the_salesforce_envelope() {
-    let s = TestServer::with_config(engagement_sim::Config {
-        body_limit: 4096,
-        ..engagement_sim::Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.body_limit = 4096).await;
     let auth = auth();
-    let raw = |ct: &str, body: String| {
-        s.http
-            .post(s.url(CREATE))
-            .header("Authorization", &auth)
-            .header("Content-Type", ct)
-            .body(body)
-    };
-    let a = s
-        .send(raw(
-            "application/json",
-            "{\n  \"engagementInteraction\": }".into(),
-        ))
-        .await;
+    let raw = |ct: &'static str, body: String| s.raw(Method::POST, CREATE, &auth, ct, body);
+    let a = raw(
+        "application/json",
+        "{\n  \"engagementInteraction\": }".into(),
+    )
+    .await;
     assert_error(&a, 400, "JSON_PARSER_ERROR");
     assert!(
         a.json[0]["message"]
@@ -200,14 +190,9 @@ async fn bad_bodies_answer_in_the_salesforce_envelope() {
         "{}",
         a.text
     );
-    insta::assert_json_snapshot!("salesforce_json_parser_error", a.json);
+    insta::assert_json_snapshot!("salesforce_json_parser_error", a.status_and_body());
     // Connect REST reads XML bodies too; a broken one is refused like broken JSON.
-    let a = s
-        .send(raw(
-            "application/xml",
-            "<engagementContainer>\n<x></y>".into(),
-        ))
-        .await;
+    let a = raw("application/xml", "<engagementContainer>\n<x></y>".into()).await;
     assert_error(&a, 400, "JSON_PARSER_ERROR");
     assert!(
         a.json[0]["message"].as_str().unwrap().contains("[line:2,"),
@@ -215,18 +200,18 @@ async fn bad_bodies_answer_in_the_salesforce_envelope() {
         a.text
     );
     assert_error(
-        &s.send(raw("text/plain", "{}".into())).await,
+        &raw("text/plain", "{}".into()).await,
         415,
         "UNSUPPORTED_MEDIA_TYPE",
     );
     assert_error(
-        &s.send(raw("application/json", " ".repeat(5000))).await,
+        &raw("application/json", " ".repeat(5000)).await,
         413,
         "REQUEST_ENTITY_TOO_LARGE",
     );
     let deep = format!("{}{}", "[".repeat(100), "]".repeat(100));
     assert_error(
-        &s.send(raw("application/json", deep)).await,
+        &raw("application/json", deep).await,
         400,
         "JSON_PARSER_ERROR",
     );
@@ -251,7 +236,7 @@ async fn unknown_paths_and_methods_answer_not_found_and_405() {
         )
         .await;
     assert_error(&a, 405, "METHOD_NOT_ALLOWED");
-    insta::assert_json_snapshot!("salesforce_method_not_allowed", a.json);
+    insta::assert_json_snapshot!("salesforce_method_not_allowed", a.status_and_body());
     assert_eq!(
         a.json[0]["message"],
         "HTTP Method 'PATCH' not allowed. Allowed are HEAD,GET,DELETE"

@@ -44,10 +44,10 @@ async fn create_answers_201_with_ids_in_input_order() {
         a.header("content-type"),
         Some("application/json;charset=UTF-8")
     );
-    insta::assert_json_snapshot!("salesforce_create", a.json, {
-        ".engagementInteraction.id" => "[id]",
-        ".engagementInteraction.engagementAttendees[].id" => "[id]",
-        ".engagementInteraction.engagementTopics[].id" => "[id]",
+    insta::assert_json_snapshot!("salesforce_create", a.status_and_body(), {
+        ".body.engagementInteraction.id" => "[id]",
+        ".body.engagementInteraction.engagementAttendees[].id" => "[id]",
+        ".body.engagementInteraction.engagementTopics[].id" => "[id]",
     });
 }
 
@@ -55,10 +55,7 @@ async fn create_answers_201_with_ids_in_input_order() {
 async fn fetch_returns_every_documented_field_with_children() {
     let s = TestServer::start().await;
     let auth = auth();
-    let id = create(&s, &auth, &full_body()).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &auth, &full_body()).await);
     let a = s.get(&interaction_url("v63.0", &id), &auth).await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_contract(
@@ -71,15 +68,15 @@ async fn fetch_returns_every_documented_field_with_children() {
     assert_eq!(e["duration"], "240");
     assert_eq!(e["engagementAttendees"][1]["isAuthenticated"], false);
     assert_eq!(e["engagementAttendees"][0]["engagementInteractionId"], id);
-    insta::assert_json_snapshot!("salesforce_fetch", a.json, {
-        ".engagementInteraction.id" => "[id]",
-        ".engagementInteraction.ownerId" => "[id]",
-        ".engagementInteraction.engagementAttendees[].id" => "[id]",
-        ".engagementInteraction.engagementAttendees[].ownerId" => "[id]",
-        ".engagementInteraction.engagementAttendees[].engagementInteractionId" => "[id]",
-        ".engagementInteraction.engagementTopics[].id" => "[id]",
-        ".engagementInteraction.engagementTopics[].ownerId" => "[id]",
-        ".engagementInteraction.engagementTopics[].engagementInteractionId" => "[id]",
+    insta::assert_json_snapshot!("salesforce_fetch", a.status_and_body(), {
+        ".body.engagementInteraction.id" => "[id]",
+        ".body.engagementInteraction.ownerId" => "[id]",
+        ".body.engagementInteraction.engagementAttendees[].id" => "[id]",
+        ".body.engagementInteraction.engagementAttendees[].ownerId" => "[id]",
+        ".body.engagementInteraction.engagementAttendees[].engagementInteractionId" => "[id]",
+        ".body.engagementInteraction.engagementTopics[].id" => "[id]",
+        ".body.engagementInteraction.engagementTopics[].ownerId" => "[id]",
+        ".body.engagementInteraction.engagementTopics[].engagementInteractionId" => "[id]",
     });
 }
 
@@ -89,10 +86,7 @@ async fn create_fills_documented_defaults() {
     let auth = auth();
     let mut body = minimal_body();
     body["engagementInteraction"]["attendeeVerified"] = json!(true);
-    let id = create(&s, &auth, &body).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &auth, &body).await);
     let e =
         s.get(&interaction_url("v63.0", &id), &auth).await.json["engagementInteraction"].clone();
     // Create input: attendeeAuthenticated defaults to false, mappedState to New, and the
@@ -106,10 +100,7 @@ async fn create_fills_documented_defaults() {
 async fn fetch_output_follows_the_path_version() {
     let s = TestServer::start().await;
     let auth = auth();
-    let id = create(&s, &auth, &minimal_body()).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &auth, &minimal_body()).await);
     // customFields and reason arrive in 56.0, phoneNumber in 57.0 (fact sheet, fetch output).
     let old = s.get(&interaction_url("v55.0", &id), &auth).await.json;
     let e = &old["engagementInteraction"];
@@ -180,7 +171,7 @@ async fn delete_removes_the_interaction_its_attendees_and_topics() {
     let topic = created["engagementInteraction"]["engagementTopics"][0]["id"]
         .as_str()
         .unwrap();
-    let a = delete(&s, &auth, &interaction_url("v63.0", id)).await;
+    let a = s.delete(&interaction_url("v63.0", id), &auth).await;
     assert_eq!(a.status, 204, "{}", a.text);
     assert!(a.text.is_empty());
     assert_error(
@@ -189,7 +180,7 @@ async fn delete_removes_the_interaction_its_attendees_and_topics() {
         "NOT_FOUND",
     );
     assert_error(
-        &delete(&s, &auth, &interaction_url("v63.0", id)).await,
+        &s.delete(&interaction_url("v63.0", id), &auth).await,
         404,
         "NOT_FOUND",
     );

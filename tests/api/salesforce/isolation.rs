@@ -2,7 +2,6 @@
 
 use std::collections::HashSet;
 
-use reqwest::Method;
 use serde_json::Value;
 
 use super::*;
@@ -12,10 +11,7 @@ use crate::support::TestServer;
 async fn tenants_never_see_each_others_records() {
     let s = TestServer::start().await;
     let (a1, a2) = (auth(), auth());
-    let id = create(&s, &a1, &full_body()).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &a1, &full_body()).await);
     assert_error(
         &s.get(&interaction_url("v63.0", &id), &a2).await,
         404,
@@ -36,7 +32,7 @@ async fn tenants_never_see_each_others_records() {
     assert_eq!(q.json["totalSize"], 0);
     // The same external identifier is free in another org.
     assert_eq!(create(&s, &a2, &full_body()).await.status, 201);
-    let state = s.admin(Method::GET, "/state?vendor=salesforce", None).await;
+    let state = s.admin_get("/state?vendor=salesforce").await;
     assert_eq!(state.status, 200, "{}", state.text);
 }
 
@@ -88,11 +84,7 @@ fn full_body_without_external() -> Value {
 async fn ids_are_deterministic_for_a_seed_and_request_order() {
     let mut seen = Vec::new();
     for _ in 0..2 {
-        let s = TestServer::with_config(engagement_sim::Config {
-            seed: 42,
-            ..engagement_sim::Config::ephemeral()
-        })
-        .await;
+        let s = TestServer::configured(|c| c.seed = 42).await;
         let a = create(&s, "Bearer same-token", &full_body()).await;
         seen.push(a.json["engagementInteraction"].clone());
     }

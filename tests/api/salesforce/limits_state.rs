@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, create, delete, interaction_url, minimal_body, V};
-use crate::support::{fresh_token, TestServer};
+use super::{assert_error, create, created_id, interaction_url, minimal_body, V};
+use crate::support::server::start_refused;
+use crate::support::{bearer, fresh_token, state, TestServer};
 
 fn with_ext(ext: &str) -> Value {
     let mut body = minimal_body();
@@ -15,21 +16,9 @@ fn with_ext(ext: &str) -> Value {
     body
 }
 
-fn created_id(a: &crate::support::Answer) -> String {
-    assert_eq!(a.status, 201, "{}", a.text);
-    a.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_interaction_makes_room() {
-    let config = engagement_sim::Config {
-        tenant_record_limit: 2,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 2).await;
     let auth = bearer(&fresh_token("sf-limit"));
     let first = create(&s, &auth, &with_ext("ext-1")).await;
     let topic = first.json["engagementInteraction"]["engagementTopics"][0]["id"]
@@ -77,11 +66,7 @@ async fn beyond_the_record_limit_the_oldest_interaction_makes_room() {
 
 #[tokio::test]
 async fn a_limit_of_zero_keeps_everything() {
-    let config = engagement_sim::Config {
-        tenant_record_limit: 0,
-        ..engagement_sim::Config::ephemeral()
-    };
-    let s = TestServer::with_config(config).await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 0).await;
     let auth = bearer(&fresh_token("sf-nolimit"));
     for _ in 0..5 {
         create(&s, &auth, &minimal_body()).await;
@@ -95,18 +80,13 @@ async fn a_limit_of_zero_keeps_everything() {
     assert_eq!(q.json["totalSize"], 5, "{}", q.text);
 }
 
+/// Saves only when stopped, so a restart shows exactly what a stop wrote.
 fn state_config(path: &std::path::Path) -> engagement_sim::Config {
-    engagement_sim::Config {
-        state_file: Some(path.to_owned()),
-        state_interval: Duration::from_secs(3600),
-        ..engagement_sim::Config::ephemeral()
-    }
+    state::state_config(path, Duration::from_secs(3600))
 }
 
 fn state_path() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("esim-sf-state-{}", fresh_token("st")));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("state.json")
+    state::state_path("esim-sf-state")
 }
 
 #[tokio::test]
@@ -121,7 +101,7 @@ async fn state_survives_a_restart_and_ids_are_never_reused() {
         ));
     }
     assert_eq!(
-        delete(&s, &auth, &interaction_url("v63.0", &before[2]))
+        s.delete(&interaction_url("v63.0", &before[2]), &auth)
             .await
             .status,
         204
@@ -181,7 +161,6 @@ async fn state_survives_a_restart_and_ids_are_never_reused() {
 
 #[test]
 fn a_malformed_salesforce_snapshot_stops_the_start() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
     let tenant = |records: Value| {
         json!({"format": "engagement-sim/state", "version": 1, "vendors": {"salesforce": {"tenants": [
             {"key": "k", "pod": "Ab", "owner": "005Ab0000000001", "next_number": 10, "api_usage": 0,
@@ -210,10 +189,7 @@ fn a_malformed_salesforce_snapshot_stops_the_start() {
     ] {
         let path = state_path();
         std::fs::write(&path, doc.to_string()).unwrap();
-        let err = rt
-            .block_on(engagement_sim::Simulator::start(state_config(&path)))
-            .err()
-            .expect("refused");
+        let err = start_refused(state_config(&path));
         assert!(
             err.contains("salesforce") && err.contains(says),
             "{says}: {err}"

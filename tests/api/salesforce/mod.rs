@@ -12,15 +12,13 @@ mod scenarios;
 
 use serde_json::{json, Value};
 
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
+use crate::support::{assert_contract, bearer, fresh_token, Answer, TestServer};
 
 pub const V: &str = "/salesforce/services/data/v63.0";
 pub const CREATE: &str =
     "/salesforce/services/data/v63.0/connect/service-excellence/engagement-interactions";
-pub fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
 
+/// A new tenant's credential.
 pub fn auth() -> String {
     bearer(&fresh_token("salesforce"))
 }
@@ -75,9 +73,13 @@ pub async fn create(s: &TestServer, auth: &str, body: &Value) -> Answer {
     s.post(CREATE, auth, body).await
 }
 
-pub async fn delete(s: &TestServer, auth: &str, path: &str) -> Answer {
-    s.send(s.http.delete(s.url(path)).header("Authorization", auth))
-        .await
+/// The id of the interaction a create answered, asserting the 201.
+pub fn created_id(a: &Answer) -> String {
+    assert_eq!(a.status, 201, "{}", a.text);
+    a.json["engagementInteraction"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 /// Asserts the one-element error array jsforce reads as a typed error (fact sheet "Errors").

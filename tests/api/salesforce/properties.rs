@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::support::props::runtime;
 use crate::support::{assert_contract, TestServer};
 
 fn arb_text() -> impl Strategy<Value = String> {
@@ -40,13 +41,6 @@ fn arb_interaction() -> impl Strategy<Value = Value> {
             }
             json!({ "engagementInteraction": e })
         })
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 proptest! {

@@ -26,10 +26,10 @@ async fn sobjects_read_back_by_15_or_18_character_id() {
     assert_eq!(a.json["attributes"]["type"], "EngagementInteraction");
     assert_eq!(a.json["StartDateTime"], "2022-04-17T12:00:00.000+0000");
     assert_eq!(a.json["samplePercentage__c"], 17);
-    insta::assert_json_snapshot!("salesforce_sobject_interaction", a.json, {
-        ".Id" => "[id]", ".OwnerId" => "[id]", ".CreatedById" => "[id]",
-        ".LastModifiedById" => "[id]", ".attributes.url" => "[url]",
-        ".CreatedDate" => "[date]", ".LastModifiedDate" => "[date]", ".SystemModstamp" => "[date]",
+    insta::assert_json_snapshot!("salesforce_sobject_interaction", a.status_and_body(), {
+        ".body.Id" => "[id]", ".body.OwnerId" => "[id]", ".body.CreatedById" => "[id]",
+        ".body.LastModifiedById" => "[id]", ".body.attributes.url" => "[url]",
+        ".body.CreatedDate" => "[date]", ".body.LastModifiedDate" => "[date]", ".body.SystemModstamp" => "[date]",
     });
     // 18-character ids are case-insensitive.
     let a = s
@@ -67,10 +67,7 @@ async fn sobjects_read_back_by_15_or_18_character_id() {
 async fn sobjects_of_another_type_unknown_or_not_an_id_are_not_found() {
     let s = TestServer::start().await;
     let auth = auth();
-    let id = create(&s, &auth, &minimal_body()).await.json["engagementInteraction"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = created_id(&create(&s, &auth, &minimal_body()).await);
     assert_error(
         &s.get(&format!("{V}/sobjects/EngagementTopic/{id}"), &auth)
             .await,
@@ -119,8 +116,8 @@ async fn query_selects_filters_and_counts() {
     assert_eq!(a.json["totalSize"], 2);
     assert_eq!(a.json["done"], true);
     assert_eq!(a.json["records"][0]["Name"], "Billing");
-    insta::assert_json_snapshot!("salesforce_query", a.json, {
-        ".records[].Id" => "[id]", ".records[].attributes.url" => "[url]",
+    insta::assert_json_snapshot!("salesforce_query", a.status_and_body(), {
+        ".body.records[].Id" => "[id]", ".body.records[].attributes.url" => "[url]",
     });
     let a = s
         .get(

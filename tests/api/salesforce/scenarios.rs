@@ -5,31 +5,15 @@
 
 use serde_json::json;
 
-use super::{assert_error, bearer, create, minimal_body, V};
-use crate::support::{fresh_token, TestServer};
-
-async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
+use super::{assert_error, create, minimal_body, V};
+use crate::support::scenario::{server_with, shipped};
+use crate::support::{bearer, fresh_token};
 
 const QUERY: &str = "/query?q=SELECT+Id+FROM+EngagementInteraction";
 
 #[tokio::test]
 async fn a_rate_limit_answers_request_limit_exceeded_without_retry_after() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: sf-limited\nrate_limits:\n  - { vendor: salesforce, requests: 2, per_seconds: 60 }\n",
-    )
-    .await;
+    let s = server_with("name: sf-limited\nrate_limits:\n  - { vendor: salesforce, requests: 2, per_seconds: 60 }\n").await;
     let (a, b) = (bearer(&fresh_token("sf-rl")), bearer(&fresh_token("sf-rl")));
     for _ in 0..2 {
         assert_eq!(s.get(&format!("{V}{QUERY}"), &a).await.status, 200);
@@ -51,9 +35,7 @@ async fn a_rate_limit_answers_request_limit_exceeded_without_retry_after() {
 
 #[tokio::test]
 async fn revoked_and_forbidden_sessions_answer_salesforces_401_and_403() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: sf-creds\nauth:\n  revoked: [sf-old-session]\n  forbidden: [sf-read-only]\n",
     )
     .await;
@@ -73,12 +55,7 @@ async fn revoked_and_forbidden_sessions_answer_salesforces_401_and_403() {
 
 #[tokio::test]
 async fn a_scripted_native_error_renders_exactly() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: sf-dup\nrules:\n  - vendor: salesforce\n    operation: engagement_interactions.create\n    respond: { error: DUPLICATE_VALUE, message: 'duplicate value found: externalIdentifierId', fields: [externalIdentifierId] }\n  - { vendor: salesforce, operation: query.run, respond: { error: unavailable } }\n",
-    )
-    .await;
+    let s = server_with("name: sf-dup\nrules:\n  - vendor: salesforce\n    operation: engagement_interactions.create\n    respond: { error: DUPLICATE_VALUE, message: 'duplicate value found: externalIdentifierId', fields: [externalIdentifierId] }\n  - { vendor: salesforce, operation: query.run, respond: { error: unavailable } }\n").await;
     let auth = bearer(&fresh_token("sf-dup"));
     let a = create(&s, &auth, &minimal_body()).await;
     assert_eq!(a.status, 400, "{}", a.text);
@@ -92,22 +69,11 @@ async fn a_scripted_native_error_renders_exactly() {
 
 #[tokio::test]
 async fn a_fault_hits_one_operation_only() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: sf-fault\nrules:\n  - { vendor: salesforce, operation: query.run, fault: malformed_body }\n",
-    )
-    .await;
+    let s = server_with("name: sf-fault\nrules:\n  - { vendor: salesforce, operation: query.run, fault: malformed_body }\n").await;
     let auth = bearer(&fresh_token("sf-fault"));
-    let res = s
-        .http
-        .get(s.url(&format!("{V}{QUERY}")))
-        .header("Authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
-    let text = res.text().await.unwrap();
+    let a = s.get(&format!("{V}{QUERY}"), &auth).await;
+    assert_eq!(a.status, 200);
+    let text = a.text;
     assert!(
         serde_json::from_str::<serde_json::Value>(&text).is_err(),
         "{text}"
@@ -117,12 +83,7 @@ async fn a_fault_hits_one_operation_only() {
 
 #[tokio::test]
 async fn the_shipped_scenario_throttles_the_second_and_third_create() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        include_str!("../../../scenarios/salesforce-request-limit-then-recovers.yaml"),
-    )
-    .await;
+    let s = server_with(&shipped("salesforce-request-limit-then-recovers.yaml")).await;
     let auth = bearer(&fresh_token("sf-ship"));
     let mut statuses = Vec::new();
     for _ in 0..5 {

@@ -3,8 +3,7 @@
 use super::*;
 
 async fn fault_scenario(fault: &str) -> TestServer {
-    let s = TestServer::start().await;
-    load(&s, &format!("name: fault\nrules:\n  - {{ vendor: devrev, operation: engagements.create, fault: {fault} }}\n")).await;
+    let s = server_with(&format!("name: fault\nrules:\n  - {{ vendor: devrev, operation: engagements.create, fault: {fault} }}\n")).await;
     s
 }
 
@@ -25,7 +24,7 @@ async fn connection_reset_resets_the_connection() {
         "{text}"
     );
     // The server stays up.
-    assert_eq!(s.admin(Method::GET, "/health", None).await.status, 200);
+    assert_eq!(s.admin_get("/health").await.status, 200);
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::support::shared;
+use crate::support::props::shared;
 use engagement_sim::scenario::model::Document;
 use proptest::prelude::*;
 
@@ -69,7 +69,7 @@ proptest! {
             assert_eq!(a.status, if parsed.is_ok() { 201 } else { 400 }, "{text}: {}", a.text);
             let asked_5xx = rules.iter().any(|r| r["respond"]["status"].as_u64().is_some_and(|st| st >= 500) || r["respond"]["error"] == "unavailable");
             for _ in 0..3 {
-                let r = s.post("/devrev/engagements.count", &format!("Bearer {name}"), &json!({})).await;
+                let r = s.post("/devrev/engagements.count", &bearer(&name), &json!({})).await;
                 assert!(r.status < 500 || asked_5xx, "{text}: {} {}", r.status, r.text);
             }
             s.admin(Method::DELETE, &format!("/scenarios/{name}"), None).await;

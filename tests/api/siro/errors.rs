@@ -4,7 +4,9 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, frozen_server, BASE, BATCH, SYNC};
+use super::{assert_error, auth, error_text, frozen_server, BASE, BATCH, SYNC};
+use crate::support::contract::GENERIC_KINDS;
+use crate::support::json::operation_ids;
 
 // siro.md, Authentication: `Authorization: Bearer <organization API token>`; missing/invalid → 401.
 #[tokio::test]
@@ -13,7 +15,7 @@ async fn missing_or_malformed_credentials_are_a_401_error_body() {
     let body = json!({"externalId": "a"});
     let none = s.send(s.http.put(s.url(SYNC)).json(&body)).await;
     assert_error(&none, 401);
-    insta::assert_json_snapshot!("siro_401", none.json);
+    insta::assert_json_snapshot!("siro_401", none.status_and_body());
     for auth in ["Basic abc", "Bearer ", "token-without-scheme"] {
         let a = s.put(SYNC, auth, &body).await;
         assert_error(&a, 401);
@@ -23,7 +25,7 @@ async fn missing_or_malformed_credentials_are_a_401_error_body() {
 #[tokio::test]
 async fn unknown_paths_and_methods_are_a_404_naming_the_route() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let a = s.get(&format!("{BASE}/nothing-here"), &auth).await;
     assert_error(&a, 404);
     assert_eq!(
@@ -32,16 +34,13 @@ async fn unknown_paths_and_methods_are_a_404_naming_the_route() {
     );
     let wrong_method = s.post(SYNC, &auth, &json!({"externalId": "a"})).await;
     assert_error(&wrong_method, 404);
-    assert!(wrong_method.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .starts_with("Cannot POST"));
+    assert!(error_text(&wrong_method).starts_with("Cannot POST"));
 }
 
 #[tokio::test]
 async fn unreadable_bodies_are_a_400_error_body() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let malformed = s
         .raw(
             Method::PUT,
@@ -52,11 +51,8 @@ async fn unreadable_bodies_are_a_400_error_body() {
         )
         .await;
     assert_error(&malformed, 400);
-    assert!(malformed.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("line 1"));
-    insta::assert_json_snapshot!("siro_400_malformed", malformed.json);
+    assert!(error_text(&malformed).contains("line 1"));
+    insta::assert_json_snapshot!("siro_400_malformed", malformed.status_and_body());
     let text = s
         .raw(
             Method::PUT,
@@ -67,10 +63,7 @@ async fn unreadable_bodies_are_a_400_error_body() {
         )
         .await;
     assert_error(&text, 400);
-    assert!(text.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("text/plain"));
+    assert!(error_text(&text).contains("text/plain"));
     let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
     let too_deep = s
         .raw(Method::PUT, BATCH, &auth, "application/json", deep)
@@ -89,7 +82,7 @@ async fn unreadable_bodies_are_a_400_error_body() {
 /// Sends a sync body and answers the one Zod issue of the 422.
 async fn zod_issue(body: Value) -> Value {
     let s = frozen_server().await;
-    let a = s.put(SYNC, &bearer(), &body).await;
+    let a = s.put(SYNC, &auth(), &body).await;
     assert_error(&a, 422);
     assert_eq!(a.json["name"], "ZodError");
     a.json["issues"][0].clone()
@@ -99,11 +92,11 @@ async fn zod_issue(body: Value) -> Value {
 #[tokio::test]
 async fn a_missing_external_id_is_a_422_zod_error_at_its_path() {
     let s = frozen_server().await;
-    let a = s.put(SYNC, &bearer(), &json!({"subject": "no id"})).await;
+    let a = s.put(SYNC, &auth(), &json!({"subject": "no id"})).await;
     assert_error(&a, 422);
-    insta::assert_json_snapshot!("siro_422_missing_external_id", a.json);
+    insta::assert_json_snapshot!("siro_422_missing_external_id", a.status_and_body());
     let empty = s
-        .raw(Method::PUT, SYNC, &bearer(), "application/json", "")
+        .raw(Method::PUT, SYNC, &auth(), "application/json", "")
         .await;
     assert_error(&empty, 422);
 }
@@ -162,7 +155,7 @@ async fn wrong_types_and_formats_are_a_422_at_the_nested_path() {
 #[tokio::test]
 async fn a_batch_that_is_not_an_array_is_a_422_at_the_root() {
     let s = frozen_server().await;
-    let a = s.put(BATCH, &bearer(), &json!({"externalId": "a"})).await;
+    let a = s.put(BATCH, &auth(), &json!({"externalId": "a"})).await;
     assert_error(&a, 422);
     assert_eq!(a.json["issues"][0]["path"], json!([]));
     assert_eq!(a.json["issues"][0]["expected"], "array");
@@ -174,29 +167,20 @@ async fn an_object_without_an_external_id_cannot_be_synced_or_linked() {
     let a = s
         .put(
             SYNC,
-            &bearer(),
+            &auth(),
             &json!({"externalId": "a", "account": {"name": "Nameless"}}),
         )
         .await;
     assert_error(&a, 400);
-    assert!(a.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("account.externalId"));
+    assert!(error_text(&a).contains("account.externalId"));
 }
 
 #[tokio::test]
 async fn the_admin_api_lists_siro_operations_and_shows_its_state() {
     let s = frozen_server().await;
-    let auth = bearer();
-    let ops = s.admin(Method::GET, "/operations", None).await;
-    let ids: Vec<&str> = ops.json["operations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|o| o["vendor"] == "siro")
-        .filter_map(|o| o["id"].as_str())
-        .collect();
+    let auth = auth();
+    let ops = s.admin_get("/operations").await;
+    let ids = operation_ids(&ops.json, "siro");
     assert!(
         ids.contains(&"engagements.sync") && ids.len() == 7,
         "{ids:?}"
@@ -210,16 +194,7 @@ async fn the_admin_api_lists_siro_operations_and_shows_its_state() {
         .flat_map(|k| k["generic"].as_array().cloned().unwrap_or_default())
         .filter_map(|g| g.as_str().map(str::to_owned))
         .collect();
-    for kind in [
-        "bad_request",
-        "unauthorized",
-        "forbidden",
-        "not_found",
-        "conflict",
-        "rate_limited",
-        "server_error",
-        "unavailable",
-    ] {
+    for kind in GENERIC_KINDS {
         assert!(generic.iter().any(|g| g == kind), "{kind}");
     }
     super::sync(
@@ -230,11 +205,7 @@ async fn the_admin_api_lists_siro_operations_and_shows_its_state() {
     .await;
     let token = auth.trim_start_matches("Bearer ");
     let state = s
-        .admin(
-            Method::GET,
-            &format!("/state?vendor=siro&tenant={token}"),
-            None,
-        )
+        .admin_get(&format!("/state?vendor=siro&tenant={token}"))
         .await;
     assert_eq!(state.status, 200, "{}", state.text);
     let text = state.text;

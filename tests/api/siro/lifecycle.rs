@@ -7,17 +7,14 @@ use std::time::Duration;
 use engagement_sim::Config;
 use serde_json::{json, Value};
 
-use super::{bearer, get, sync, BASE};
-use crate::support::{fresh_token, TestServer};
+use super::{auth, get, sync, BASE};
+use crate::support::json::strings;
+use crate::support::{state, TestServer};
 
 #[tokio::test]
 async fn the_record_limit_evicts_the_oldest_engagement_everywhere() {
-    let s = TestServer::with_config(Config {
-        tenant_record_limit: 3,
-        ..Config::ephemeral()
-    })
-    .await;
-    let auth = bearer();
+    let s = TestServer::configured(|c| c.tenant_record_limit = 3).await;
+    let auth = auth();
     let mut ids = Vec::new();
     for i in 1..=4 {
         let body =
@@ -43,12 +40,7 @@ async fn the_record_limit_evicts_the_oldest_engagement_everywhere() {
         .await;
     assert_eq!(del.status, 404, "no index still names it");
     let list = s.get(&format!("{BASE}/engagements"), &auth).await;
-    let listed: Vec<&str> = list.json["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["externalId"].as_str().unwrap())
-        .collect();
+    let listed: Vec<&str> = strings(&list.json["data"], "externalId");
     assert_eq!(listed, ["ev-2", "ev-3", "ev-4"]);
     // Re-syncing the evicted externalId creates it anew (and evicts ev-2).
     let again = sync(&s, &auth, &json!({"externalId": "ev-1"})).await;
@@ -67,19 +59,13 @@ async fn the_record_limit_evicts_the_oldest_engagement_everywhere() {
 }
 
 fn state_config(path: &std::path::Path) -> Config {
-    Config {
-        state_file: Some(path.to_owned()),
-        state_interval: Duration::from_millis(200),
-        ..Config::ephemeral()
-    }
+    state::state_config(path, Duration::from_millis(200))
 }
 
 #[tokio::test]
 async fn the_state_file_keeps_every_record_and_ids_never_repeat() {
-    let dir = std::env::temp_dir().join(format!("esim-siro-{}", fresh_token("st")));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("state.json");
-    let auth = bearer();
+    let path = state::state_path("esim-siro");
+    let auth = auth();
     let body = |i: usize| {
         json!({"externalId": format!("keep-{i}"), "startTime": "2026-11-21T15:00:00Z",
             "contact": {"externalId": "c-1", "name": "Pat", "account": {"externalId": "a-1", "name": "Acme"}},

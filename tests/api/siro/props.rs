@@ -3,18 +3,13 @@
 //! invalid mutations are answered 4xx in Siro's envelope, never 5xx.
 
 use proptest::prelude::*;
+use proptest::test_runner::{TestCaseError, TestRunner};
 use serde_json::{json, Map, Value};
 
-use super::{bearer, frozen_server, BASE, SYNC};
-use crate::support::{assert_contract, TestServer};
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime")
-}
+use super::{auth, frozen_server, BASE, SYNC};
+use crate::support::assert_contract;
+use crate::support::props::PropServer;
+use crate::support::TestServer;
 
 fn text() -> impl Strategy<Value = String> {
     "[a-zA-Z0-9 ._-]{1,16}"
@@ -86,60 +81,71 @@ fn mutation() -> impl Strategy<Value = (String, Value)> {
     ]
 }
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
+/// Runs a property over one frozen server, 64 cases, each as an organization of its own.
+fn check<S: Strategy>(
+    strategy: S,
+    case: impl AsyncFn(&TestServer, String, S::Value) -> Result<(), TestCaseError>,
+) {
+    let p = PropServer::new(frozen_server());
+    let config = ProptestConfig {
         cases: 64,
         failure_persistence: None,
         ..ProptestConfig::default()
-    }
-}
-
-fn setup() -> (tokio::runtime::Runtime, TestServer) {
-    let rt = runtime();
-    let s = rt.block_on(frozen_server());
-    (rt, s)
+    };
+    TestRunner::new(config)
+        .run(&strategy, |value| {
+            p.runtime.block_on(case(&p.server, auth(), value))
+        })
+        .unwrap();
 }
 
 #[test]
 fn any_valid_sync_round_trips_through_get_and_list() {
-    let (rt, s) = setup();
-    proptest!(config(), |(body in sync_body())| {
-        rt.block_on(async {
-            let auth = bearer();
-            let a = s.put(SYNC, &auth, &body).await;
-            prop_assert_eq!(a.status, 200, "{}", a.text);
-            assert_contract("siro", "engagements.sync.response.json", &a.json);
-            let e = &a.json["data"];
-            for field in ["externalId", "direction", "subject", "content", "startTime"] {
-                prop_assert_eq!(&e.get(field).cloned().unwrap_or(Value::Null), &body.get(field).cloned().unwrap_or(Value::Null), "{}", field);
-            }
-            let got = s.get(&format!("{BASE}/engagements/{}", e["id"].as_str().unwrap_or_default()), &auth).await;
-            prop_assert_eq!(&got.json, e);
-            let ext = body["externalId"].as_str().unwrap_or_default();
-            let listed = s.get(&format!("{BASE}/engagements?externalId={ext}"), &auth).await;
-            prop_assert_eq!(&listed.json["data"][0], e);
-            Ok(())
-        })?;
+    check(sync_body(), async |s, auth, body| {
+        let a = s.put(SYNC, &auth, &body).await;
+        prop_assert_eq!(a.status, 200, "{}", a.text);
+        assert_contract("siro", "engagements.sync.response.json", &a.json);
+        let e = &a.json["data"];
+        for field in ["externalId", "direction", "subject", "content", "startTime"] {
+            prop_assert_eq!(
+                &e.get(field).cloned().unwrap_or(Value::Null),
+                &body.get(field).cloned().unwrap_or(Value::Null),
+                "{}",
+                field
+            );
+        }
+        let got = s
+            .get(
+                &format!(
+                    "{BASE}/engagements/{}",
+                    e["id"].as_str().unwrap_or_default()
+                ),
+                &auth,
+            )
+            .await;
+        prop_assert_eq!(&got.json, e);
+        let ext = body["externalId"].as_str().unwrap_or_default();
+        let listed = s
+            .get(&format!("{BASE}/engagements?externalId={ext}"), &auth)
+            .await;
+        prop_assert_eq!(&listed.json["data"][0], e);
+        Ok(())
     });
 }
 
 #[test]
 fn syncing_the_same_body_twice_changes_nothing_but_updated_at() {
-    let (rt, s) = setup();
-    proptest!(config(), |(body in sync_body())| {
-        rt.block_on(async {
-            let auth = bearer();
-            let first = s.put(SYNC, &auth, &body).await.json["data"].clone();
-            s.sim.state().clock.advance(1_000);
-            let mut second = s.put(SYNC, &auth, &body).await.json["data"].clone();
-            prop_assert_ne!(&first["updatedAt"], &second["updatedAt"]);
-            // Nested records are re-upserted too, so their updatedAt moves with the engagement's.
-            strip_updated_at(&mut second);
-            let mut first = first;
-            strip_updated_at(&mut first);
-            prop_assert_eq!(first, second);
-            Ok(())
-        })?;
+    check(sync_body(), async |s, auth, body| {
+        let first = s.put(SYNC, &auth, &body).await.json["data"].clone();
+        s.sim.state().clock.advance(1_000);
+        let mut second = s.put(SYNC, &auth, &body).await.json["data"].clone();
+        prop_assert_ne!(&first["updatedAt"], &second["updatedAt"]);
+        // Nested records are re-upserted too, so their updatedAt moves with the engagement's.
+        strip_updated_at(&mut second);
+        let mut first = first;
+        strip_updated_at(&mut first);
+        prop_assert_eq!(first, second);
+        Ok(())
     });
 }
 
@@ -156,18 +162,21 @@ fn strip_updated_at(v: &mut Value) {
 
 #[test]
 fn invalid_mutations_are_answered_4xx_in_siros_envelope_never_5xx() {
-    let (rt, s) = setup();
-    proptest!(config(), |(body in sync_body(), (field, value) in mutation())| {
-        rt.block_on(async {
-            let auth = bearer();
+    check(
+        (sync_body(), mutation()),
+        async |s, auth, (body, (field, value))| {
             let mut broken = body.clone();
             broken[field.as_str()] = value;
             let a = s.put(SYNC, &auth, &broken).await;
             prop_assert!((400..500).contains(&a.status), "{} {}", a.status, a.text);
             assert_contract("siro", "error.response.json", &a.json);
             let list = s.get(&format!("{BASE}/engagements"), &auth).await;
-            prop_assert_eq!(&list.json["total"], &json!(0), "a refused sync stores nothing");
+            prop_assert_eq!(
+                &list.json["total"],
+                &json!(0),
+                "a refused sync stores nothing"
+            );
             Ok(())
-        })?;
-    });
+        },
+    );
 }

@@ -4,25 +4,26 @@ use std::collections::HashSet;
 
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, frozen_server, get, sync, BASE, BATCH};
+use super::{assert_error, auth, error_text, frozen_server, get, sync, BASE, BATCH};
 use crate::support::assert_contract;
+use crate::support::json::strings;
 
 // siro.md: get one answers the bare Engagement, no `data` wrapper.
 #[tokio::test]
 async fn get_answers_the_bare_engagement_and_404_for_an_unknown_id() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e = sync(&s, &auth, &json!({"externalId": "a1", "subject": "Hi"})).await;
     let a = get(&s, &auth, e["id"].as_str().unwrap_or_default()).await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_contract("siro", "engagements.get.response.json", &a.json);
     assert_eq!(a.json, e);
-    insta::assert_json_snapshot!("siro_get", a.json, {
-        ".id" => "[uuid]", ".organizationId" => "[uuid]", ".engagementTypeId" => "[uuid]",
+    insta::assert_json_snapshot!("siro_get", a.status_and_body(), {
+        ".body.id" => "[uuid]", ".body.organizationId" => "[uuid]", ".body.engagementTypeId" => "[uuid]",
     });
     let missing = get(&s, &auth, "00000000-0000-4000-8000-000000000000").await;
     assert_error(&missing, 404);
-    insta::assert_json_snapshot!("siro_get_not_found", missing.json);
+    insta::assert_json_snapshot!("siro_get_not_found", missing.status_and_body());
 }
 
 async fn page_through(s: &crate::support::TestServer, auth: &str, query: &str) -> Vec<Value> {
@@ -54,7 +55,7 @@ async fn page_through(s: &crate::support::TestServer, auth: &str, query: &str) -
 #[tokio::test]
 async fn list_pages_through_hundreds_of_engagements_without_gap_or_duplicate() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let items: Vec<Value> = (0..320)
         .map(|i| json!({"externalId": format!("ext-{i:03}")}))
         .collect();
@@ -82,7 +83,7 @@ async fn list_pages_through_hundreds_of_engagements_without_gap_or_duplicate() {
 #[tokio::test]
 async fn list_filters_by_external_id_and_recording_id() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     for i in 0..3 {
         sync(&s, &auth, &json!({"externalId": format!("f-{i}")})).await;
     }
@@ -91,8 +92,8 @@ async fn list_filters_by_external_id_and_recording_id() {
         .await;
     assert_eq!(a.json["total"], 1);
     assert_eq!(a.json["data"][0]["externalId"], "f-1");
-    insta::assert_json_snapshot!("siro_list_filtered", a.json, {
-        ".data[].id" => "[uuid]", ".data[].organizationId" => "[uuid]", ".data[].engagementTypeId" => "[uuid]",
+    insta::assert_json_snapshot!("siro_list_filtered", a.status_and_body(), {
+        ".body.data[].id" => "[uuid]", ".body.data[].organizationId" => "[uuid]", ".body.data[].engagementTypeId" => "[uuid]",
     });
     // The simulator has no recordings, so a recordingId filter matches nothing.
     let r = s
@@ -103,17 +104,14 @@ async fn list_filters_by_external_id_and_recording_id() {
         .get(&format!("{BASE}/engagements?cursor=garbage"), &auth)
         .await;
     assert_error(&bad, 400);
-    assert!(bad.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("garbage"));
+    assert!(error_text(&bad).contains("garbage"));
 }
 
 // siro.md: DELETE with idType=internal|external; 200 JSON boolean.
 #[tokio::test]
 async fn delete_by_internal_or_external_id_answers_true_and_forgets_the_record() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e1 = sync(&s, &auth, &json!({"externalId": "d1"})).await;
     sync(&s, &auth, &json!({"externalId": "d2"})).await;
     let id = e1["id"].as_str().unwrap_or_default();
@@ -158,7 +156,7 @@ async fn delete_by_internal_or_external_id_answers_true_and_forgets_the_record()
 #[tokio::test]
 async fn soft_delete_removed_marks_only_missing_engagements_inside_the_window() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     for (ext, start) in [
         ("keep", "2026-11-10T10:00:00Z"),
         ("drop", "2026-11-11T10:00:00Z"),
@@ -177,12 +175,13 @@ async fn soft_delete_removed_marks_only_missing_engagements_inside_the_window() 
         &a.json,
     );
     assert_eq!(a.json, json!({"data": {"success": true}}));
-    let left: HashSet<String> = s.get(&format!("{BASE}/engagements"), &auth).await.json["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["externalId"].as_str().map(str::to_owned))
-        .collect();
+    let left: HashSet<String> = strings(
+        &s.get(&format!("{BASE}/engagements"), &auth).await.json["data"],
+        "externalId",
+    )
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
     assert_eq!(
         left,
         HashSet::from(["keep".to_owned(), "outside".to_owned()])
@@ -201,7 +200,7 @@ async fn soft_delete_removed_marks_only_missing_engagements_inside_the_window() 
 #[tokio::test]
 async fn a_users_engagements_come_latest_first_and_page_by_engagement_id() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let user = json!([{"externalId": "rep-9", "email": "rep9@example.com", "name": "Rep Nine"}]);
     for day in 1..=5 {
         sync(
@@ -216,13 +215,7 @@ async fn a_users_engagements_come_latest_first_and_page_by_engagement_id() {
     let all = s.get(&path, &auth).await;
     assert_eq!(all.status, 200, "{}", all.text);
     assert_contract("siro", "users.engagements.response.json", &all.json);
-    let order: Vec<&str> = all
-        .json
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["externalId"].as_str())
-        .collect();
+    let order: Vec<&str> = strings(&all.json, "externalId");
     assert_eq!(order, ["u-5", "u-4", "u-3", "u-2", "u-1"]);
     insta::assert_json_snapshot!("siro_user_engagements", all.json[0], {
         ".id" => "[uuid]", ".organizationId" => "[uuid]", ".engagementTypeId" => "[uuid]",
@@ -243,13 +236,7 @@ async fn a_users_engagements_come_latest_first_and_page_by_engagement_id() {
     let next = s
         .get(&format!("{path}?limit=2&startingAfter={after}"), &auth)
         .await;
-    let order: Vec<&str> = next
-        .json
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["externalId"].as_str())
-        .collect();
+    let order: Vec<&str> = strings(&next.json, "externalId");
     assert_eq!(order, ["u-3", "u-2"]);
     let before = s
         .get(&format!("{path}?limit=2&startingBefore={after}"), &auth)

@@ -7,12 +7,13 @@ use std::collections::HashSet;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 
-use super::{assert_error, bearer, frozen_server, get, sync, BASE, BATCH, SYNC};
+use super::{assert_error, auth, frozen_server, get, sync, BASE, BATCH, SYNC};
+use crate::support::json::strings;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_syncs_of_one_external_id_leave_one_record_equal_to_one_body() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let bodies: Vec<Value> = (0..50)
         .map(|i| {
             json!({
@@ -54,7 +55,7 @@ async fn fifty_concurrent_syncs_of_one_external_id_leave_one_record_equal_to_one
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_concurrent_creates_get_fifty_distinct_ids_and_none_is_lost() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let bodies: Vec<Value> = (0..50)
         .map(|i| json!({"externalId": format!("c-{i}")}))
         .collect();
@@ -71,7 +72,7 @@ async fn fifty_concurrent_creates_get_fifty_distinct_ids_and_none_is_lost() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_batches_over_the_same_external_ids_never_duplicate_a_record() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let batches: Vec<Value> = (0..8)
         .map(|w| {
             Value::Array(
@@ -87,22 +88,14 @@ async fn racing_batches_over_the_same_external_ids_never_duplicate_a_record() {
     }
     let list = s.get(&format!("{BASE}/engagements?limit=100"), &auth).await;
     assert_eq!(list.json["total"], 30);
-    let subjects: HashSet<&str> = list.json["data"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["subject"].as_str())
-        .collect();
+    let subjects: HashSet<&str> = strings(&list.json["data"], "subject").into_iter().collect();
     assert_eq!(
         subjects.len(),
         1,
         "each batch applied whole, one after another"
     );
-    let accounts: HashSet<&str> = list.json["data"]
-        .as_array()
+    let accounts: HashSet<&str> = strings(&list.json["data"], "accountId")
         .into_iter()
-        .flatten()
-        .filter_map(|e| e["accountId"].as_str())
         .collect();
     assert_eq!(accounts.len(), 3);
 }
@@ -111,7 +104,7 @@ async fn racing_batches_over_the_same_external_ids_never_duplicate_a_record() {
 #[tokio::test]
 async fn two_tokens_never_see_each_others_records() {
     let s = frozen_server().await;
-    let (a, b) = (bearer(), bearer());
+    let (a, b) = (auth(), auth());
     let mine = sync(&s, &a, &json!({"externalId": "same", "account": {"externalId": "acc", "name": "A"}, "engagementUsers": [{"externalId": "rep", "name": "R"}]})).await;
     let id = mine["id"].as_str().unwrap_or_default();
     assert_error(&get(&s, &b, id).await, 404);

@@ -1,23 +1,10 @@
 //! The scenario engine against Siro over HTTP: rate limits, revoked and forbidden tokens, scripted
 //! native errors, a fault, and the shipped `scenarios/siro-*.yaml`.
 
-use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::{bearer, BASE, BATCH, SYNC};
-use crate::support::TestServer;
-
-async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
+use super::{auth, BASE, BATCH, SYNC};
+use crate::support::scenario::{server_with, shipped};
 
 fn only_error(body: &Value) -> &str {
     let obj = body.as_object().expect("an object");
@@ -27,13 +14,11 @@ fn only_error(body: &Value) -> &str {
 
 #[tokio::test]
 async fn a_rate_limit_answers_siros_429_with_retry_after_per_token() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: limited\nrate_limits:\n  - { vendor: siro, requests: 2, per_seconds: 60 }\n",
     )
     .await;
-    let (a, b) = (bearer(), bearer());
+    let (a, b) = (auth(), auth());
     let list = format!("{BASE}/engagements");
     for _ in 0..2 {
         assert_eq!(s.get(&list, &a).await.status, 200);
@@ -48,12 +33,9 @@ async fn a_rate_limit_answers_siros_429_with_retry_after_per_token() {
 
 #[tokio::test]
 async fn revoked_and_forbidden_tokens_get_siros_401_and_403() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: creds\nauth:\n  revoked: [old-token]\n  forbidden: [read-only-token]\n",
-    )
-    .await;
+    let s =
+        server_with("name: creds\nauth:\n  revoked: [old-token]\n  forbidden: [read-only-token]\n")
+            .await;
     let list = format!("{BASE}/engagements");
     let a = s.get(&list, "Bearer old-token").await;
     assert_eq!(a.status, 401);
@@ -67,14 +49,12 @@ async fn revoked_and_forbidden_tokens_get_siros_401_and_403() {
         .await;
     assert_eq!(a.status, 403);
     assert!(only_error(&a.json).starts_with("Forbidden"), "{}", a.text);
-    assert_eq!(s.get(&list, &bearer()).await.status, 200);
+    assert_eq!(s.get(&list, &auth()).await.status, 200);
 }
 
 #[tokio::test]
 async fn scripted_native_errors_render_exactly() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         r#"name: native
 rules:
   - vendor: siro
@@ -91,7 +71,7 @@ rules:
 "#,
     )
     .await;
-    let auth = bearer();
+    let auth = auth();
     let a = s.put(SYNC, &auth, &json!({"externalId": "zod"})).await;
     assert_eq!(a.status, 422);
     assert_eq!(a.json["name"], "ZodError");
@@ -113,13 +93,8 @@ rules:
 
 #[tokio::test]
 async fn a_fault_breaks_one_operation_only() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: fault\nrules:\n  - { vendor: siro, operation: engagements.sync, match: { body: { \"/externalId\": \"boom-1\" } }, fault: connection_reset }\n  - { vendor: siro, operation: engagements.list, fault: malformed_body }\n",
-    )
-    .await;
-    let auth = bearer();
+    let s = server_with("name: fault\nrules:\n  - { vendor: siro, operation: engagements.sync, match: { body: { \"/externalId\": \"boom-1\" } }, fault: connection_reset }\n  - { vendor: siro, operation: engagements.list, fault: malformed_body }\n").await;
+    let auth = auth();
     let err = s
         .http
         .put(s.url(SYNC))
@@ -128,15 +103,9 @@ async fn a_fault_breaks_one_operation_only() {
         .send()
         .await;
     assert!(err.is_err(), "the connection is reset");
-    let res = s
-        .http
-        .get(s.url(&format!("{BASE}/engagements")))
-        .header("Authorization", &auth)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status().as_u16(), 200);
-    let text = res.text().await.unwrap();
+    let a = s.get(&format!("{BASE}/engagements"), &auth).await;
+    assert_eq!(a.status, 200);
+    let text = a.text;
     assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
     assert_eq!(
         s.put(SYNC, &auth, &json!({"externalId": "ok-1"}))
@@ -144,18 +113,13 @@ async fn a_fault_breaks_one_operation_only() {
             .status,
         200
     );
-    assert_eq!(s.admin(Method::GET, "/health", None).await.status, 200);
+    assert_eq!(s.admin_get("/health").await.status, 200);
 }
 
 #[tokio::test]
 async fn the_shipped_scenario_throttles_then_recovers() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        include_str!("../../../scenarios/siro-sync-throttled-then-recovers.yaml"),
-    )
-    .await;
-    let auth = bearer();
+    let s = server_with(&shipped("siro-sync-throttled-then-recovers.yaml")).await;
+    let auth = auth();
     let mut statuses = Vec::new();
     for i in 0..4 {
         let a = s

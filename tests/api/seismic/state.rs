@@ -8,21 +8,17 @@ use std::time::Duration;
 use engagement_sim::Config;
 use serde_json::{json, Value};
 
-use crate::seismic::{bearer, first_template, from_template, tenant_state};
-use crate::support::{fresh_token, TestServer};
+use super::{first_template, from_template, tenant_state};
+use crate::support::json::strings;
+use crate::support::server::start_refused;
+use crate::support::{bearer, fresh_token, state, TestServer};
 
 fn state_path() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("esim-seismic-{}", fresh_token("st")));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("state.json")
+    state::state_path("esim-seismic")
 }
 
 fn config(path: &std::path::Path) -> Config {
-    Config {
-        state_file: Some(path.to_owned()),
-        state_interval: Duration::from_millis(200),
-        ..Config::ephemeral()
-    }
+    state::state_config(path, Duration::from_millis(200))
 }
 
 async fn create_room(s: &TestServer, token: &str, name: &str) -> Value {
@@ -34,11 +30,7 @@ async fn create_room(s: &TestServer, token: &str, name: &str) -> Value {
 
 #[tokio::test]
 async fn beyond_the_record_limit_the_oldest_room_and_its_deliveries_make_room() {
-    let s = TestServer::with_config(Config {
-        tenant_record_limit: 3,
-        ..Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.tenant_record_limit = 3).await;
     let token = fresh_token("seismic-limit");
     let mut rooms = Vec::new();
     for i in 0..5 {
@@ -56,12 +48,7 @@ async fn beyond_the_record_limit_the_oldest_room_and_its_deliveries_make_room() 
     let listed = s
         .get("/seismic/dsr/v1/dsrs?limit=50", &bearer(&token))
         .await;
-    let names: Vec<&str> = listed.json["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["name"].as_str())
-        .collect();
+    let names: Vec<&str> = strings(&listed.json["items"], "name");
     assert_eq!(names, ["Room 2", "Room 3", "Room 4"], "{}", listed.text);
     for (i, id) in rooms.iter().enumerate() {
         let a = s
@@ -71,12 +58,7 @@ async fn beyond_the_record_limit_the_oldest_room_and_its_deliveries_make_room() 
     }
     // No delivery points at an evicted room.
     let state = tenant_state(&s, &token).await;
-    let delivered: Vec<&str> = state["deliveries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["dsrId"].as_str())
-        .collect();
+    let delivered: Vec<&str> = strings(&state["deliveries"], "dsrId");
     assert_eq!(
         delivered,
         rooms[2..].iter().map(String::as_str).collect::<Vec<_>>()
@@ -136,12 +118,7 @@ async fn state_survives_a_restart_and_ids_are_never_reused() {
     let listed = s
         .get("/seismic/dsr/v1/dsrs?limit=50", &bearer(&token))
         .await;
-    let names: Vec<&str> = listed.json["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|d| d["name"].as_str())
-        .collect();
+    let names: Vec<&str> = strings(&listed.json["items"], "name");
     assert_eq!(
         names,
         [
@@ -159,7 +136,6 @@ async fn state_survives_a_restart_and_ids_are_never_reused() {
 
 #[test]
 fn a_malformed_seismic_snapshot_stops_the_start() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
     for (vendor, says) in [
         (json!({}), "no 'tenants'"),
         (json!({"tenants": [{"key": 1}]}), "tenants"),
@@ -169,10 +145,7 @@ fn a_malformed_seismic_snapshot_stops_the_start() {
         let doc =
             json!({"format": "engagement-sim/state", "version": 1, "vendors": {"seismic": vendor}});
         std::fs::write(&path, doc.to_string()).unwrap();
-        let err = rt
-            .block_on(engagement_sim::Simulator::start(config(&path)))
-            .err()
-            .expect("refused");
+        let err = start_refused(config(&path));
         assert!(err.contains("seismic") && err.contains(says), "{err}");
     }
 }

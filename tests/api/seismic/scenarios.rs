@@ -6,27 +6,11 @@
 
 use serde_json::{json, Value};
 
-use crate::seismic::{bearer, first_template, from_template};
-use crate::seismic_mcp::{call, connect, failed, ok};
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
-
-pub async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.text);
-}
-
-fn seismic_error(a: &Answer, status: u16) {
-    assert_eq!(a.status, status, "{}", a.text);
-    assert_contract("seismic", "error.response.json", &a.json);
-    assert_eq!(a.json["statusCode"], status);
-}
+use super::{
+    assert_error, call_failed, call_ok, connect, error_message, first_template, from_template,
+};
+use crate::support::scenario::{server_with, shipped};
+use crate::support::{bearer, fresh_token, Answer, TestServer};
 
 async fn list(s: &TestServer, token: &str) -> Answer {
     s.get("/seismic/dsr/v1/dsrs", &bearer(token)).await
@@ -34,9 +18,7 @@ async fn list(s: &TestServer, token: &str) -> Answer {
 
 #[tokio::test]
 async fn a_rate_limit_answers_seismics_429_with_client_id_tenant_and_counters() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: seismic-rl\nrate_limits:\n  - { vendor: seismic, requests: 2, per_seconds: 60 }\n",
     )
     .await;
@@ -44,8 +26,8 @@ async fn a_rate_limit_answers_seismics_429_with_client_id_tenant_and_counters() 
     assert_eq!(list(&s, &token).await.status, 200);
     assert_eq!(list(&s, &token).await.status, 200);
     let a = list(&s, &token).await;
-    seismic_error(&a, 429);
-    let message = a.json["message"].as_str().unwrap();
+    assert_error(&a, 429);
+    let message = error_message(&a);
     assert!(
         message.starts_with("Rate limit is exceeded. Try again in ")
             && message.ends_with(" seconds."),
@@ -66,25 +48,18 @@ async fn a_rate_limit_answers_seismics_429_with_client_id_tenant_and_counters() 
 
 #[tokio::test]
 async fn revoked_and_forbidden_credentials_get_the_401_and_403_envelopes() {
-    let s = TestServer::start().await;
-    load(
-        &s,
+    let s = server_with(
         "name: seismic-auth\nauth:\n  revoked: [seismic-old]\n  forbidden: [seismic-readonly]\n",
     )
     .await;
-    seismic_error(&list(&s, "seismic-old").await, 401);
-    seismic_error(&list(&s, "seismic-readonly").await, 403);
+    assert_error(&list(&s, "seismic-old").await, 401);
+    assert_error(&list(&s, "seismic-readonly").await, 403);
     assert_eq!(list(&s, "seismic-fine").await.status, 200);
 }
 
 #[tokio::test]
 async fn a_scripted_native_error_renders_exactly() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: seismic-err\nrules:\n  - vendor: seismic\n    operation: dsr.get\n    respond: { error: service_unavailable, message: Seismic is down for maintenance }\n  - vendor: seismic\n    operation: dsr.list\n    respond: { error: rate_limit_exceeded, retry_after: 12 }\n",
-    )
-    .await;
+    let s = server_with("name: seismic-err\nrules:\n  - vendor: seismic\n    operation: dsr.get\n    respond: { error: service_unavailable, message: Seismic is down for maintenance }\n  - vendor: seismic\n    operation: dsr.list\n    respond: { error: rate_limit_exceeded, retry_after: 12 }\n").await;
     let token = fresh_token("seismic-err");
     let a = s
         .get(
@@ -92,13 +67,13 @@ async fn a_scripted_native_error_renders_exactly() {
             &bearer(&token),
         )
         .await;
-    seismic_error(&a, 503);
+    assert_error(&a, 503);
     assert_eq!(
         a.json,
         json!({"statusCode": 503, "message": "Seismic is down for maintenance"})
     );
     let a = list(&s, &token).await;
-    seismic_error(&a, 429);
+    assert_error(&a, 429);
     assert_eq!(
         a.json["message"],
         "Rate limit is exceeded. Try again in 12 seconds."
@@ -108,12 +83,7 @@ async fn a_scripted_native_error_renders_exactly() {
 
 #[tokio::test]
 async fn a_connection_reset_fault_acts_on_a_create() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: seismic-fault\nrules:\n  - { vendor: seismic, operation: dsr.create, fault: connection_reset }\n",
-    )
-    .await;
+    let s = server_with("name: seismic-fault\nrules:\n  - { vendor: seismic, operation: dsr.create, fault: connection_reset }\n").await;
     let token = fresh_token("seismic-fault");
     let template = first_template(&s, &token).await;
     let sent = s
@@ -129,30 +99,19 @@ async fn a_connection_reset_fault_acts_on_a_create() {
 
 #[tokio::test]
 async fn on_mcp_scenario_errors_come_back_as_is_error_tool_results() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: seismic-mcp\nrules:\n  - vendor: seismic\n    operation: tools.list_dsr_templates\n    when: { times: 1 }\n    respond: { error: internal_server_error, message: boom }\nrate_limits:\n  - { vendor: seismic, operation: tools.get_comments_from_dsr, requests: 1, per_seconds: 60 }\nauth:\n  revoked: [mcp-old]\n  forbidden: [mcp-readonly]\n",
-    )
-    .await;
+    let s = server_with("name: seismic-mcp\nrules:\n  - vendor: seismic\n    operation: tools.list_dsr_templates\n    when: { times: 1 }\n    respond: { error: internal_server_error, message: boom }\nrate_limits:\n  - { vendor: seismic, operation: tools.get_comments_from_dsr, requests: 1, per_seconds: 60 }\nauth:\n  revoked: [mcp-old]\n  forbidden: [mcp-readonly]\n").await;
     let token = fresh_token("seismic-mcp-sc");
     let client = connect(&s, &token).await;
-    let text = failed(&call(&client, "list_dsr_templates", json!({})).await, 500);
+    let text = call_failed(&client, "list_dsr_templates", json!({}), 500).await;
     assert_eq!(
         serde_json::from_str::<Value>(&text).unwrap()["message"],
         "boom"
     );
-    ok(
-        &call(&client, "list_dsr_templates", json!({})).await,
-        "list_dsr_templates",
-    );
+    call_ok(&client, "list_dsr_templates", json!({})).await;
 
     let args = json!({"dsrId": "00000000-0000-4000-8000-000000000000", "systemId": "sf"});
-    failed(
-        &call(&client, "get_comments_from_dsr", args.clone()).await,
-        404,
-    );
-    let text = failed(&call(&client, "get_comments_from_dsr", args).await, 429);
+    call_failed(&client, "get_comments_from_dsr", args.clone(), 404).await;
+    let text = call_failed(&client, "get_comments_from_dsr", args, 429).await;
     let body: Value = serde_json::from_str(&text).unwrap();
     assert!(body["message"].as_str().unwrap().contains("Try again in"));
     assert!(
@@ -163,22 +122,14 @@ async fn on_mcp_scenario_errors_come_back_as_is_error_tool_results() {
 
     for (token, status) in [("mcp-old", 401), ("mcp-readonly", 403)] {
         let client = connect(&s, token).await;
-        failed(
-            &call(&client, "list_dsr_templates", json!({})).await,
-            status,
-        );
+        call_failed(&client, "list_dsr_templates", json!({}), status).await;
         client.cancel().await.unwrap();
     }
 }
 
 #[tokio::test]
 async fn on_mcp_a_fault_acts_on_the_tools_call_connection() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        "name: seismic-mcp-fault\nrules:\n  - { vendor: seismic, operation: tools.list_dsr_templates, fault: connection_reset }\n",
-    )
-    .await;
+    let s = server_with("name: seismic-mcp-fault\nrules:\n  - { vendor: seismic, operation: tools.list_dsr_templates, fault: connection_reset }\n").await;
     let token = fresh_token("seismic-mcp-fault");
     let client = connect(&s, &token).await;
     let args = serde_json::Map::new();
@@ -192,19 +143,14 @@ async fn on_mcp_a_fault_acts_on_the_tools_call_connection() {
 
 #[tokio::test]
 async fn the_shipped_scenario_throttles_the_second_and_third_room_create() {
-    let s = TestServer::start().await;
-    load(
-        &s,
-        include_str!("../../scenarios/seismic-throttled-then-recovers.yaml"),
-    )
-    .await;
+    let s = server_with(&shipped("seismic-throttled-then-recovers.yaml")).await;
     let token = fresh_token("seismic-shipped");
     let template = first_template(&s, &token).await;
     let mut statuses = Vec::new();
     for _ in 0..2 {
         let a = from_template(&s, &token, &json!({"templateId": template})).await;
         if a.status == 429 {
-            seismic_error(&a, 429);
+            assert_error(&a, 429);
             assert_eq!(
                 a.json["message"],
                 "Rate limit is exceeded. Try again in 2 seconds."
@@ -215,24 +161,19 @@ async fn the_shipped_scenario_throttles_the_second_and_third_room_create() {
     }
     // The third create goes over MCP: the same 429 as an isError result.
     let client = connect(&s, &token).await;
-    failed(
-        &call(
-            &client,
-            "create_dsr_engagement",
-            json!({"templateId": template}),
-        )
-        .await,
-        429,
-    );
-    ok(
-        &call(
-            &client,
-            "create_dsr_engagement",
-            json!({"templateId": template}),
-        )
-        .await,
+    call_failed(
+        &client,
         "create_dsr_engagement",
-    );
+        json!({"templateId": template}),
+        429,
+    )
+    .await;
+    call_ok(
+        &client,
+        "create_dsr_engagement",
+        json!({"templateId": template}),
+    )
+    .await;
     client.cancel().await.unwrap();
     assert_eq!(statuses, [201, 429]);
 }

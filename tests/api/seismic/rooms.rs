@@ -1,64 +1,13 @@
-//! Seismic REST under `/seismic`: rooms (create, fromTemplate, get, list), link deliveries, the
-//! template reporting listing, the `{statusCode, message}` envelope for every refusal, the
-//! `X-Seismic-*-Calls` counters, seeded tenant data, isolation, concurrency and paging.
-//! Facts: `shared/vendors/seismic.md`.
+//! Seismic REST: rooms (create, fromTemplate, get, list), link deliveries, the template reporting
+//! listing, the `{statusCode, message}` envelope for every refusal, the `X-Seismic-*-Calls`
+//! counters, seeded tenant data, isolation, concurrency and paging.
 
-use engagement_sim::Config;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
-
-pub fn bearer(token: &str) -> String {
-    format!("Bearer {token}")
-}
-
-/// The tenant's seeded records, read through the admin state dump.
-pub async fn tenant_state(s: &TestServer, token: &str) -> Value {
-    // Any call creates the tenant's seeded data.
-    s.get(
-        "/seismic/reporting/v2/digitalSalesRoomTemplates",
-        &bearer(token),
-    )
-    .await;
-    let a = s
-        .admin(
-            Method::GET,
-            &format!("/state?vendor=seismic&tenant={token}"),
-            None,
-        )
-        .await;
-    a.json["seismic"]
-        .as_object()
-        .and_then(|m| m.values().next())
-        .cloned()
-        .expect("the tenant has state")
-}
-
-pub fn context() -> Value {
-    json!({
-        "contextId": "00646000009eMGL", "contextName": "Edge Communications",
-        "contextType": "Opportunity", "systemId": "00566547531rXYZ", "systemType": "Salesforce",
-    })
-}
-
-pub async fn first_template(s: &TestServer, token: &str) -> String {
-    tenant_state(s, token).await["templates"][0]["templateId"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
-pub async fn from_template(s: &TestServer, token: &str, body: &Value) -> Answer {
-    s.post("/seismic/dsr/v1/dsrs/fromTemplate", &bearer(token), body)
-        .await
-}
-
-fn assert_error(a: &Answer, status: u16) {
-    assert_eq!(a.status, status, "{}", a.text);
-    assert_contract("seismic", "error.response.json", &a.json);
-    assert_eq!(a.json["statusCode"], status);
-}
+use super::{assert_error, context, error_message, first_template, from_template, tenant_state};
+use crate::support::json::operation_ids;
+use crate::support::{assert_contract, bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn from_template_answers_201_with_the_room_as_the_template_defines_it() {
@@ -90,13 +39,13 @@ async fn from_template_answers_201_with_the_room_as_the_template_defines_it() {
         .iter()
         .collect();
     assert_eq!(from_template, expected);
-    insta::assert_json_snapshot!("seismic_from_template_room", a.json, {
-        ".id" => "[id]", ".linkUrl" => "[link]", ".templateId" => "[id]",
-        ".contents[].id" => "[id]", ".contents[].contentVersionId" => "[id]",
-        ".contents[].name" => "[name]", ".contents[].externalUrl" => "[url]",
-        ".contents[].internalUrl" => "[url]", ".contents[].type" => "[type]",
-        ".createdBy" => "[user]", ".editors[]" => "[user]",
-        ".createdAt" => "[time]", ".modifiedAt" => "[time]",
+    insta::assert_json_snapshot!("seismic_from_template_room", a.status_and_body(), {
+        ".body.id" => "[id]", ".body.linkUrl" => "[link]", ".body.templateId" => "[id]",
+        ".body.contents[].id" => "[id]", ".body.contents[].contentVersionId" => "[id]",
+        ".body.contents[].name" => "[name]", ".body.contents[].externalUrl" => "[url]",
+        ".body.contents[].internalUrl" => "[url]", ".body.contents[].type" => "[type]",
+        ".body.createdBy" => "[user]", ".body.editors[]" => "[user]",
+        ".body.createdAt" => "[time]", ".body.modifiedAt" => "[time]",
     });
 }
 
@@ -158,11 +107,7 @@ async fn create_refuses_missing_required_fields_naming_them() {
     ] {
         let a = s.post("/seismic/dsr/v1/dsrs", &bearer(&token), &body).await;
         assert_error(&a, 400);
-        assert!(
-            a.json["message"].as_str().unwrap().contains(field),
-            "{}",
-            a.text
-        );
+        assert!(error_message(&a).contains(field), "{}", a.text);
     }
     let a = s
         .post(
@@ -172,10 +117,7 @@ async fn create_refuses_missing_required_fields_naming_them() {
         )
         .await;
     assert_error(&a, 400);
-    assert!(a.json["message"]
-        .as_str()
-        .unwrap()
-        .contains("contents[0].contentVersionId"));
+    assert!(error_message(&a).contains("contents[0].contentVersionId"));
 }
 
 #[tokio::test]
@@ -187,16 +129,12 @@ async fn from_template_refuses_unknown_templates_and_bad_contexts() {
     let template = first_template(&s, &token).await;
     let a = from_template(&s, &token, &json!({"templateId": "missing"})).await;
     assert_error(&a, 404);
-    assert!(a.json["message"].as_str().unwrap().contains("'missing'"));
+    assert!(error_message(&a).contains("'missing'"));
     // seismic.md "REST surface": a room from a template is built exactly as the template defines
     // it; nothing may be added.
     let a = from_template(&s, &token, &json!({"templateId": template, "contents": []})).await;
     assert_error(&a, 400);
-    assert!(
-        a.json["message"].as_str().unwrap().contains("'contents'"),
-        "{}",
-        a.text
-    );
+    assert!(error_message(&a).contains("'contents'"), "{}", a.text);
 
     let mut extra = context();
     extra["colour"] = json!("red");
@@ -216,11 +154,7 @@ async fn from_template_refuses_unknown_templates_and_bad_contexts() {
         )
         .await;
         assert_error(&a, 400);
-        assert!(
-            a.json["message"].as_str().unwrap().contains(says),
-            "{}",
-            a.text
-        );
+        assert!(error_message(&a).contains(says), "{}", a.text);
     }
 }
 
@@ -234,7 +168,7 @@ async fn get_of_an_unknown_room_is_404_in_the_seismic_envelope() {
         )
         .await;
     assert_error(&a, 404);
-    insta::assert_json_snapshot!("seismic_not_found", a.json);
+    insta::assert_json_snapshot!("seismic_not_found", a.status_and_body());
 }
 
 #[tokio::test]
@@ -323,7 +257,7 @@ async fn deliveries_answer_a_link_in_seismic_shape_and_check_recipients() {
         .as_str()
         .unwrap()
         .contains(&format!("/ls/{id}/")));
-    insta::assert_json_snapshot!("seismic_delivery", a.json, { ".linkUrl" => "[link]" });
+    insta::assert_json_snapshot!("seismic_delivery", a.status_and_body(), { ".body.linkUrl" => "[link]" });
 
     for (body, status) in [
         (json!({"dsrId": "unknown", "recipients": []}), 404),
@@ -353,7 +287,7 @@ async fn deliveries_answer_a_link_in_seismic_shape_and_check_recipients() {
         )
         .await;
     assert_error(&a, 400);
-    assert!(a.json["message"].as_str().unwrap().contains("SSO"));
+    assert!(error_message(&a).contains("SSO"));
 }
 
 #[tokio::test]
@@ -419,42 +353,27 @@ async fn credentials_are_a_bearer_token_or_401() {
 
 #[tokio::test]
 async fn transport_problems_answer_in_the_seismic_envelope() {
-    let s = TestServer::with_config(Config {
-        body_limit: 2048,
-        ..Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.body_limit = 2048).await;
     let auth = bearer(&fresh_token("seismic"));
-    let url = s.url("/seismic/dsr/v1/dsrs");
+    let path = "/seismic/dsr/v1/dsrs";
     let unknown = s.get("/seismic/dsr/v2/nothing", &auth).await;
     assert_error(&unknown, 404);
     assert_eq!(unknown.json["message"], "Resource not found");
-    let method = s
-        .send(s.http.delete(&url).header("Authorization", &auth))
-        .await;
+    let method = s.delete(path, &auth).await;
     assert_error(&method, 405);
-    let post = |body: String, ct: &'static str| {
-        s.http
-            .post(&url)
-            .header("Authorization", &auth)
-            .header("Content-Type", ct)
-            .body(body)
-    };
-    let a = s
-        .send(post("name=x".into(), "application/x-www-form-urlencoded"))
-        .await;
+    let post = |body: String, ct: &'static str| s.raw(Method::POST, path, &auth, ct, body);
+    let a = post("name=x".into(), "application/x-www-form-urlencoded").await;
     assert_error(&a, 415);
-    let a = s.send(post("{\"name\": ".into(), "application/json")).await;
+    let a = post("{\"name\": ".into(), "application/json").await;
     assert_error(&a, 400);
-    assert!(a.json["message"].as_str().unwrap().contains("line 1"));
-    let a = s.send(post("[".repeat(100), "application/json")).await;
+    assert!(error_message(&a).contains("line 1"));
+    let a = post("[".repeat(100), "application/json").await;
     assert_error(&a, 400);
-    let a = s
-        .send(post(
-            format!("{{\"name\": \"{}\"}}", "x".repeat(4096)),
-            "application/json",
-        ))
-        .await;
+    let a = post(
+        format!("{{\"name\": \"{}\"}}", "x".repeat(4096)),
+        "application/json",
+    )
+    .await;
     assert_error(&a, 413);
 }
 
@@ -490,17 +409,12 @@ async fn admin_templates_add_and_replace_a_tenants_templates() {
     let body = json!([{"templateId": "tpl-custom-1", "title": "Custom v2"}]);
     let a = s.admin(Method::POST, &path, Some(&body)).await;
     assert_eq!(a.json["templates"].as_array().unwrap().len(), 6);
-    let listed = s.admin(Method::GET, &path, None).await;
+    let listed = s.admin_get(&path).await;
     assert_eq!(listed.json["templates"][5]["title"], "Custom v2");
     let room = from_template(&s, &token, &json!({"templateId": "tpl-custom-1"})).await;
     assert_eq!(room.status, 201);
     assert_eq!(room.json["name"], "Custom v2");
-    assert_eq!(
-        s.admin(Method::GET, "/seismic/templates", None)
-            .await
-            .status,
-        400
-    );
+    assert_eq!(s.admin_get("/seismic/templates").await.status, 400);
     let bad = s
         .admin(Method::POST, &path, Some(&json!([{"title": "no id"}])))
         .await;
@@ -526,7 +440,7 @@ async fn admin_reset_forgets_rooms_and_restores_the_seeded_templates() {
     assert!(reset.status < 300, "{}", reset.text);
     let get = format!("/seismic/dsr/v1/dsrs/{}", room.json["id"].as_str().unwrap());
     assert_error(&s.get(&get, &bearer(&token)).await, 404);
-    let templates = s.admin(Method::GET, &path, None).await;
+    let templates = s.admin_get(&path).await;
     assert_eq!(templates.json["templates"].as_array().unwrap().len(), 5);
     assert_eq!(
         templates.json["templates"][0]["templateId"],
@@ -537,14 +451,8 @@ async fn admin_reset_forgets_rooms_and_restores_the_seeded_templates() {
 #[tokio::test]
 async fn every_operation_is_listed_with_its_id() {
     let s = TestServer::start().await;
-    let a = s.admin(Method::GET, "/operations", None).await;
-    let ops: Vec<String> = a.json["operations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|o| o["vendor"] == "seismic")
-        .map(|o| o["id"].as_str().unwrap_or_default().to_owned())
-        .collect();
+    let a = s.admin_get("/operations").await;
+    let ops = operation_ids(&a.json, "seismic");
     for id in [
         "dsr.create",
         "dsr.get",
@@ -553,7 +461,7 @@ async fn every_operation_is_listed_with_its_id() {
         "templates.list",
         "tools.add_content_to_dsr",
     ] {
-        assert!(ops.iter().any(|o| o == id), "{id} missing from {ops:?}");
+        assert!(ops.contains(&id), "{id} missing from {ops:?}");
     }
     let admin = a.json["admin"].as_array().unwrap();
     assert!(admin

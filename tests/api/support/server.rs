@@ -1,11 +1,10 @@
-//! Test support: a real simulator on an ephemeral port per test, an HTTP client, a fresh tenant
-//! token per test, and checks of responses against the JSON Schemas under `contracts/`.
-
-use std::sync::atomic::{AtomicU64, Ordering};
+//! A real simulator on an ephemeral port, an HTTP client for it, and answers read whole.
 
 use engagement_sim::{Config, Simulator};
-use serde_json::Value;
+use reqwest::Method;
+use serde_json::{json, Value};
 
+/// A simulator started for one test (or one property), and a client to talk HTTP to it.
 pub struct TestServer {
     pub sim: Simulator,
     pub http: reqwest::Client,
@@ -21,6 +20,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// What a snapshot of this answer pins: the status code and the JSON body.
+    pub fn status_and_body(&self) -> Value {
+        status_and_body(self.status, &self.json)
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
@@ -29,6 +33,13 @@ impl Answer {
 impl TestServer {
     pub async fn start() -> TestServer {
         TestServer::with_config(Config::ephemeral()).await
+    }
+
+    /// A simulator on `Config::ephemeral()` with the settings `tweak` changes.
+    pub async fn configured(tweak: impl FnOnce(&mut Config)) -> TestServer {
+        let mut config = Config::ephemeral();
+        tweak(&mut config);
+        TestServer::with_config(config).await
     }
 
     pub async fn with_config(config: Config) -> TestServer {
@@ -59,44 +70,38 @@ impl TestServer {
     }
 
     pub async fn get(&self, path: &str, auth: &str) -> Answer {
-        self.send(self.http.get(self.url(path)).header("Authorization", auth))
-            .await
+        self.authorized(Method::GET, path, auth, None).await
     }
 
     pub async fn post(&self, path: &str, auth: &str, body: &Value) -> Answer {
-        self.send(
-            self.http
-                .post(self.url(path))
-                .header("Authorization", auth)
-                .json(body),
-        )
-        .await
+        self.authorized(Method::POST, path, auth, Some(body)).await
     }
 
     pub async fn put(&self, path: &str, auth: &str, body: &Value) -> Answer {
-        self.send(
-            self.http
-                .put(self.url(path))
-                .header("Authorization", auth)
-                .json(body),
-        )
-        .await
+        self.authorized(Method::PUT, path, auth, Some(body)).await
     }
 
     pub async fn delete(&self, path: &str, auth: &str) -> Answer {
-        self.send(
-            self.http
-                .delete(self.url(path))
-                .header("Authorization", auth),
-        )
-        .await
+        self.authorized(Method::DELETE, path, auth, None).await
+    }
+
+    /// A call with `auth` as its `Authorization` header and, optionally, a JSON body.
+    async fn authorized(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &str,
+        body: Option<&Value>,
+    ) -> Answer {
+        self.request(method, path, &[("Authorization", auth)], body)
+            .await
     }
 
     /// A request with a raw body and content type of the caller's choosing (malformed JSON,
     /// wrong content types...).
     pub async fn raw(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         auth: &str,
         content_type: &str,
@@ -116,7 +121,7 @@ impl TestServer {
     /// credentials take more than one header, and for calls that must omit or mangle one.
     pub async fn request(
         &self,
-        method: reqwest::Method,
+        method: Method,
         path: &str,
         headers: &[(&str, &str)],
         body: Option<&Value>,
@@ -131,8 +136,13 @@ impl TestServer {
         self.send(req).await
     }
 
+    /// An admin GET (no credentials).
+    pub async fn admin_get(&self, path: &str) -> Answer {
+        self.admin(Method::GET, path, None).await
+    }
+
     /// An admin call (no credentials).
-    pub async fn admin(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
+    pub async fn admin(&self, method: Method, path: &str, body: Option<&Value>) -> Answer {
         let mut req = self
             .http
             .request(method, self.url(&format!("/__admin{path}")));
@@ -143,48 +153,17 @@ impl TestServer {
     }
 }
 
-/// A token no other test uses, so tests sharing nothing still never share a tenant.
-pub fn fresh_token(prefix: &str) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    format!(
-        "{prefix}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    )
+/// A response as snapshots hold it: `{"status": 201, "body": {...}}`, so that a changed status fails
+/// the snapshot as a changed body does.
+pub fn status_and_body(status: u16, body: &Value) -> Value {
+    json!({"status": status, "body": body})
 }
 
-/// Asserts that `body` validates against `contracts/<vendor>/<file>`.
-pub fn assert_contract(vendor: &str, file: &str, body: &Value) {
-    let path = format!("{}/contracts/{vendor}/{file}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let validator =
-        engagement_sim::contract::compile_schema(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let errors: Vec<String> = validator
-        .iter_errors(body)
-        .map(|e| format!("{} at {}", e, e.instance_path().as_str()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "response breaks {vendor}/{file}: {errors:#?}\nbody: {body:#}"
-    );
-}
-
-/// A simulator shared by property tests: one runtime and one server for the whole binary, each
-/// case isolated by its own tenant token. `block_on` runs a case's async body.
-pub struct Shared {
-    pub runtime: tokio::runtime::Runtime,
-    pub server: TestServer,
-}
-
-pub fn shared() -> &'static Shared {
-    static SHARED: std::sync::OnceLock<Shared> = std::sync::OnceLock::new();
-    SHARED.get_or_init(|| {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let server = runtime.block_on(TestServer::start());
-        Shared { runtime, server }
-    })
+/// Starts a simulator that must refuse to start (a broken state file or scenario), on a runtime
+/// of its own; answers the refusal's message.
+pub fn start_refused(config: Config) -> String {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(Simulator::start(config))
+        .err()
+        .expect("refused")
 }

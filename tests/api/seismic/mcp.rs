@@ -1,73 +1,14 @@
-//! The Seismic MCP server at `/seismic/mcp/v1`, driven by rmcp's client as an agent would, and by
-//! raw HTTP for the transport rules (401 challenge, sessions, 405, versions). Tool definitions are
-//! compared field by field with `seismic-mcp-tools.json`; every tool's success and failure; one
-//! state with REST. Facts: `shared/vendors/seismic.md` ("Seismic MCP server", "MCP framing").
+//! The Seismic MCP tools driven by rmcp's client as an agent would: tool definitions compared field
+//! by field with `seismic-mcp-tools.json`, every tool's success and failure, one state with REST.
+//! Facts: `shared/vendors/seismic.md` ("Seismic MCP server", "MCP framing").
 
-use rmcp::model::{CallToolRequestParams, CallToolResult};
-use rmcp::service::RunningService;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::model::CallToolRequestParams;
 use serde_json::{json, Value};
 
-use crate::seismic::{bearer, context, tenant_state};
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
-
-pub type Client = RunningService<RoleClient, ()>;
-
-pub async fn connect(s: &TestServer, token: &str) -> Client {
-    let config =
-        StreamableHttpClientTransportConfig::with_uri(s.url("/seismic/mcp/v1")).auth_header(token);
-    let transport = StreamableHttpClientTransport::from_config(config);
-    ().serve(transport)
-        .await
-        .expect("the MCP client initializes")
-}
-
-pub async fn call(client: &Client, tool: &str, args: Value) -> CallToolResult {
-    let Value::Object(args) = args else {
-        panic!("arguments are an object")
-    };
-    client
-        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(args))
-        .await
-        .expect("tools/call is answered")
-}
-
-/// A success: structured content valid against the tool's output contract, and the same JSON as text.
-pub fn ok(result: &CallToolResult, tool: &str) -> Value {
-    assert_ne!(result.is_error, Some(true), "{result:?}");
-    let structured = result
-        .structured_content
-        .clone()
-        .expect("structuredContent");
-    assert_contract(
-        "seismic",
-        &format!("tools.{tool}.response.json"),
-        &structured,
-    );
-    let text = result.content[0]
-        .as_text()
-        .expect("a text block")
-        .text
-        .clone();
-    assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), structured);
-    structured
-}
-
-/// A tool failure: `isError` with Seismic's REST error body as text.
-pub fn failed(result: &CallToolResult, status: u16) -> String {
-    assert_eq!(result.is_error, Some(true), "{result:?}");
-    let text = result.content[0]
-        .as_text()
-        .expect("a text block")
-        .text
-        .clone();
-    let body: Value = serde_json::from_str(&text).unwrap();
-    assert_contract("seismic", "error.response.json", &body);
-    assert_eq!(body["statusCode"], status, "{text}");
-    text
-}
+use super::{
+    call, call_failed, call_ok, connect, context, initialize, message, ok, rpc, tenant_state,
+};
+use crate::support::{bearer, fresh_token, TestServer};
 
 fn tools_file() -> Value {
     let path = concat!(
@@ -75,46 +16,6 @@ fn tools_file() -> Value {
         "/contracts/seismic/mcp-tools.json"
     );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-pub async fn rpc(
-    s: &TestServer,
-    token: Option<&str>,
-    session: Option<&str>,
-    body: &Value,
-) -> Answer {
-    let mut req = s
-        .http
-        .post(s.url("/seismic/mcp/v1"))
-        .header("Accept", "application/json, text/event-stream")
-        .json(body);
-    if let Some(t) = token {
-        req = req.header("Authorization", bearer(t));
-    }
-    if let Some(id) = session {
-        req = req
-            .header("Mcp-Session-Id", id)
-            .header("MCP-Protocol-Version", "2025-06-18");
-    }
-    s.send(req).await
-}
-
-pub fn initialize(version: &str) -> Value {
-    json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": version, "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
-}
-
-/// The JSON-RPC message of an SSE or JSON answer.
-pub fn message(a: &Answer) -> Value {
-    if a.json != Value::Null {
-        return a.json.clone();
-    }
-    a.text
-        .lines()
-        .rev()
-        .filter_map(|l| l.strip_prefix("data:"))
-        .find_map(|d| serde_json::from_str(d.trim()).ok())
-        .unwrap_or(Value::Null)
 }
 
 #[tokio::test]
@@ -163,10 +64,7 @@ async fn templates_list_and_a_room_is_created_from_one() {
     let s = TestServer::start().await;
     let token = fresh_token("seismic");
     let client = connect(&s, &token).await;
-    let templates = ok(
-        &call(&client, "list_dsr_templates", json!({})).await,
-        "list_dsr_templates",
-    );
+    let templates = call_ok(&client, "list_dsr_templates", json!({})).await;
     assert_eq!(templates["totalCount"], 5);
     insta::assert_json_snapshot!("seismic_mcp_templates", templates, { ".items[].templateId" => "[id]" });
     let template = templates["items"][0]["templateId"].clone();
@@ -194,24 +92,19 @@ async fn templates_list_and_a_room_is_created_from_one() {
 async fn create_refuses_unknown_templates_and_bad_contexts_as_tool_errors() {
     let s = TestServer::start().await;
     let client = connect(&s, &fresh_token("seismic")).await;
-    let text = failed(
-        &call(
-            &client,
-            "create_dsr_engagement",
-            json!({"templateId": "tpl-nope"}),
-        )
-        .await,
+    let text = call_failed(
+        &client,
+        "create_dsr_engagement",
+        json!({"templateId": "tpl-nope"}),
         404,
-    );
+    )
+    .await;
     assert!(
         text.contains("list_dsr_templates"),
         "the message says what to do: {text}"
     );
-    let template = ok(
-        &call(&client, "list_dsr_templates", json!({})).await,
-        "list_dsr_templates",
-    )["items"][0]["templateId"]
-        .clone();
+    let template =
+        call_ok(&client, "list_dsr_templates", json!({})).await["items"][0]["templateId"].clone();
     let mut extra = context();
     extra["owner"] = json!("me");
     let mut partial = context();
@@ -222,7 +115,7 @@ async fn create_refuses_unknown_templates_and_bad_contexts_as_tool_errors() {
         json!({"templateId": template, "contexts": [extra]}),
         json!({"templateId": template, "contexts": [partial]}),
     ] {
-        failed(&call(&client, "create_dsr_engagement", args).await, 400);
+        call_failed(&client, "create_dsr_engagement", args, 400).await;
     }
 }
 
@@ -255,15 +148,12 @@ async fn followup_makes_a_draft_for_an_ended_meeting_only() {
         .unwrap()["templateId"];
     let tool = "create_dsr_engagement_with_meeting_followup";
 
-    let out = ok(
-        &call(
-            &client,
-            tool,
-            json!({"meetingId": ended["meetingId"], "dsrTemplateId": with_content}),
-        )
-        .await,
+    let out = call_ok(
+        &client,
         tool,
-    );
+        json!({"meetingId": ended["meetingId"], "dsrTemplateId": with_content}),
+    )
+    .await;
     assert_eq!(
         out["dsrName"],
         format!("Follow up of meeting: {}", ended["title"].as_str().unwrap())
@@ -280,43 +170,41 @@ async fn followup_makes_a_draft_for_an_ended_meeting_only() {
     assert_eq!(room.json["status"], "Draft");
     assert_eq!(room.json["contexts"], ended["contexts"]);
 
-    failed(
-        &call(
-            &client,
-            tool,
-            json!({"meetingId": scheduled["meetingId"], "dsrTemplateId": with_content}),
-        )
-        .await,
+    call_failed(
+        &client,
+        tool,
+        json!({"meetingId": scheduled["meetingId"], "dsrTemplateId": with_content}),
         400,
-    );
-    failed(
-        &call(
-            &client,
-            tool,
-            json!({"meetingId": bare["meetingId"], "dsrTemplateId": without_content}),
-        )
-        .await,
+    )
+    .await;
+    call_failed(
+        &client,
+        tool,
+        json!({"meetingId": bare["meetingId"], "dsrTemplateId": without_content}),
         400,
-    );
-    failed(&call(&client, tool, json!({"meetingId": "00000000-0000-4000-8000-000000000000", "dsrTemplateId": with_content})).await, 404);
-    failed(
-        &call(
-            &client,
-            tool,
-            json!({"meetingId": ended["meetingId"], "dsrTemplateId": "nope"}),
-        )
-        .await,
+    )
+    .await;
+    call_failed(
+        &client,
+        tool,
+        json!({"meetingId": "00000000-0000-4000-8000-000000000000", "dsrTemplateId": with_content}),
         404,
-    );
-    failed(
-        &call(
-            &client,
-            tool,
-            json!({"meetingId": "not-a-uuid", "dsrTemplateId": with_content}),
-        )
-        .await,
+    )
+    .await;
+    call_failed(
+        &client,
+        tool,
+        json!({"meetingId": ended["meetingId"], "dsrTemplateId": "nope"}),
+        404,
+    )
+    .await;
+    call_failed(
+        &client,
+        tool,
+        json!({"meetingId": "not-a-uuid", "dsrTemplateId": with_content}),
         400,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -329,26 +217,20 @@ async fn content_is_appended_at_the_bottom_and_shows_over_rest() {
     let doc = contents.iter().find(|c| c["type"] == "Document").unwrap();
     let page = contents.iter().find(|c| c["type"] == "Page").unwrap();
     let template = &state["templates"][0]["templateId"];
-    let dsr = ok(
-        &call(
-            &client,
-            "create_dsr_engagement",
-            json!({"templateId": template}),
-        )
-        .await,
+    let dsr = call_ok(
+        &client,
         "create_dsr_engagement",
-    )["dsrId"]
+        json!({"templateId": template}),
+    )
+    .await["dsrId"]
         .clone();
     let tool = "add_content_to_dsr";
-    let added = ok(
-        &call(
-            &client,
-            tool,
-            json!({"dsrId": dsr, "contentVersionId": doc["contentVersionId"], "systemId": "sf-1"}),
-        )
-        .await,
+    let added = call_ok(
+        &client,
         tool,
-    );
+        json!({"dsrId": dsr, "contentVersionId": doc["contentVersionId"], "systemId": "sf-1"}),
+    )
+    .await;
     let room = s
         .get(
             &format!("/seismic/dsr/v1/dsrs/{}", dsr.as_str().unwrap()),
@@ -364,37 +246,34 @@ async fn content_is_appended_at_the_bottom_and_shows_over_rest() {
     assert_eq!(last["id"], added["id"]);
     assert_eq!(last["contentVersionId"], doc["contentVersionId"]);
     // add_content_to_dsr page: Page-type content is refused.
-    failed(
-        &call(
-            &client,
-            tool,
-            json!({"dsrId": dsr, "contentVersionId": page["contentVersionId"]}),
-        )
-        .await,
+    call_failed(
+        &client,
+        tool,
+        json!({"dsrId": dsr, "contentVersionId": page["contentVersionId"]}),
         400,
-    );
-    failed(
-        &call(
-            &client,
-            tool,
-            json!({"dsrId": "no-room", "contentVersionId": doc["contentVersionId"]}),
-        )
-        .await,
+    )
+    .await;
+    call_failed(
+        &client,
+        tool,
+        json!({"dsrId": "no-room", "contentVersionId": doc["contentVersionId"]}),
         404,
-    );
-    failed(
-        &call(
-            &client,
-            tool,
-            json!({"dsrId": dsr, "contentVersionId": "no-content"}),
-        )
-        .await,
+    )
+    .await;
+    call_failed(
+        &client,
+        tool,
+        json!({"dsrId": dsr, "contentVersionId": "no-content"}),
         404,
-    );
-    failed(
-        &call(&client, tool, json!({"dsrId": dsr, "contentVersionId": ""})).await,
+    )
+    .await;
+    call_failed(
+        &client,
+        tool,
+        json!({"dsrId": dsr, "contentVersionId": ""}),
         400,
-    );
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -412,34 +291,29 @@ async fn comments_list_the_rooms_people_and_refuse_unknown_rooms() {
         )
         .await;
     let tool = "get_comments_from_dsr";
-    let out = ok(
-        &call(
-            &client,
-            tool,
-            json!({"dsrId": room.json["id"], "systemId": "salesforce-1"}),
-        )
-        .await,
+    let out = call_ok(
+        &client,
         tool,
-    );
+        json!({"dsrId": room.json["id"], "systemId": "salesforce-1"}),
+    )
+    .await;
     assert_eq!(out["users"][0]["userType"], "Seller");
     assert_eq!(out["users"][0]["id"], room.json["createdBy"]["id"]);
-    failed(
-        &call(&client, tool, json!({"dsrId": "missing", "systemId": "sf"})).await,
+    call_failed(
+        &client,
+        tool,
+        json!({"dsrId": "missing", "systemId": "sf"}),
         404,
-    );
-    failed(
-        &call(
-            &client,
-            tool,
-            json!({"dsrId": "-bad start", "systemId": "sf"}),
-        )
-        .await,
+    )
+    .await;
+    call_failed(
+        &client,
+        tool,
+        json!({"dsrId": "-bad start", "systemId": "sf"}),
         400,
-    );
-    failed(
-        &call(&client, tool, json!({"dsrId": room.json["id"]})).await,
-        400,
-    );
+    )
+    .await;
+    call_failed(&client, tool, json!({"dsrId": room.json["id"]}), 400).await;
 }
 
 #[tokio::test]
@@ -452,20 +326,17 @@ async fn engagement_list_pages_the_rooms_of_one_crm_record() {
     other["contextId"] = json!("006OTHER");
     for i in 0..15 {
         let ctx = if i % 3 == 0 { other.clone() } else { context() };
-        ok(
-            &call(
-                &client,
-                "create_dsr_engagement",
-                json!({"templateId": template, "contexts": [ctx]}),
-            )
-            .await,
+        call_ok(
+            &client,
             "create_dsr_engagement",
-        );
+            json!({"templateId": template, "contexts": [ctx]}),
+        )
+        .await;
     }
     let tool = "get_the_dsr_engagement_list";
     let args = json!({"contextType": "Opportunity", "contextId": "00646000009eMGL", "limit": 4});
     let mut seen = Vec::new();
-    let mut page = ok(&call(&client, tool, args.clone()).await, tool);
+    let mut page = call_ok(&client, tool, args.clone()).await;
     loop {
         seen.extend(
             page["items"]
@@ -479,25 +350,19 @@ async fn engagement_list_pages_the_rooms_of_one_crm_record() {
         };
         let mut more = args.clone();
         more["continuation"] = json!(next);
-        page = ok(&call(&client, tool, more).await, tool);
+        page = call_ok(&client, tool, more).await;
     }
     assert_eq!(seen.len(), 10);
-    let default = ok(&call(&client, tool, json!({})).await, tool);
+    let default = call_ok(&client, tool, json!({})).await;
     assert_eq!(
         default["items"].as_array().unwrap().len(),
         10,
         "default limit"
     );
-    let meetings = ok(
-        &call(&client, tool, json!({"engagementTypes": "Meeting"})).await,
-        tool,
-    );
+    let meetings = call_ok(&client, tool, json!({"engagementTypes": "Meeting"})).await;
     assert_eq!(meetings["items"], json!([]));
-    failed(&call(&client, tool, json!({"limit": 0})).await, 400);
-    failed(
-        &call(&client, tool, json!({"contextType": "account"})).await,
-        400,
-    );
+    call_failed(&client, tool, json!({"limit": 0}), 400).await;
+    call_failed(&client, tool, json!({"contextType": "account"}), 400).await;
 }
 
 #[tokio::test]
@@ -520,32 +385,21 @@ async fn mcp_tenants_are_isolated_like_rest_tenants() {
     let (a, b) = (fresh_token("seismic"), fresh_token("seismic"));
     let ca = connect(&s, &a).await;
     let cb = connect(&s, &b).await;
-    let ta = ok(
-        &call(&ca, "list_dsr_templates", json!({})).await,
-        "list_dsr_templates",
-    );
-    let tb = ok(
-        &call(&cb, "list_dsr_templates", json!({})).await,
-        "list_dsr_templates",
-    );
+    let ta = call_ok(&ca, "list_dsr_templates", json!({})).await;
+    let tb = call_ok(&cb, "list_dsr_templates", json!({})).await;
     assert_ne!(ta, tb);
-    let dsr = ok(
-        &call(
-            &ca,
-            "create_dsr_engagement",
-            json!({"templateId": ta["items"][0]["templateId"]}),
-        )
-        .await,
+    let dsr = call_ok(
+        &ca,
         "create_dsr_engagement",
-    )["dsrId"]
+        json!({"templateId": ta["items"][0]["templateId"]}),
+    )
+    .await["dsrId"]
         .clone();
-    failed(
-        &call(
-            &cb,
-            "get_comments_from_dsr",
-            json!({"dsrId": dsr, "systemId": "sf"}),
-        )
-        .await,
+    call_failed(
+        &cb,
+        "get_comments_from_dsr",
+        json!({"dsrId": dsr, "systemId": "sf"}),
         404,
-    );
+    )
+    .await;
 }

@@ -3,12 +3,12 @@
 
 use std::collections::HashSet;
 
-use engagement_sim::Config;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-use crate::seismic::{bearer, context, first_template, from_template, tenant_state};
-use crate::support::{assert_contract, fresh_token, TestServer};
+use super::{context, first_template, from_template, tenant_state};
+use crate::support::props::runtime;
+use crate::support::{assert_contract, bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn fifty_parallel_creates_never_share_an_id_or_lose_a_room() {
@@ -41,11 +41,7 @@ async fn same_seed_and_requests_give_the_same_data_and_ids() {
     let token = fresh_token("seismic");
     let mut runs = Vec::new();
     for _ in 0..2 {
-        let s = TestServer::with_config(Config {
-            seed: 7,
-            ..Config::ephemeral()
-        })
-        .await;
+        let s = TestServer::configured(|c| c.seed = 7).await;
         let state = tenant_state(&s, &token).await;
         let room = from_template(
             &s,
@@ -65,19 +61,8 @@ async fn same_seed_and_requests_give_the_same_data_and_ids() {
         ));
     }
     assert_eq!(runs[0], runs[1]);
-    let other = TestServer::with_config(Config {
-        seed: 8,
-        ..Config::ephemeral()
-    })
-    .await;
+    let other = TestServer::configured(|c| c.seed = 8).await;
     assert_ne!(tenant_state(&other, &token).await["meetings"], runs[0].1);
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
 }
 
 proptest! {
@@ -134,7 +119,7 @@ async fn broken_tool_arguments_are_tool_errors_never_protocol_errors() {
 
     let s = TestServer::start().await;
     let token = fresh_token("seismic");
-    let client = crate::seismic_mcp::connect(&s, &token).await;
+    let client = super::connect(&s, &token).await;
     let template = first_template(&s, &token).await;
     let valid = [
         (
@@ -171,7 +156,7 @@ async fn broken_tool_arguments_are_tool_errors_never_protocol_errors() {
         let keys: Vec<String> = args.as_object().unwrap().keys().cloned().collect();
         let key = keys[which % keys.len()].clone();
         args[&key] = value.clone();
-        let result = crate::seismic_mcp::call(&client, name, args.clone()).await;
+        let result = super::call(&client, name, args.clone()).await;
         assert_eq!(result.is_error, Some(true), "{name} {args}: {result:?}");
         let text = result.content[0].as_text().unwrap().text.clone();
         let body: Value = serde_json::from_str(&text).unwrap();

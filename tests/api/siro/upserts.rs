@@ -1,61 +1,9 @@
-//! Siro External API engagement sync: upsert bookkeeping, nested resolution, merges, batches,
-//! queries, every error shape, races, tenant isolation and properties.
-//! Facts: `shared/vendors/siro.md` (Siro's OpenAPI `openapi-externalApi.json` v1.0.0 and
-//! docs.siro.ai); choices are documented in `docs/vendors/siro.md`.
+//! Upsert bookkeeping, nested resolution, merges and batches of `sync/engagements`.
 
-mod errors;
-mod lifecycle;
-mod props;
-mod queries;
-mod races;
-mod scenarios;
-
-use chrono::{DateTime, Utc};
-use engagement_sim::Config;
 use serde_json::{json, Value};
 
-use crate::support::{assert_contract, fresh_token, Answer, TestServer};
-
-pub const BASE: &str = "/siro/api-externalApi/v1/integrations";
-pub const SYNC: &str = "/siro/api-externalApi/v1/integrations/sync/engagements";
-pub const BATCH: &str = "/siro/api-externalApi/v1/integrations/sync/batch/engagements";
-
-pub fn bearer() -> String {
-    format!("Bearer {}", fresh_token("siro"))
-}
-
-/// A server whose clock is frozen, so timestamps move only when a test moves them.
-pub async fn frozen_server() -> TestServer {
-    let mut config = Config::ephemeral();
-    config.clock = Some(
-        DateTime::parse_from_rfc3339("2026-11-20T09:00:00Z")
-            .expect("a date")
-            .with_timezone(&Utc),
-    );
-    TestServer::with_config(config).await
-}
-
-pub fn advance(s: &TestServer, ms: i64) {
-    s.sim.state().clock.advance(ms);
-}
-
-/// Syncs one engagement, asserting 200 and the response contract; answers `data`.
-pub async fn sync(s: &TestServer, auth: &str, body: &Value) -> Value {
-    let a = s.put(SYNC, auth, body).await;
-    assert_eq!(a.status, 200, "{}", a.text);
-    assert_contract("siro", "engagements.sync.response.json", &a.json);
-    a.json["data"].clone()
-}
-
-pub async fn get(s: &TestServer, auth: &str, id: &str) -> Answer {
-    s.get(&format!("{BASE}/engagements/{id}"), auth).await
-}
-
-/// Asserts an error answer: its status and Siro's envelope.
-pub fn assert_error(a: &Answer, status: u16) {
-    assert_eq!(a.status, status, "{}", a.text);
-    assert_contract("siro", "error.response.json", &a.json);
-}
+use super::{advance, assert_error, auth, error_text, frozen_server, get, sync, BASE, BATCH, SYNC};
+use crate::support::assert_contract;
 
 fn full_body() -> Value {
     json!({
@@ -88,7 +36,7 @@ fn full_body() -> Value {
 #[tokio::test]
 async fn first_sync_creates_and_a_resync_updates_the_same_record() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let first = sync(
         &s,
         &auth,
@@ -114,7 +62,7 @@ async fn first_sync_creates_and_a_resync_updates_the_same_record() {
 #[tokio::test]
 async fn a_full_sync_answers_every_field_and_links_every_nested_record() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e = sync(&s, &auth, &full_body()).await;
     assert_eq!(e["engagementType"], "Inspection");
     assert_eq!(e["account"]["externalId"], "acc-1");
@@ -135,7 +83,7 @@ async fn a_full_sync_answers_every_field_and_links_every_nested_record() {
 #[tokio::test]
 async fn omitted_fields_are_kept_and_null_fields_are_cleared() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     sync(&s, &auth, &full_body()).await;
     let e = sync(
         &s,
@@ -158,7 +106,7 @@ async fn omitted_fields_are_kept_and_null_fields_are_cleared() {
 #[tokio::test]
 async fn an_external_id_alone_links_the_record_synced_earlier() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let first = sync(&s, &auth, &full_body()).await;
     let e = sync(
         &s,
@@ -187,7 +135,7 @@ async fn an_external_id_alone_links_the_record_synced_earlier() {
 #[tokio::test]
 async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_field() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     for (field, value) in [
         ("account", json!({"externalId": "ghost"})),
         ("contact", json!({"externalId": "ghost"})),
@@ -199,13 +147,13 @@ async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_fiel
             .put(SYNC, &auth, &json!({"externalId": "appt-x", field: value}))
             .await;
         assert_error(&a, 400);
-        let message = a.json["error"].as_str().unwrap_or_default();
+        let message = error_text(&a);
         assert!(
             message.contains(field) && message.contains("ghost"),
             "{message}"
         );
         if field == "account" {
-            insta::assert_json_snapshot!("siro_400_unresolved_reference", a.json);
+            insta::assert_json_snapshot!("siro_400_unresolved_reference", a.status_and_body());
         }
     }
     let list = s.get(&format!("{BASE}/engagements"), &auth).await;
@@ -225,7 +173,7 @@ async fn an_external_id_alone_that_names_nothing_synced_is_a_400_naming_the_fiel
 #[tokio::test]
 async fn a_contact_upserts_its_own_account_which_later_links_by_external_id() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     sync(
         &s,
         &auth,
@@ -245,7 +193,7 @@ async fn a_contact_upserts_its_own_account_which_later_links_by_external_id() {
 #[tokio::test]
 async fn engagement_type_id_beats_the_engagement_type_object() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let call = sync(
         &s,
         &auth,
@@ -279,7 +227,7 @@ async fn engagement_type_id_beats_the_engagement_type_object() {
 #[tokio::test]
 async fn deleted_at_soft_deletes_and_null_restores() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e = sync(&s, &auth, &json!({"externalId": "a1"})).await;
     let id = e["id"].as_str().unwrap_or_default().to_owned();
     sync(
@@ -306,7 +254,7 @@ async fn deleted_at_soft_deletes_and_null_restores() {
 #[tokio::test]
 async fn merged_to_external_id_makes_the_loser_resolve_to_the_survivor() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let old = sync(
         &s,
         &auth,
@@ -343,7 +291,7 @@ async fn merged_to_external_id_makes_the_loser_resolve_to_the_survivor() {
 #[tokio::test]
 async fn merged_from_external_ids_redirect_every_loser_to_the_survivor() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let e = sync(
         &s,
         &auth,
@@ -364,15 +312,12 @@ async fn merged_from_external_ids_redirect_every_loser_to_the_survivor() {
 #[tokio::test]
 async fn a_merge_into_an_account_never_synced_is_a_400_and_a_merge_cycle_a_409() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let a = s
         .put(SYNC, &auth, &json!({"externalId": "e1", "account": {"externalId": "a", "name": "A", "mergedToExternalId": "nowhere"}}))
         .await;
     assert_error(&a, 400);
-    assert!(a.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .contains("nowhere"));
+    assert!(error_text(&a).contains("nowhere"));
     sync(
         &s,
         &auth,
@@ -384,7 +329,7 @@ async fn a_merge_into_an_account_never_synced_is_a_400_and_a_merge_cycle_a_409()
         .put(SYNC, &auth, &json!({"externalId": "e3", "account": {"externalId": "a", "name": "A", "mergedToExternalId": "b"}}))
         .await;
     assert_error(&cycle, 409);
-    insta::assert_json_snapshot!("siro_409_merge_cycle", cycle.json);
+    insta::assert_json_snapshot!("siro_409_merge_cycle", cycle.status_and_body());
     let still = sync(
         &s,
         &auth,
@@ -402,7 +347,7 @@ async fn a_merge_into_an_account_never_synced_is_a_400_and_a_merge_cycle_a_409()
 #[tokio::test]
 async fn a_batch_syncs_in_order_and_a_later_item_may_link_what_an_earlier_one_created() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let a = s
         .put(
             BATCH,
@@ -425,16 +370,16 @@ async fn a_batch_syncs_in_order_and_a_later_item_may_link_what_an_earlier_one_cr
         data[0].get("subject").is_none(),
         "each item as it left the record"
     );
-    insta::assert_json_snapshot!("siro_sync_batch", a.json, {
-        ".data[].id" => "[uuid]", ".data[].organizationId" => "[uuid]", ".data[].accountId" => "[uuid]",
-        ".data[].engagementTypeId" => "[uuid]", ".data[].account.id" => "[uuid]",
+    insta::assert_json_snapshot!("siro_sync_batch", a.status_and_body(), {
+        ".body.data[].id" => "[uuid]", ".body.data[].organizationId" => "[uuid]", ".body.data[].accountId" => "[uuid]",
+        ".body.data[].engagementTypeId" => "[uuid]", ".body.data[].account.id" => "[uuid]",
     });
 }
 
 #[tokio::test]
 async fn a_batch_with_one_bad_item_stores_nothing() {
     let s = frozen_server().await;
-    let auth = bearer();
+    let auth = auth();
     let a = s
         .put(
             BATCH,
@@ -446,10 +391,7 @@ async fn a_batch_with_one_bad_item_stores_nothing() {
         )
         .await;
     assert_error(&a, 400);
-    assert!(a.json["error"]
-        .as_str()
-        .unwrap_or_default()
-        .starts_with("[1].opportunity"));
+    assert!(error_text(&a).starts_with("[1].opportunity"));
     let missing = s
         .put(
             BATCH,

@@ -2,13 +2,11 @@
 //! 405 for GET, version checks, JSON-RPC errors for broken messages, and the journal entries of
 //! tool calls. Facts: `shared/vendors/seismic.md` ("Seismic MCP server", "MCP framing").
 
-use engagement_sim::Config;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::seismic::bearer;
-use crate::seismic_mcp::{call, connect, initialize, message, rpc};
-use crate::support::{fresh_token, TestServer};
+use super::{call, connect, initialize, message, rpc, MCP};
+use crate::support::{bearer, fresh_token, TestServer};
 
 #[tokio::test]
 async fn no_bearer_token_is_401_with_a_resource_metadata_challenge() {
@@ -28,7 +26,7 @@ async fn no_bearer_token_is_401_with_a_resource_metadata_challenge() {
         "{url}"
     );
     let meta = s.send(s.http.get(url)).await;
-    assert_eq!(meta.json["resource"], s.url("/seismic/mcp/v1"));
+    assert_eq!(meta.json["resource"], s.url(MCP));
     let basic = s
         .send(
             s.http
@@ -68,36 +66,27 @@ async fn sessions_follow_the_streamable_http_rules() {
         message(&rpc(&s, Some(&token), Some(&session), &unknown_method).await)["error"]["code"],
         -32601
     );
-    let bad_version = s
-        .send(
-            s.http
-                .post(s.url("/seismic/mcp/v1"))
-                .header("Authorization", bearer(&token))
-                .header("Accept", "application/json, text/event-stream")
-                .header("Mcp-Session-Id", &session)
-                .header("MCP-Protocol-Version", "1999-01-01")
-                .json(&list),
-        )
+    let auth = bearer(&token);
+    let bad_version = [
+        ("Authorization", auth.as_str()),
+        ("Accept", "application/json, text/event-stream"),
+        ("Mcp-Session-Id", &session),
+        ("MCP-Protocol-Version", "1999-01-01"),
+    ];
+    let a = s
+        .request(Method::POST, MCP, &bad_version, Some(&list))
         .await;
-    assert_eq!(bad_version.status, 400);
-    let get = s
-        .send(
-            s.http
-                .get(s.url("/seismic/mcp/v1"))
-                .header("Authorization", bearer(&token))
-                .header("Accept", "text/event-stream"),
-        )
-        .await;
-    assert_eq!(get.status, 405);
-    let end = s
-        .send(
-            s.http
-                .delete(s.url("/seismic/mcp/v1"))
-                .header("Authorization", bearer(&token))
-                .header("Mcp-Session-Id", &session),
-        )
-        .await;
-    assert_eq!(end.status, 200);
+    assert_eq!(a.status, 400);
+    let get = [
+        ("Authorization", auth.as_str()),
+        ("Accept", "text/event-stream"),
+    ];
+    assert_eq!(s.request(Method::GET, MCP, &get, None).await.status, 405);
+    let end = [
+        ("Authorization", auth.as_str()),
+        ("Mcp-Session-Id", &session),
+    ];
+    assert_eq!(s.request(Method::DELETE, MCP, &end, None).await.status, 200);
     assert_eq!(
         rpc(&s, Some(&token), Some(&session), &list).await.status,
         404
@@ -116,7 +105,7 @@ async fn tool_calls_are_journaled_under_their_operation_ids() {
     )
     .await;
     call(&client, "list_dsr_templates", json!({})).await;
-    let a = s.admin(Method::GET, "/requests?vendor=seismic", None).await;
+    let a = s.admin_get("/requests?vendor=seismic").await;
     let entries = a
         .json
         .as_array()
@@ -141,15 +130,11 @@ async fn tool_calls_are_journaled_under_their_operation_ids() {
 
 #[tokio::test]
 async fn broken_messages_get_json_rpc_errors_and_big_bodies_a_413() {
-    let s = TestServer::with_config(Config {
-        body_limit: 4096,
-        ..Config::ephemeral()
-    })
-    .await;
+    let s = TestServer::configured(|c| c.body_limit = 4096).await;
     let token = fresh_token("seismic");
     let post = |body: String| {
         s.http
-            .post(s.url("/seismic/mcp/v1"))
+            .post(s.url(MCP))
             .header("Authorization", bearer(&token))
             .header("Accept", "application/json, text/event-stream")
             .header("Content-Type", "application/json")
