@@ -1,7 +1,7 @@
 //! The scenario engine: scripted answers, faults, delays, rate limits and credential rules that a
 //! user loads to rehearse failures. The pipeline asks it once per call for a [`Decision`].
-//! `model` is the document as written, `parse` reads and checks it, `engine` runs it, `watch`
-//! reloads files that change.
+//! `model` is the document as written, `parse` reads and checks it, `engine` runs it. Loading
+//! files into a running simulator (and `--watch`) is `crate::scenario_files`.
 
 mod check;
 mod engine;
@@ -9,7 +9,6 @@ pub mod model;
 pub mod parse;
 mod respond;
 mod source;
-pub mod watch;
 
 pub use crate::fault::Fault;
 pub use engine::Engine;
