@@ -7,13 +7,13 @@
 //! `super::mcp` wraps the latter in a tool result.
 
 use axum::http::{header, HeaderValue, StatusCode};
-use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
 use super::errors;
 use super::ids;
 use super::state::{Dsr, Records, RoomContent, Template, TenantData};
 use crate::clock::rfc3339;
+use crate::store::cursor::CursorCodec;
 use crate::vendor::{ApiError, Call, Reply};
 
 /// Page size of the DSR lists when `limit` is not given (the engagement-list tool's documented
@@ -344,22 +344,19 @@ pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 }
 
 /// Continuation tokens are opaque: base64 of the last room number of the page.
+const CONTINUATIONS: CursorCodec = CursorCodec::url_safe("dsr:");
+
 fn encode_continuation(n: u64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("dsr:{n}"))
+    CONTINUATIONS.encode(n)
 }
 
 fn decode_continuation(token: &str) -> Result<u64, ApiError> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(token)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("dsr:").and_then(|n| n.parse().ok()))
-        .ok_or_else(|| {
-            ApiError::new(
-                &errors::BAD_REQUEST,
-                format!("continuation '{token}' is not a token a previous page returned"),
-            )
-        })
+    CONTINUATIONS.decode(token).ok_or_else(|| {
+        ApiError::new(
+            &errors::BAD_REQUEST,
+            format!("continuation '{token}' is not a token a previous page returned"),
+        )
+    })
 }
 
 fn paging(body: &Value) -> Result<(u64, usize), ApiError> {
