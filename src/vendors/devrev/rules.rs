@@ -328,10 +328,6 @@ pub fn count(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(Reply::json(StatusCode::OK, &json!({ "count": count })))
 }
 
-fn encode_cursor(n: u64) -> String {
-    CURSORS.encode(n)
-}
-
 fn decode_cursor(text: &str) -> Result<u64, ApiError> {
     CURSORS.decode(text).ok_or_else(|| {
         ApiError::new(
@@ -384,8 +380,8 @@ pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
         first.is_some_and(|n| data.any_beyond(n, descending, &f))
     };
     let page = Page {
-        next_cursor: last.filter(|_| later).map(encode_cursor),
-        prev_cursor: first.filter(|_| earlier).map(encode_cursor),
+        next_cursor: last.filter(|_| later).map(|n| CURSORS.encode(n)),
+        prev_cursor: first.filter(|_| earlier).map(|n| CURSORS.encode(n)),
         engagements: items,
     };
     Ok(Reply::json(StatusCode::OK, &page))

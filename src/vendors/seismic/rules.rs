@@ -346,10 +346,6 @@ pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 /// Continuation tokens are opaque: base64 of the last room number of the page.
 const CONTINUATIONS: CursorCodec = CursorCodec::url_safe("dsr:");
 
-fn encode_continuation(n: u64) -> String {
-    CONTINUATIONS.encode(n)
-}
-
 fn decode_continuation(token: &str) -> Result<u64, ApiError> {
     CONTINUATIONS.decode(token).ok_or_else(|| {
         ApiError::new(
@@ -380,7 +376,7 @@ pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let (items, more) = data.page(after, limit, |_| true);
     let mut out = json!({ "totalCount": data.dsrs.len(), "items": items });
     if let (true, Some(last)) = (more, items.last()) {
-        out["continuation"] = json!(encode_continuation(last.number));
+        out["continuation"] = json!(CONTINUATIONS.encode(last.number));
     }
     Ok(Reply::json(StatusCode::OK, &out))
 }
@@ -427,7 +423,7 @@ pub fn engagement_list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiE
         .collect();
     let mut out = json!({ "items": rows });
     if let (true, Some(last)) = (more, items.last()) {
-        out["continuation"] = json!(encode_continuation(last.number));
+        out["continuation"] = json!(CONTINUATIONS.encode(last.number));
     }
     Ok(Reply::json(StatusCode::OK, &out))
 }
