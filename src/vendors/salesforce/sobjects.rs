@@ -79,6 +79,11 @@ fn read_body(
         if updating && def.connect == "engagementInteractionId" {
             return Err(writable_error());
         }
+        // Checkboxes are never null in Salesforce: clearing one sets it false.
+        if value.is_null() && def.kind == FieldKind::Bool {
+            connect.insert(def.connect.to_owned(), Value::Bool(false));
+            continue;
+        }
         if value.is_null() {
             cleared.push(def.connect);
             continue;
@@ -173,29 +178,29 @@ pub fn create(
 ) -> Result<Reply, ApiError> {
     let object = object(call)?;
     let (mut head, custom, _) = read_body(object, call.body, version, false)?;
+    // Checkboxes left out are false, never null (the Connect create's defaults agree).
+    for def in fields(object).iter().filter(|d| d.kind == FieldKind::Bool) {
+        head.entry(def.connect).or_insert(Value::Bool(false));
+    }
     let parent_id = match object {
         Object::Interaction => {
             check_external(data, &head, "")?;
-            // Defaults documented on the create input, as the Connect create applies them.
-            head.entry("attendeeAuthenticated")
-                .or_insert(Value::Bool(false));
+            // The default documented on the create input, as the Connect create applies it.
             head.entry("mappedState").or_insert(json!("New"));
             None
         }
         _ => {
             let parent = parent(data, &head)?;
             head.insert("engagementInteractionId".into(), json!(ids::to18(&parent)));
-            if object == Object::Attendee {
-                if !head.contains_key("externalAttendeeId")
-                    && !head.contains_key("internalAttendeeId")
-                {
-                    return Err(with_fields(
-                        &errors::REQUIRED_FIELD_MISSING,
-                        "Required fields are missing: [ExternalAttendeeId, InternalAttendeeId]: one of them must be set",
-                        &["ExternalAttendeeId", "InternalAttendeeId"],
-                    ));
-                }
-                head.entry("isAuthenticated").or_insert(Value::Bool(false));
+            if object == Object::Attendee
+                && !head.contains_key("externalAttendeeId")
+                && !head.contains_key("internalAttendeeId")
+            {
+                return Err(with_fields(
+                    &errors::REQUIRED_FIELD_MISSING,
+                    "Required fields are missing: [ExternalAttendeeId, InternalAttendeeId]: one of them must be set",
+                    &["ExternalAttendeeId", "InternalAttendeeId"],
+                ));
             }
             Some(parent)
         }
