@@ -14,7 +14,7 @@ async fn token(s: &TestServer, form: &[(&str, &str)]) -> Answer {
 
 fn oauth_error(a: &Answer, error: &str) {
     assert_eq!(a.status, 400, "{}", a.text);
-    assert_contract("salesforce", "oauth.error.response.json", &a.json);
+    assert_contract("salesforce", "oauth.token.error.response.json", &a.json);
     assert_eq!(a.json["error"], error, "{}", a.text);
 }
 
@@ -300,4 +300,29 @@ async fn bad_soap_is_a_soap_fault() {
         )
         .await;
     assert_eq!(a.status, 200, "{}", a.text);
+}
+
+/// Passwords are not checked, so a refused login is rehearsed with a scenario; it renders in the
+/// login endpoint's own envelope.
+#[tokio::test]
+async fn scenarios_refuse_logins_in_their_own_envelopes() {
+    let s = crate::support::scenario::server_with(
+        "name: refuse-logins\nrules:\n  - vendor: salesforce\n    operation: soap.login\n    respond: {error: INVALID_LOGIN}\n  - vendor: salesforce\n    operation: oauth.token\n    respond: {error: invalid_grant}\n",
+    )
+    .await;
+    let a = soap(&s, &s.url(SOAP), soap_login("u@example.com", "p")).await;
+    assert_eq!(a.status, 500, "{}", a.text);
+    assert_eq!(tag(&a.text, "sf:exceptionCode"), "INVALID_LOGIN");
+    let a = token(
+        &s,
+        &[
+            ("grant_type", "password"),
+            ("client_id", "c"),
+            ("username", "u"),
+            ("password", "p"),
+        ],
+    )
+    .await;
+    oauth_error(&a, "invalid_grant");
+    assert_eq!(a.json["error_description"], "authentication failure");
 }
