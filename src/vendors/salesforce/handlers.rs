@@ -20,7 +20,8 @@ pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 
 pub fn delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     rules::version(call)?;
-    records.writing(call.tenant, |data| rules::delete(data, call))
+    let recycle = records.settings().record_limit;
+    records.writing(call.tenant, |data| rules::delete(data, call, recycle))
 }
 
 pub fn sobject_get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
@@ -53,7 +54,8 @@ pub fn sobject_update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiEr
 
 pub fn sobject_delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     rules::version(call)?;
-    records.writing(call.tenant, |data| sobjects::delete(data, call))
+    let recycle = records.settings().record_limit;
+    records.writing(call.tenant, |data| sobjects::delete(data, call, recycle))
 }
 
 pub fn sobject_describe(_records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {

@@ -359,9 +359,9 @@ pub fn get(data: &TenantData, call: &Call<'_>, version: u32) -> Result<Reply, Ap
 }
 
 /// Deletes the interaction with its attendees and topics (they were created as one container).
-pub fn delete(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn delete(data: &mut TenantData, call: &Call<'_>, recycle: usize) -> Result<Reply, ApiError> {
     let id = find_interaction(data, call)?.id.clone();
-    data.recycle(&id);
+    data.recycle(&id, recycle);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 

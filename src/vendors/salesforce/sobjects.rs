@@ -303,9 +303,9 @@ pub fn update(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Re
 }
 
 /// `DELETE sobjects/{type}/{id}`: 204; an interaction takes its attendees and topics with it.
-pub fn delete(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn delete(data: &mut TenantData, call: &Call<'_>, recycle: usize) -> Result<Reply, ApiError> {
     let (_, id) = target(data, call)?;
-    data.recycle(&id);
+    data.recycle(&id, recycle);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 

@@ -168,10 +168,6 @@ pub struct Cursor {
     pub batch: usize,
 }
 
-/// Deleted records an org's recycle bin keeps for `queryAll`; older ones are purged first, as
-/// Salesforce purges its bin (its bound is storage-based; this one is a count, so state stays small).
-pub const RECYCLE_LIMIT: usize = 1_000;
-
 /// Cursors kept per tenant; older ones expire, as Salesforce's do.
 const MAX_CURSORS: usize = 64;
 
@@ -187,7 +183,7 @@ pub struct TenantData {
     /// `externalIdentifierId` → interaction id (the field is a unique external id).
     pub external_ids: HashMap<String, String>,
     pub deleted: HashSet<String>,
-    /// Deleted records kept for `queryAll`, oldest deletion first, at most [`RECYCLE_LIMIT`].
+    /// Deleted records kept for `queryAll`, oldest deletion first, at most `--tenant-record-limit`.
     pub recycled: BTreeMap<String, Record>,
     pub(super) recycle_order: VecDeque<String>,
     pub(super) cursors: HashMap<String, Cursor>,
@@ -262,9 +258,11 @@ impl TenantData {
     }
 
     /// Deletes a record (an interaction with its attendees and topics; an attendee or topic alone,
-    /// unlinked from its interaction) into the recycle bin, leaving tombstones. `false` when there
-    /// was no such record.
-    pub fn recycle(&mut self, id: &str) -> bool {
+    /// unlinked from its interaction) into the recycle bin, leaving tombstones. The bin keeps the
+    /// last `limit` deleted records (0: all), purging the oldest first as Salesforce purges its
+    /// bin (its bound is storage-based; this one is the record limit, so state stays bounded).
+    /// `false` when there was no such record.
+    pub fn recycle(&mut self, id: &str, limit: usize) -> bool {
         let parent = self.records.get(id).and_then(|r| {
             (r.object != Object::Interaction)
                 .then(|| {
@@ -294,7 +292,7 @@ impl TenantData {
             self.recycle_order.push_back(r.id.clone());
             self.recycled.insert(r.id.clone(), r);
         }
-        while self.recycle_order.len() > RECYCLE_LIMIT {
+        while limit > 0 && self.recycle_order.len() > limit {
             if let Some(old) = self.recycle_order.pop_front() {
                 self.recycled.remove(&old);
             }

@@ -395,3 +395,65 @@ async fn the_version_list_needs_no_session_and_limits_follow_the_usage_header() 
     let a = s.send(s.http.get(s.url(&format!("{V}/limits")))).await;
     assert_error(&a, 401, "INVALID_SESSION_ID");
 }
+
+/// The recycle bin keeps at most `--tenant-record-limit` deleted records, purging the oldest.
+#[tokio::test]
+async fn the_recycle_bin_is_bounded_by_the_record_limit() {
+    let s = TestServer::configured(|c| c.tenant_record_limit = 2).await;
+    let auth = auth();
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let id = created(
+            &s.post(
+                &format!("{SOBJECTS}/EngagementInteraction"),
+                &auth,
+                &json!({}),
+            )
+            .await,
+        );
+        let a = s
+            .delete(&format!("{SOBJECTS}/EngagementInteraction/{id}"), &auth)
+            .await;
+        assert_eq!(a.status, 204);
+        ids.push(id);
+    }
+    let q = urlencode("SELECT Id FROM EngagementInteraction WHERE IsDeleted = true");
+    let a = s.get(&format!("{V}/queryAll?q={q}"), &auth).await;
+    let seen: Vec<&str> = a.json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Id"].as_str().unwrap())
+        .collect();
+    assert_eq!(seen.len(), 2, "{}", a.text);
+    assert!(
+        !seen.contains(&ids[0].as_str()),
+        "the oldest was purged: {seen:?}"
+    );
+}
+
+/// The recycle bin is part of the saved state: `queryAll` after a restart still sees deletions.
+#[tokio::test]
+async fn the_recycle_bin_survives_a_restart() {
+    use crate::support::state;
+    let path = state::state_path("esim-sf-recycle");
+    let config = || state::state_config(&path, std::time::Duration::from_secs(3600));
+    let auth = auth();
+    let s = TestServer::with_config(config()).await;
+    let id = created_id(&create(&s, &auth, &full_body()).await);
+    let a = s
+        .delete(&format!("{SOBJECTS}/EngagementInteraction/{id}"), &auth)
+        .await;
+    assert_eq!(a.status, 204);
+    s.sim.stop().await;
+
+    let s = TestServer::with_config(config()).await;
+    let q = urlencode("SELECT Id, IsDeleted FROM EngagementTopic");
+    let a = s.get(&format!("{V}/queryAll?q={q}"), &auth).await;
+    assert_eq!(a.json["totalSize"], 2, "{}", a.text);
+    assert_eq!(a.json["records"][0]["IsDeleted"], true);
+    let a = s
+        .get(&format!("{SOBJECTS}/EngagementInteraction/{id}"), &auth)
+        .await;
+    assert_error(&a, 404, "ENTITY_IS_DELETED");
+}
