@@ -92,14 +92,14 @@ fn contacts(v: &Value) -> Vec<String> {
     v.as_array().into_iter().flatten().filter_map(id).collect()
 }
 
-/// Copies the fields `model` names onto `e`; absent fields stay as they are, and so do the
-/// arrays and objects sent as `null` (Merge's generated clients send every unset field as
-/// `null`). `remote_fields` arrive already resolved by [`resolve_remote_fields`].
+/// Copies the fields `model` names onto `e`; absent fields stay as they are, and so do fields
+/// sent as `null`: Merge's generated clients (MergePythonSDK 2.x) send every unset field of a
+/// create or patch model as `null`, so a null means "not given", and a patch from such a client
+/// changes only what it set. `remote_fields` arrive already resolved by [`resolve_remote_fields`].
 fn apply(e: &mut Engagement, model: &Map<String, Value>, remote_fields: Option<Vec<Value>>) {
     for (k, v) in model {
         match k.as_str() {
-            "contacts" | "remote_fields" | "integration_params" | "linked_account_params"
-                if v.is_null() => {}
+            _ if v.is_null() => {}
             "owner" => e.owner = id(v),
             "content" => e.content = text(v),
             "subject" => e.subject = text(v),

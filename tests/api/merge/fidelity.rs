@@ -40,7 +40,8 @@ async fn the_quick_start_empty_model_is_created() {
 }
 
 /// What MergePythonSDK 2.x sends for `EngagementRequest()`: every unset field as `null`
-/// (`contacts` as `[]`); a patch that nulls the arrays leaves them as they were.
+/// (`contacts` as `[]`); a patch's nulls leave those fields as they were (a patch from that
+/// client changes only what it set).
 #[tokio::test]
 async fn null_optional_arrays_and_objects_are_unset() {
     let s = TestServer::start().await;
@@ -58,17 +59,21 @@ async fn null_optional_arrays_and_objects_are_unset() {
     assert_eq!(a.json["model"]["remote_fields"], json!([]));
 
     let contact = "3c3ad5a8-3f8b-4b1e-9f5e-1b2c3d4e5f60";
-    let b = m.create(json!({"contacts": [contact]})).await;
+    let b = m
+        .create(json!({"contacts": [contact], "content": "keep"}))
+        .await;
     let id = b.json["model"]["id"].as_str().unwrap();
     let p = m
         .patch(
             id,
-            json!({"contacts": null, "remote_fields": null, "subject": "p"}),
+            json!({"contacts": null, "remote_fields": null, "content": null, "subject": "p"}),
         )
         .await;
     assert_eq!(p.status, 200, "{}", p.text);
     assert_contract("merge", "engagements.partial_update.response.json", &p.json);
     assert_eq!(p.json["model"]["contacts"], json!([contact]));
+    assert_eq!(p.json["model"]["content"], "keep");
+    assert_eq!(p.json["model"]["subject"], "p");
 }
 
 /// Required fields come from the account: after the admin sets them, meta/post and meta/patch
