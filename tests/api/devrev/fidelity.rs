@@ -144,3 +144,13 @@ async fn dev_users_self_names_the_tokens_user() {
     assert_eq!(extra.status, 400);
     assert_contract("devrev", "error.response.json", &extra.json);
 }
+
+/// The request example on DevRev's "Create Engagement" page answers 201.
+#[tokio::test]
+async fn the_pages_own_example_body_creates() {
+    let s = TestServer::start().await;
+    let auth = bearer(&fresh_token("devrev"));
+    let body = json!({"members": ["DEVU-12345"], "scheduled_date": "2023-01-01T12:00:00.000Z", "title": "string"});
+    let a = call(&s, "engagements.create", &auth, &body).await;
+    assert_eq!(a.status, 201, "{}", a.text);
+}

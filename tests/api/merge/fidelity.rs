@@ -238,3 +238,25 @@ async fn account_details_describe_the_linked_account() {
         a.json["id"]
     );
 }
+
+/// An account's required fields survive a restart through `--state-file`.
+#[tokio::test]
+async fn required_fields_survive_a_restart() {
+    let path = crate::support::state::state_path("esim-merge-required");
+    let config =
+        || crate::support::state::state_config(&path, std::time::Duration::from_secs(3600));
+    let s = TestServer::with_config(config()).await;
+    let m = Linked::new(&s);
+    let (auth, account) = (m.auth.clone(), m.account.clone());
+    require(&s, &m, json!({"post": ["subject"]})).await;
+    s.sim.stop().await;
+    let s = TestServer::with_config(config()).await;
+    let m = Linked::with(&s, auth, account);
+    let meta = m.get("/engagements/meta/post").await;
+    assert_eq!(
+        meta.json["request_schema"]["properties"]["model"]["required"],
+        json!(["subject"])
+    );
+    assert_eq!(m.create(json!({})).await.status, 400);
+    let _ = std::fs::remove_file(&path);
+}
