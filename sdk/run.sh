@@ -12,10 +12,10 @@ echo "-- installing SDKs"
 if [ ! -d node_modules/@devrev ] || [ ! -d node_modules/nforce ]; then
   npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm install failed"; exit 1; }
 fi
-if [ ! -x .venv/bin/python ]; then
+# Reinstalled when requirements.txt changes (a copy of the one installed is kept in the venv).
+if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/requirements.installed; then
   python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt || { echo "pip install failed"; exit 1; }
-elif ! .venv/bin/python -c 'import aiosalesforce' 2>/dev/null; then
-  .venv/bin/pip install -q -r requirements.txt || { echo "pip install failed"; exit 1; }
+  cp requirements.txt .venv/requirements.installed
 fi
 
 BIN=${SIM_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/engagement-sim}
