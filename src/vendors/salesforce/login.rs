@@ -12,6 +12,7 @@
 
 use axum::http::{header, StatusCode};
 use base64::Engine;
+use hmac::{Hmac, Mac};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -101,24 +102,12 @@ pub fn form(body: &[u8]) -> Value {
     Value::Object(map)
 }
 
-/// HMAC-SHA256 (RFC 2104) over `message` with `key`.
+/// HMAC-SHA256 (RFC 2104) over `message` with `key`: the signature Salesforce puts on tokens.
 fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |byte: u8| block.map(|b| b ^ byte);
-    let inner = Sha256::new()
-        .chain_update(pad(0x36))
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(pad(0x5c))
-        .chain_update(inner)
-        .finalize()
-        .into()
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 fn text<'v>(body: &'v Value, name: &str) -> Option<&'v str> {
