@@ -1,6 +1,7 @@
 //! The scenario engine: scripted answers, faults, delays, rate limits and credential rules that a
 //! user loads to rehearse failures. The pipeline asks it once per call for a [`Decision`].
-//! `model` is the document as written, `parse` reads and checks it, `engine` runs it, `watch`
+//! `model` is the document as written, `parse` reads and checks it (`shape` its structure, `check`
+//! its meaning), `engine` runs it, `watch`
 //! reloads files that change.
 
 mod check;
@@ -8,6 +9,7 @@ mod engine;
 pub mod model;
 pub mod parse;
 mod respond;
+mod shape;
 mod source;
 pub mod watch;
 
