@@ -86,3 +86,26 @@ fn the_same_mistakes_in_json_are_located_too() {
     assert!(text.contains(": 6 problem(s)"), "{text}");
     assert_eq!(text.matches("╭─[").count(), 6, "{text}");
 }
+
+/// The structure check mirrors the model: the README's example, which uses nearly every key,
+/// passes it unchanged.
+#[test]
+fn the_readme_example_passes_the_check() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Scenarios").expect("a Scenarios section")..];
+    let start = section.find("```yaml\n").expect("a YAML example") + "```yaml\n".len();
+    let example = &section[start..start + section[start..].find("```").unwrap()];
+    let file = scenario_file("readme-example", example);
+    let out = Command::new(env!("CARGO_BIN_EXE_engagement-sim"))
+        .args(["scenario", "check"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok (4 rules, 1 rate limits)"));
+}
