@@ -123,3 +123,41 @@ async fn a_key_file_that_is_not_a_key_is_refused_at_start() {
         "{refused:?}"
     );
 }
+
+/// A scenario's connection reset still reaches the client through the TLS wrapper: the fault
+/// works on the socket under it.
+#[tokio::test]
+async fn connection_faults_work_over_tls() {
+    let ca_out = temp_path("fault-ca.pem");
+    let s = TestServer::configured(|c| {
+        c.tls = Some(Source::Generated {
+            ca_out: ca_out.clone(),
+        });
+    })
+    .await;
+    let https = client_trusting(&std::fs::read(&ca_out).unwrap());
+    let port = s.sim.addr().port();
+    let load = https
+        .post(format!("https://localhost:{port}/__admin/scenarios"))
+        .header("Content-Type", "application/yaml")
+        .body("name: tls-reset\nrules:\n  - vendor: devrev\n    operation: engagements.get\n    fault: connection_reset\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(load.status(), 201);
+    let reset = https
+        .get(format!(
+            "https://localhost:{port}/devrev/engagements.get?id=ENG-1"
+        ))
+        .bearer_auth("tls-fault")
+        .send()
+        .await;
+    assert!(reset.is_err(), "{reset:?}");
+    let still_up = https
+        .get(format!("https://localhost:{port}/__admin/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(still_up.status(), 200);
+    s.sim.stop().await;
+}
