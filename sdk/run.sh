@@ -12,17 +12,22 @@ cd "$(dirname "$0")"
 ROOT=$(cd .. && pwd)
 
 echo "-- installing SDKs"
-if [ ! -d node_modules/@devrev ]; then
+if [ ! -d node_modules/@devrev ] || [ ! -d node_modules/nforce ]; then
   npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm install failed"; exit 1; }
 fi
-if [ ! -x .venv/bin/python ]; then
+# Reinstalled when requirements.txt changes (a copy of the one installed is kept in the venv).
+if [ ! -x .venv/bin/python ] || ! cmp -s requirements.txt .venv/requirements.installed; then
   python3 -m venv .venv && .venv/bin/pip install -q -r requirements.txt || { echo "pip install failed"; exit 1; }
+  cp requirements.txt .venv/requirements.installed
 fi
 
 BIN=${SIM_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/engagement-sim}
 [ -x "$BIN" ] || (cd "$ROOT" && cargo build --quiet) || exit 1
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$BIN" serve --listen "127.0.0.1:$PORT" >"${TMPDIR:-/tmp}/engagement-sim-sdk.log" 2>&1 &
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PORT=$(free_port)
+# Salesforce also at the root of its own port: jsforce's SOAP login keeps only the origin of serverUrl.
+SF_PORT=$(free_port)
+"$BIN" serve --listen "127.0.0.1:$PORT" --vendor-listen "salesforce=127.0.0.1:$SF_PORT" >"${TMPDIR:-/tmp}/engagement-sim-sdk.log" 2>&1 &
 PID=$!
 TLS_PID=
 trap 'kill $PID $TLS_PID 2>/dev/null; wait $PID $TLS_PID 2>/dev/null' EXIT
@@ -32,6 +37,7 @@ if [ -z "$up" ]; then
   echo "the simulator ($BIN) did not start:"; cat "${TMPDIR:-/tmp}/engagement-sim-sdk.log"; exit 1
 fi
 export SIM_URL="http://127.0.0.1:$PORT"
+export SIM_SALESFORCE_URL="http://127.0.0.1:$SF_PORT"
 
 passed=0; failed=0
 run() { # script, then the environment it runs with

@@ -103,7 +103,7 @@ impl Simulator {
         let epoch = saved.as_ref().map_or(0, |s| s.next_epoch());
         let state = Arc::new(AppState::in_epoch(config, epoch)?);
         for file in &state.config.scenarios {
-            crate::scenario::watch::load_file(&state, file)?;
+            crate::scenario_files::load_file(&state, file)?;
         }
         if let Some(path) = &state.config.state_file {
             if let Some(saved) = saved {
@@ -154,7 +154,7 @@ impl Simulator {
         }
         if state.config.watch && !state.config.scenarios.is_empty() {
             let files = state.config.scenarios.clone();
-            let watcher = tokio::spawn(crate::scenario::watch::watch(state.clone(), files));
+            let watcher = tokio::spawn(crate::scenario_files::watch(state.clone(), files));
             let mut stopped = stopped.clone();
             tasks.push(tokio::spawn(async move {
                 let _ = stopped.wait_for(|s| *s).await;

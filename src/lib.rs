@@ -10,7 +10,8 @@
 //!   kinds, problems, calls and replies, and the [`vendor::Gateway`] a vendor's own transport uses.
 //! - [`vendors`]: one folder per vendor (operation table, handlers, state, errors, ids).
 //! - [`store`]: the per-tenant store, id source, cursor codec and locks every vendor shares.
-//! - [`scenario`]: scripted errors, faults, delays, rate limits, credential rules.
+//! - [`scenario`]: scripted errors, faults, delays, rate limits, credential rules;
+//!   [`scenario_files`] loads them from files into a running simulator and watches them.
 //! - [`contract`](mod@contract): request JSON Schemas from `contracts/`, compiled once.
 //! - [`clock`], [`tenant`], [`journal`], [`fault`], [`json`], [`respond`]: the one clock and seeded
 //!   randomness, credentials and tenants, the bounded request journal, connection faults, reading
@@ -55,6 +56,7 @@ pub mod pipeline;
 pub mod registry;
 pub mod respond;
 pub mod scenario;
+pub mod scenario_files;
 pub mod server;
 pub mod state;
 pub mod store;

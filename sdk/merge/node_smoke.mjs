@@ -78,6 +78,15 @@ check("list follows cursors without gap or duplicate", seen.length === 7 && new 
 const patched = await crm.engagements.partialUpdate(id, { model: { subject: "Renamed" } });
 check("partialUpdate changes only the given field", patched.model.subject === "Renamed" && patched.model.content === "Review renewal terms");
 
+// A fresh account requires nothing (Merge's create page: {"model": {}} is a 201); the admin API
+// makes this one require engagement_type, which meta/post then declares.
+check("an empty model is created", (await crm.engagements.create({ model: {} })).model.id !== undefined);
+const required = await fetch(`${SIM_URL}/__admin/merge/required-fields?tenant=${accountToken}`, {
+  method: "POST",
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ post: ["engagement_type"] }),
+});
+check("the account is made to require engagement_type", required.status === 200);
 const meta = await crm.engagements.metaPostRetrieve();
 check("meta/post declares engagement_type required", JSON.stringify(meta.requestSchema.properties.model.required) === '["engagement_type"]');
 check("meta/patch parses", (await crm.engagements.metaPatchRetrieve(id)).hasConditionalParams === false);

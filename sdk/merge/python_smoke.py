@@ -101,6 +101,11 @@ check("list follows cursors without gap or duplicate", len(seen) == 7 and len(se
 patched = crm.engagements.partial_update(eid, model=PatchedEngagementRequest(subject="Renamed"))
 check("partial_update changes only the given field", patched.model.subject == "Renamed" and patched.model.content == "Review renewal terms")
 
+# A fresh account requires nothing (Merge's create page: {"model": {}} is a 201); the admin API
+# makes this one require engagement_type, which meta/post then declares.
+check("an empty model is created", crm.engagements.create(model=EngagementRequest()).model.id is not None)
+check("the account is made to require engagement_type",
+      admin("POST", f"/merge/required-fields?tenant={ACCOUNT}", {"post": ["engagement_type"]}) == 200)
 meta = crm.engagements.meta_post_retrieve()
 check("meta/post declares engagement_type required", meta.request_schema["properties"]["model"]["required"] == ["engagement_type"])
 check("meta/patch parses", crm.engagements.meta_patch_retrieve(eid).has_conditional_params is False)

@@ -167,9 +167,14 @@ fn violation(error: &jsonschema::ValidationError<'_>) -> Violation {
         ViolationKind::OutOfRange => format!("field '{field}' is out of range: {error}"),
         ViolationKind::Other => format!("field '{field}' is invalid: {error}"),
     };
+    let value = match &kind {
+        ViolationKind::Missing | ViolationKind::Unexpected => Value::Null,
+        _ => instance.clone().into_owned(),
+    };
     Violation {
         pointer,
         kind,
         message,
+        value,
     }
 }

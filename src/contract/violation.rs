@@ -11,6 +11,9 @@ pub struct Violation {
     pub kind: ViolationKind,
     /// A sentence that names the field and what is wrong with it.
     pub message: String,
+    /// The offending value as sent (`null` for a missing field); vendors whose errors echo the
+    /// value (DevRev's `invalid_enum_value.value`) read it here.
+    pub value: Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]

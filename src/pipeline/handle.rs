@@ -21,6 +21,7 @@ pub fn handle(
         params: &target.params,
         query: &target.query,
         headers: ctx.headers,
+        path: ctx.path,
         body: &body,
         now: ctx.now,
     };

@@ -1,8 +1,8 @@
 //! The scenario engine: scripted answers, faults, delays, rate limits and credential rules that a
 //! user loads to rehearse failures. The pipeline asks it once per call for a [`Decision`].
 //! `model` is the document as written, `parse` reads and checks it (`shape` its structure, `check`
-//! its meaning), `engine` runs it, `watch`
-//! reloads files that change.
+//! its meaning), `engine` runs it. Loading files into a running simulator (and `--watch`) is
+//! `crate::scenario_files`.
 
 mod check;
 mod engine;
@@ -11,7 +11,6 @@ pub mod parse;
 mod respond;
 mod shape;
 mod source;
-pub mod watch;
 
 pub use crate::fault::Fault;
 pub use engine::Engine;

@@ -20,6 +20,9 @@ pub struct Call<'a> {
     /// Query pairs, decoded, in order (repeated names repeat).
     pub query: &'a [(String, String)],
     pub headers: &'a HeaderMap,
+    /// The request path as it arrived, vendor prefix included (`/salesforce/services/...`, or
+    /// `/services/...` on a `--vendor-listen` port): what answers that point back need.
+    pub path: &'a str,
     /// The parsed JSON body (`Value::Null` when there was none).
     pub body: &'a Value,
     /// The simulator's clock at the moment the call arrived.

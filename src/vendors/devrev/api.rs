@@ -102,6 +102,26 @@ static TABLE: &[Endpoint<Records>] = &[
         },
         handler: rules::count,
     },
+    Endpoint {
+        operation: Operation {
+            id: "dev_users.self",
+            method: Method::GET,
+            path: "/dev-users.self",
+            request_schema: None,
+            summary: "the dev user the token belongs to ({dev_user})",
+        },
+        handler: rules::dev_users_self,
+    },
+    Endpoint {
+        operation: Operation {
+            id: "dev_users.self",
+            method: Method::POST,
+            path: "/dev-users.self",
+            request_schema: contract!("devrev", "dev_users.self.request.json"),
+            summary: "the dev user the token belongs to (body form, {})",
+        },
+        handler: rules::dev_users_self,
+    },
 ];
 
 /// DevRev's documented example limit; the window resets every five minutes.

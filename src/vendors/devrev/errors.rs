@@ -73,11 +73,23 @@ fn from_violation(v: Violation) -> ApiError {
         }
         ViolationKind::Type { expected, actual } => ApiError::new(&UNEXPECTED_JSON_TYPE, message)
             .with("field_name", field)
-            .with("expected", expected)
-            .with("actual", actual),
+            .with("expected", json_type(&expected))
+            .with("actual", json_type(actual)),
         ViolationKind::Enum { allowed } => ApiError::new(&INVALID_ENUM_VALUE, message)
             .with("field_name", field)
-            .with("allowed_values", allowed),
+            .with(
+                "value",
+                v.value
+                    .as_str()
+                    .map_or_else(|| v.value.to_string(), str::to_owned),
+            )
+            .with(
+                "allowed_values",
+                allowed
+                    .iter()
+                    .map(|a| a.as_str().map_or_else(|| a.to_string(), str::to_owned))
+                    .collect::<Vec<_>>(),
+            ),
         ViolationKind::Format { .. }
         | ViolationKind::TooFew { .. }
         | ViolationKind::TooMany { .. }
@@ -91,6 +103,24 @@ fn from_violation(v: Violation) -> ApiError {
     }
 }
 
+/// A JSON Schema type (or `a or b` list) in the words of DevRev's `unexpected_json_type` enum:
+/// `array, bool, null, number, object, string`. Of a list, the first non-null type is named.
+fn json_type(schema_type: &str) -> &'static str {
+    let named = |t: &str| match t.trim() {
+        "array" => "array",
+        "boolean" | "bool" => "bool",
+        "integer" | "number" => "number",
+        "object" => "object",
+        "string" => "string",
+        _ => "null",
+    };
+    schema_type
+        .split(" or ")
+        .map(named)
+        .find(|t| *t != "null")
+        .unwrap_or("null")
+}
+
 pub fn render(error: &ApiError) -> Reply {
     let spec = error.kind;
     let mut body = Map::new();
@@ -101,6 +131,11 @@ pub fn render(error: &ApiError) -> Reply {
         error.message.clone()
     };
     body.insert("message".into(), Value::String(message));
+    // error-base's `detail`: what the kind means, beside the message about this request.
+    body.insert(
+        "detail".into(),
+        Value::String(detail(spec.name, spec.description)),
+    );
     for (k, v) in &error.fields {
         body.insert(k.clone(), v.clone());
     }
@@ -120,6 +155,19 @@ pub fn render(error: &ApiError) -> Reply {
         reply.set_header(header::RETRY_AFTER, secs);
     }
     reply
+}
+
+fn detail(kind: &str, description: &str) -> String {
+    match kind {
+        "invalid_content_type" => "Request bodies must be sent as application/json.".into(),
+        _ => {
+            let mut chars = description.chars();
+            match chars.next() {
+                Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+                None => kind.replace('_', " "),
+            }
+        }
+    }
 }
 
 fn default_message(kind: &str) -> String {

@@ -203,6 +203,19 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(reply)
 }
 
+/// `dev-users.self` (GET, and POST with `{}`): `{dev_user}`, the dev user the token belongs to,
+/// the same user engagements name in `created_by`. The dev-user object has no `type` (the
+/// summaries do); its other fields are the summary's.
+pub fn dev_users_self(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let slot = records.tenant(call.tenant);
+    let data = &*slot.read();
+    let mut user = serde_json::to_value(&data.user).unwrap_or_default();
+    if let Some(fields) = user.as_object_mut() {
+        fields.remove("type");
+    }
+    Ok(Reply::json(StatusCode::OK, &json!({ "dev_user": user })))
+}
+
 /// Finds the engagement an `id` field names, or DevRev's 404.
 fn find(data: &TenantData, body: &Value) -> Result<u64, ApiError> {
     let text = body["id"].as_str().unwrap_or_default();
@@ -328,10 +341,6 @@ pub fn count(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(Reply::json(StatusCode::OK, &json!({ "count": count })))
 }
 
-fn encode_cursor(n: u64) -> String {
-    CURSORS.encode(n)
-}
-
 fn decode_cursor(text: &str) -> Result<u64, ApiError> {
     CURSORS.decode(text).ok_or_else(|| {
         ApiError::new(
@@ -384,8 +393,8 @@ pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
         first.is_some_and(|n| data.any_beyond(n, descending, &f))
     };
     let page = Page {
-        next_cursor: last.filter(|_| later).map(encode_cursor),
-        prev_cursor: first.filter(|_| earlier).map(encode_cursor),
+        next_cursor: last.filter(|_| later).map(|n| CURSORS.encode(n)),
+        prev_cursor: first.filter(|_| earlier).map(|n| CURSORS.encode(n)),
         engagements: items,
     };
     Ok(Reply::json(StatusCode::OK, &page))

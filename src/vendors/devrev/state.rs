@@ -24,6 +24,11 @@ fn user_for(seed: u64, key: &str) -> UserSummary {
         kind: super::ids::Kind::DevUser,
         number: number.to_string(),
     };
+    let picture = super::ids::ObjectId {
+        kind: super::ids::Kind::Artifact,
+        number: number.to_string(),
+    };
+    let size: u32 = (2_000..60_000).fake_with_rng(&mut rng);
     UserSummary {
         kind: "dev_user".to_owned(),
         id: id.don(),
@@ -36,6 +41,11 @@ fn user_for(seed: u64, key: &str) -> UserSummary {
             last.to_lowercase()
         ),
         state: "active".to_owned(),
+        display_picture: Some(serde_json::json!({
+            "id": picture.don(),
+            "display_id": picture.display(),
+            "file": {"type": "image/png", "name": "avatar.png", "size": size},
+        })),
     }
 }
 
@@ -50,6 +60,10 @@ pub struct UserSummary {
     pub full_name: String,
     pub email: String,
     pub state: String,
+    /// An artifact summary `{id, display_id, file: {type, name, size}}` (DevRev's
+    /// user-base-summary); absent from records saved before it was simulated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_picture: Option<Value>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

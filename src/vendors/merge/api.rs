@@ -3,6 +3,7 @@
 
 use axum::http::{header, HeaderMap, Method};
 
+use super::admin;
 use super::errors;
 use super::handlers;
 use super::state::{Records, TenantData};
@@ -66,6 +67,14 @@ static TABLE: &[Endpoint<Records>] = &[
         contract!("merge", "engagements.partial_update.request.json"),
         "change the given fields of an engagement (200 {model, warnings, errors})",
         handlers::partial_update,
+    ),
+    Endpoint::new(
+        "account_details.retrieve",
+        Method::GET,
+        "/api/crm/v1/account-details",
+        None,
+        "the linked account behind the X-Account-Token (integration, status, end user)",
+        handlers::account_details,
     ),
     Endpoint::new(
         "engagement_types.list",
@@ -148,6 +157,14 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>
 
 impl Vendor for Served<TenantData> {
     crate::table_vendor!("merge", TABLE, errors::ERRORS, 0);
+
+    fn admin_routes(&self) -> Option<axum::Router> {
+        Some(admin::routes(self.0.clone()))
+    }
+
+    fn admin_endpoints(&self) -> &'static [(&'static str, &'static str, &'static str)] {
+        admin::ENDPOINTS
+    }
 
     /// `Authorization: Bearer <API key>` first (Django REST framework's authentication), then the
     /// linked account's `X-Account-Token`, which names the tenant.

@@ -77,7 +77,26 @@ pub fn title(problem_type: &str) -> String {
         .join(" ")
 }
 
-/// One entry of `warnings[]` or `errors[]`.
+/// The integer `error_code` a problem carries (Merge's docs spec types it as an integer and
+/// publishes no table of values): a fixed number per problem type, chosen by the simulator.
+fn error_code(problem_type: &str) -> u16 {
+    match problem_type {
+        "ERROR" => 1000,
+        "MISSING_REQUIRED_FIELD" => 1001,
+        "INCORRECT_FIELD_TYPE" => 1002,
+        "INVALID_FIELD_CHOICE" => 1003,
+        "UNRECOGNIZED_FIELD" => 1004,
+        "DUPLICATE_MODEL_EXISTS" => 1005,
+        "DISABLED_MODEL_WRITE" => 1006,
+        "CREDENTIAL_REFRESH_FAILED" => 1007,
+        "PROVIDER_ERROR" => 1008,
+        _ => 1099,
+    }
+}
+
+/// One entry of `warnings[]` or `errors[]`: Merge's `source`, `title`, `detail`, `problem_type`,
+/// and the docs spec's `block_merge_link` (false: no simulated problem blocks Merge Link),
+/// `raw_error` (the text the simulated third party gave, i.e. the detail) and `error_code`.
 pub fn problem(problem_type: &str, detail: &str, pointer: Option<&str>) -> Value {
     let mut out = Map::new();
     if let Some(p) = pointer {
@@ -89,6 +108,9 @@ pub fn problem(problem_type: &str, detail: &str, pointer: Option<&str>) -> Value
         "problem_type".into(),
         Value::String(problem_type.to_owned()),
     );
+    out.insert("block_merge_link".into(), Value::Bool(false));
+    out.insert("raw_error".into(), Value::String(detail.to_owned()));
+    out.insert("error_code".into(), json!(error_code(problem_type)));
     Value::Object(out)
 }
 

@@ -32,7 +32,7 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 pub fn partial_update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let slot = records.tenant(call.tenant);
     let mut data = slot.write();
-    rules::partial_update(&mut data, call)
+    rules::partial_update(&mut data, records.settings(), call)
 }
 
 pub fn retrieve(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
@@ -52,6 +52,7 @@ pub fn meta_post(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> 
     let data = slot.read();
     Ok(rules::meta(
         &rules::CREATE_SCHEMA,
+        &data.required.post,
         refs(records, &data, call),
     ))
 }
@@ -60,6 +61,15 @@ pub fn meta_patch(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError>
     let slot = records.tenant(call.tenant);
     let data = slot.read();
     rules::meta_patch(&data, call, refs(records, &data, call))
+}
+
+/// `account-details`: the linked account the `X-Account-Token` names, drawn from the seed and the
+/// token (no engagement state is read, so no lock is taken).
+pub fn account_details(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    Ok(Reply::json(
+        axum::http::StatusCode::OK,
+        &super::seed::account_details(records.settings().seed, &call.tenant.key),
+    ))
 }
 
 pub fn remote_field_classes(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {

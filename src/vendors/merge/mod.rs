@@ -8,8 +8,10 @@
 //! `api` is the seam (the operation table and `impl Vendor`), `handlers` one function per
 //! operation over `rules` (writes and reads of engagements), `listing` (cursor pages) and `view`
 //! (expansion and shapes); `state` and `saved` the per-account records and their state-file form,
-//! `seed` the reference records, `errors` the envelopes, `ids` Merge's ids.
+//! `seed` the reference records, `errors` the envelopes, `ids` Merge's ids, `admin` the
+//! per-account required fields under `/__admin/merge`.
 
+mod admin;
 mod api;
 mod errors;
 mod handlers;

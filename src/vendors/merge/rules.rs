@@ -20,7 +20,7 @@ use super::view::{flag, Shape, View, WriteAnswer};
 use crate::vendor::{ApiError, Call, Reply, VendorSettings};
 
 /// The fields of an engagement `model` that writes take.
-const MODEL_FIELDS: &[&str] = &[
+pub const MODEL_FIELDS: &[&str] = &[
     "owner",
     "content",
     "subject",
@@ -92,10 +92,14 @@ fn contacts(v: &Value) -> Vec<String> {
     v.as_array().into_iter().flatten().filter_map(id).collect()
 }
 
-/// Copies the fields `model` names onto `e`; absent fields stay as they are.
-fn apply(e: &mut Engagement, model: &Map<String, Value>) {
+/// Copies the fields `model` names onto `e`; absent fields stay as they are, and so do fields
+/// sent as `null`: Merge's generated clients (MergePythonSDK 2.x) send every unset field of a
+/// create or patch model as `null`, so a null means "not given", and a patch from such a client
+/// changes only what it set. `remote_fields` arrive already resolved by [`resolve_remote_fields`].
+fn apply(e: &mut Engagement, model: &Map<String, Value>, remote_fields: Option<Vec<Value>>) {
     for (k, v) in model {
         match k.as_str() {
+            _ if v.is_null() => {}
             "owner" => e.owner = id(v),
             "content" => e.content = text(v),
             "subject" => e.subject = text(v),
@@ -110,9 +114,58 @@ fn apply(e: &mut Engagement, model: &Map<String, Value>) {
             "linked_account_params" => {
                 e.linked_account_params = Some(v.clone()).filter(|v| !v.is_null())
             }
-            "remote_fields" => e.remote_fields = v.as_array().cloned().unwrap_or_default(),
             _ => {}
         }
+    }
+    if let Some(fields) = remote_fields {
+        e.remote_fields = fields;
+    }
+}
+
+/// The `remote_fields` a write sent, each with its `remote_field_class` expanded to the
+/// account's RemoteFieldClass object, as Merge's page and docs spec show it in answers. A class
+/// the account does not know keeps what was sent (an object, or `{"id": ...}` for an id).
+/// The account's reference records are built only when a write sets remote fields.
+fn resolve_remote_fields(
+    data: &TenantData,
+    seed: u64,
+    key: &str,
+    model: &Map<String, Value>,
+) -> Option<Vec<Value>> {
+    let items = model.get("remote_fields")?.as_array()?;
+    let refs = data.refs(seed, key);
+    Some(
+        items
+            .iter()
+            .map(|item| {
+                let sent = &item["remote_field_class"];
+                let id = sent
+                    .as_str()
+                    .or_else(|| sent["id"].as_str())
+                    .map(|s| canonical(s).unwrap_or_else(|| s.to_owned()));
+                let class = match (id.as_deref().and_then(|i| refs.remote_field_classes.get(i)), sent) {
+                    (Some(known), _) => known.clone(),
+                    (None, Value::Object(_)) => sent.clone(),
+                    (None, _) => json!({ "id": id }),
+                };
+                json!({ "remote_field_class": class, "value": item.get("value").cloned().unwrap_or(Value::Null) })
+            })
+            .collect(),
+    )
+}
+
+/// The refusal of a write that leaves out (or sends as `null`) a field the account requires.
+fn check_required(model: &Map<String, Value>, required: &[String]) -> Result<(), ApiError> {
+    match required
+        .iter()
+        .find(|f| model.get(f.as_str()).is_none_or(Value::is_null))
+    {
+        None => Ok(()),
+        Some(field) => Err(ApiError::new(
+            &errors::MISSING_REQUIRED_FIELD,
+            format!("{field} is a required field on model."),
+        )
+        .with("pointer", format!("/model/{field}"))),
     }
 }
 
@@ -203,11 +256,13 @@ fn create_new(
     call: &Call<'_>,
 ) -> Result<Reply, ApiError> {
     let model = model(call);
+    check_required(model, &data.required.post)?;
     let warnings = unrecognized(model);
+    let remote_fields = resolve_remote_fields(data, settings.seed, &call.tenant.key, model);
     let now: DateTime<Utc> = call.now;
     let id = merge_id(data.ids.rng());
     let mut e = Engagement::new(id, Some(remote_id(data.ids.rng())), now);
-    apply(&mut e, model);
+    apply(&mut e, model, remote_fields);
     let logs = debug_logs(
         data,
         call,
@@ -245,10 +300,17 @@ fn path_id(call: &Call<'_>) -> Result<String, ApiError> {
     call.param("id").and_then(canonical).ok_or_else(not_found)
 }
 
-pub fn partial_update(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn partial_update(
+    data: &mut TenantData,
+    settings: &VendorSettings,
+    call: &Call<'_>,
+) -> Result<Reply, ApiError> {
     let id = path_id(call)?;
     let model = model(call);
+    data.find(&id).ok_or_else(not_found)?;
+    check_required(model, &data.required.patch)?;
     let warnings = unrecognized(model);
+    let remote_fields = resolve_remote_fields(data, settings.seed, &call.tenant.key, model);
     let remote = data
         .find(&id)
         .ok_or_else(not_found)?
@@ -257,7 +319,7 @@ pub fn partial_update(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, A
         .unwrap_or_default();
     let logs = debug_logs(data, call, "PATCH", 200, &remote);
     let e = data.find_mut(&id).ok_or_else(not_found)?;
-    apply(e, model);
+    apply(e, model, remote_fields);
     e.modified_at = call.now;
     let shape = Shape {
         remote_fields: true,
@@ -280,9 +342,17 @@ pub fn retrieve(data: &TenantData, call: &Call<'_>, shape: &Shape<'_>) -> Result
     Ok(Reply::json(StatusCode::OK, &View { e, shape }))
 }
 
-/// `meta/post` and `meta/patch/{id}`: the request schema the server validates with, the linked
-/// account's status, and the remote field classes a write may set.
-pub fn meta(schema: &Value, refs: &Refs) -> Reply {
+/// `meta/post` and `meta/patch/{id}`: the request schema the server validates with (its `model`
+/// requiring exactly what the account requires), the linked account's status, and the remote
+/// field classes a write may set.
+pub fn meta(schema: &Value, required: &[String], refs: &Refs) -> Reply {
+    let mut schema = schema.clone();
+    if let Some(model) = schema
+        .pointer_mut("/properties/model")
+        .and_then(Value::as_object_mut)
+    {
+        model.insert("required".into(), json!(required));
+    }
     let classes: Map<String, Value> = refs
         .remote_field_classes
         .items
@@ -304,5 +374,5 @@ pub fn meta(schema: &Value, refs: &Refs) -> Reply {
 pub fn meta_patch(data: &TenantData, call: &Call<'_>, refs: &Refs) -> Result<Reply, ApiError> {
     let id = path_id(call)?;
     data.find(&id).ok_or_else(not_found)?;
-    Ok(meta(&PATCH_SCHEMA, refs))
+    Ok(meta(&PATCH_SCHEMA, &data.required.patch, refs))
 }

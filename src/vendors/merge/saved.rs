@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::seed::{Catalog, Refs};
-use super::state::{id_parts, Engagement, Rank, Remembered, TenantData};
+use super::state::{id_parts, Engagement, Rank, Remembered, RequiredFields, TenantData};
 use crate::store::TenantState;
 use crate::store::{IdSource, SavedIds, VendorSettings};
 use crate::vendor::Reply;
@@ -56,6 +56,13 @@ pub struct SavedTenant {
     pub engagements: Vec<SavedEngagement>,
     pub idempotency: Vec<SavedAnswer>,
     pub refs: Option<SavedRefs>,
+    /// The account's required fields (absent in files written before they existed).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub required: RequiredFields,
+}
+
+fn is_default(r: &RequiredFields) -> bool {
+    *r == RequiredFields::default()
 }
 
 fn records(c: &Catalog) -> Vec<Value> {
@@ -100,6 +107,7 @@ pub fn save(key: &str, data: &TenantData) -> SavedTenant {
             engagement_types: records(&r.engagement_types),
             remote_field_classes: records(&r.remote_field_classes),
         }),
+        required: data.required.clone(),
     }
 }
 
@@ -138,6 +146,7 @@ pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData,
     };
     let mut data = TenantData::new(IdSource::restore(ids, settings, &id_parts(&saved.key)));
     data.created = saved.created;
+    data.required = saved.required;
     let lowest = u64::MAX - saved.created;
     for SavedEngagement { rank, engagement } in saved.engagements {
         if rank < lowest || rank == u64::MAX {

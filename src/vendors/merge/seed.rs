@@ -132,7 +132,9 @@ impl Refs {
             let mut m = common(rng);
             m.insert("activity_type".into(), json!(activity));
             m.insert("name".into(), json!(name));
-            refs.engagement_types.push(finish(m));
+            // EngagementType has no remote_was_deleted, field_mappings or remote_data (Merge's
+            // CRM specs), unlike the other common models.
+            refs.engagement_types.push(Value::Object(m));
         }
 
         for _ in 0..ACCOUNTS {
@@ -197,11 +199,10 @@ impl Refs {
                 "is_common_model_field": false, "is_required": false,
                 "field_type": "string", "field_format": "string",
                 "field_choices": [
-                    {"value": "connected", "display_name": "Connected"},
-                    {"value": "no_answer", "display_name": "No answer"},
-                    {"value": "left_voicemail", "display_name": "Left voicemail"}
-                ],
-                "item_schema": null
+                    "connected",
+                    "no_answer",
+                    "left_voicemail"
+                ]
             }),
             json!({
                 "display_name": "Renewal stage", "remote_key_name": "renewal_stage__c",
@@ -209,18 +210,17 @@ impl Refs {
                 "is_custom": true, "is_common_model_field": false, "is_required": false,
                 "field_type": "string", "field_format": "string",
                 "field_choices": [
-                    {"value": "Discovery", "display_name": "Discovery"},
-                    {"value": "Renewal", "display_name": "Renewal"},
-                    {"value": "Closed", "display_name": "Closed"}
-                ],
-                "item_schema": null
+                    "Discovery",
+                    "Renewal",
+                    "Closed"
+                ]
             }),
             json!({
                 "display_name": "Subject", "remote_key_name": "hs_engagement_subject",
                 "description": "The engagement's subject line", "is_custom": false,
                 "is_common_model_field": true, "is_required": false,
                 "field_type": "string", "field_format": "string",
-                "field_choices": [], "item_schema": null
+                "field_choices": []
             }),
             json!({
                 "display_name": "Attendee emails", "remote_key_name": "attendee_emails__c",
@@ -240,6 +240,37 @@ impl Refs {
         }
         refs
     }
+}
+
+/// `GET /crm/v1/account-details`: the linked account behind a token, fixed by the seed and the
+/// token. The simulated integration is HubSpot (what `remote_data` imitates); the end user's
+/// names are fake. Fields and types: Merge's AccountDetails schema (docs/vendors/merge.md).
+pub fn account_details(seed: u64, tenant_key: &str) -> Value {
+    let mut rng = seeded_rng(seed, &["merge-account", tenant_key]);
+    let rng = &mut rng;
+    let id = merge_id(rng);
+    let company: String = fake::faker::company::en::CompanyName().fake_with_rng(rng);
+    let slug: String = company
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    json!({
+        "id": id,
+        "integration": "HubSpot",
+        "integration_slug": "hubspot",
+        "category": "crm",
+        "end_user_origin_id": format!("org-{}", &id[..8]),
+        "end_user_organization_name": company,
+        "end_user_email_address": format!("admin@{slug}.example.com"),
+        "status": "COMPLETE",
+        "webhook_listener_url": format!("https://api.merge.dev/api/integrations/webhook-listener/{id}"),
+        "is_duplicate": false,
+        "account_type": "PRODUCTION",
+        "completed_at": SYNCED_AT,
+        "instance_id": null,
+        "instance_display_value": null,
+    })
 }
 
 #[cfg(test)]

@@ -146,6 +146,15 @@ pub struct Remembered {
     pub reply: crate::vendor::Reply,
 }
 
+/// The model fields the linked account's integration requires on create (`post`) and on patch
+/// (`patch`). Merge derives them from the integration; a fresh simulated account requires none
+/// (the create page's `{"model": {}}` answers 201), and the admin API sets them per account.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredFields {
+    pub post: Vec<String>,
+    pub patch: Vec<String>,
+}
+
 pub struct TenantData {
     /// The account's ids; each restore draws from a stream no earlier run used.
     pub ids: IdSource,
@@ -158,6 +167,8 @@ pub struct TenantData {
     pub created: u64,
     pub engagements: BTreeMap<Rank, Engagement>,
     pub by_id: HashMap<String, Rank>,
+    /// What meta/post and meta/patch declare required, and creates and patches enforce.
+    pub required: RequiredFields,
 }
 
 impl TenantData {
@@ -169,6 +180,7 @@ impl TenantData {
             created: 0,
             engagements: BTreeMap::new(),
             by_id: HashMap::new(),
+            required: RequiredFields::default(),
         }
     }
 

@@ -6,19 +6,26 @@ use std::sync::atomic::Ordering;
 use axum::http::{header, HeaderMap, HeaderName, Method};
 use serde_json::Value;
 
+use super::reply::API_LIMIT;
 use super::state::{Records, TenantData};
-use super::{errors, handlers, rules, xml};
+use super::{errors, handlers, login, rules, xml};
 use crate::contract;
 use crate::tenant::{Credential, Tenant};
 use crate::vendor::{Endpoint, Operation, Problem, Reply, Served, Vendor};
-
-/// The org's daily API allocation shown in `Sforce-Limit-Info` (a Developer Edition's 15,000).
-const API_LIMIT: u64 = 15_000;
 
 const INTERACTIONS: &str =
     "/services/data/{version}/connect/service-excellence/engagement-interactions";
 const INTERACTION: &str =
     "/services/data/{version}/connect/service-excellence/engagement-interactions/{id}";
+
+const SOBJECT: &str = "/services/data/{version}/sobjects/{sobject}";
+const SOBJECT_ID: &str = "/services/data/{version}/sobjects/{sobject}/{id}";
+
+/// The operations that take no session: they are how a client gets one, or learn the versions.
+const OPEN: &[&str] = &["versions.list", "oauth.token", "soap.login"];
+
+/// The credential the open operations run under: no org's, so their calls count against none.
+const NO_ORG: &str = "salesforce:no-session";
 
 static TABLE: &[Endpoint<Records>] = &[
     Endpoint::new(
@@ -77,6 +84,102 @@ static TABLE: &[Endpoint<Records>] = &[
         "the next page of a query (nextRecordsUrl)",
         handlers::query_more,
     ),
+    Endpoint::new(
+        "query.all",
+        Method::GET,
+        "/services/data/{version}/queryAll",
+        None,
+        "run a SOQL SELECT that also matches deleted records (IsDeleted true)",
+        handlers::query_all,
+    ),
+    Endpoint::new(
+        "query.all",
+        Method::GET,
+        "/services/data/{version}/queryAll/",
+        None,
+        "queryAll, trailing-slash form",
+        handlers::query_all,
+    ),
+    Endpoint::new(
+        "sobjects.create",
+        Method::POST,
+        SOBJECT,
+        contract!("salesforce", "sobjects.create.request.json"),
+        "create an engagement record through the sObject REST (201 {id, success, errors})",
+        handlers::sobject_create,
+    ),
+    Endpoint::new(
+        "sobjects.info",
+        Method::GET,
+        SOBJECT,
+        None,
+        "basic information of an engagement object and its recent records",
+        handlers::sobject_info,
+    ),
+    Endpoint::new(
+        "sobjects.describe",
+        Method::GET,
+        "/services/data/{version}/sobjects/{sobject}/describe",
+        None,
+        "describe an engagement object: its fields and urls",
+        handlers::sobject_describe,
+    ),
+    Endpoint::new(
+        "sobjects.update",
+        Method::PATCH,
+        SOBJECT_ID,
+        contract!("salesforce", "sobjects.update.request.json"),
+        "update fields of an engagement record (204)",
+        handlers::sobject_update,
+    ),
+    Endpoint::new(
+        "sobjects.delete",
+        Method::DELETE,
+        SOBJECT_ID,
+        None,
+        "delete an engagement record (204; an interaction takes its children along)",
+        handlers::sobject_delete,
+    ),
+    Endpoint::new(
+        "limits.get",
+        Method::GET,
+        "/services/data/{version}/limits",
+        None,
+        "the org's limits; DailyApiRequests follows Sforce-Limit-Info",
+        handlers::limits,
+    ),
+    Endpoint::new(
+        "versions.list",
+        Method::GET,
+        "/services/data",
+        None,
+        "the API versions served (no session needed)",
+        handlers::versions,
+    ),
+    Endpoint::new(
+        "versions.list",
+        Method::GET,
+        "/services/data/",
+        None,
+        "the API versions served, trailing-slash form clients send",
+        handlers::versions,
+    ),
+    Endpoint::new(
+        "oauth.token",
+        Method::POST,
+        "/services/oauth2/token",
+        None,
+        "OAuth 2.0 token: password, client_credentials and refresh_token grants (form-encoded)",
+        handlers::oauth_token,
+    ),
+    Endpoint::new(
+        "soap.login",
+        Method::POST,
+        "/services/Soap/u/{api}",
+        None,
+        "the SOAP partner API's login call (username, password)",
+        handlers::soap_login,
+    ),
 ];
 
 /// Salesforce: every tenant's records, served through `TABLE`.
@@ -86,7 +189,11 @@ impl Vendor for Served<TenantData> {
     crate::table_vendor!("salesforce", TABLE, errors::ERRORS, 0);
 
     /// `Authorization: Bearer <session id>` (the legacy `OAuth <token>` scheme reads the same).
-    fn authenticate(&self, _op: &Operation, headers: &HeaderMap) -> Result<Credential, Problem> {
+    /// The version list and the login endpoints take none: they run under no org's credential.
+    fn authenticate(&self, op: &Operation, headers: &HeaderMap) -> Result<Credential, Problem> {
+        if OPEN.contains(&op.id) {
+            return Ok(Credential(NO_ORG.to_owned()));
+        }
         let value = headers
             .get(header::AUTHORIZATION)
             .ok_or(Problem::MissingCredential)?;
@@ -123,6 +230,14 @@ impl Vendor for Served<TenantData> {
     /// A `{version}` outside 55.0 to the newest release is a path Salesforce does not serve: 404
     /// before credentials and body are looked at, like any unknown path.
     fn check_params(&self, op: &Operation, params: &[(String, String)]) -> Result<(), Problem> {
+        if let Some((_, api)) = params.iter().find(|(k, _)| k == "api") {
+            if !login::soap_version_ok(api) {
+                return Err(Problem::UnknownPath {
+                    method: op.method.to_string(),
+                    path: format!("SOAP API version {api}"),
+                });
+            }
+        }
         let version = params.iter().find(|(k, _)| k == "version").map(|(_, v)| v);
         match version {
             Some(v) if rules::parse_version(v).is_none() => Err(Problem::UnknownPath {
@@ -133,16 +248,29 @@ impl Vendor for Served<TenantData> {
         }
     }
 
-    /// XML bodies (`application/xml`, `text/xml`) are read as Connect REST reads them; see `xml`.
+    /// XML bodies (`application/xml`, `text/xml`) of the Connect create are read as Connect REST
+    /// reads them; see `xml`. The token endpoint's form body becomes a JSON object of its fields;
+    /// the SOAP envelope reaches `login` as text, so a bad one is answered with a SOAP fault.
     fn parse_body(
         &self,
         op: &Operation,
         headers: &HeaderMap,
         body: &[u8],
     ) -> Option<Result<Value, Problem>> {
+        match op.id {
+            "oauth.token" => return Some(Ok(login::form(body))),
+            "soap.login" => {
+                return Some(Ok(Value::String(
+                    String::from_utf8_lossy(body).into_owned(),
+                )))
+            }
+            _ => {}
+        }
         let content_type = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
         let essence = content_type.split(';').next()?.trim().to_ascii_lowercase();
-        if op.request_schema.is_none() || !(essence == "application/xml" || essence == "text/xml") {
+        if op.id != "engagement_interactions.create"
+            || !(essence == "application/xml" || essence == "text/xml")
+        {
             return None;
         }
         Some(
@@ -158,6 +286,9 @@ impl Vendor for Served<TenantData> {
 
     /// `Sforce-Limit-Info: api-usage=N/M`, N counting this tenant's calls.
     fn decorate(&self, tenant: &Tenant, reply: &mut Reply) {
+        if &*tenant.key == NO_ORG {
+            return;
+        }
         let slot = self.0.tenant(tenant);
         let used = slot.read().api_usage.fetch_add(1, Ordering::Relaxed) + 1;
         reply.set_header(

@@ -37,6 +37,23 @@ crate::error_kinds! {
     UNSUPPORTED_MEDIA_TYPE = ("UNSUPPORTED_MEDIA_TYPE", UNSUPPORTED_MEDIA_TYPE, F, &[], "the body is not declared as JSON");
     UNKNOWN_EXCEPTION = ("UNKNOWN_EXCEPTION", INTERNAL_SERVER_ERROR, F, &[G::ServerError], "Salesforce failed");
     SERVER_UNAVAILABLE = ("SERVER_UNAVAILABLE", SERVICE_UNAVAILABLE, F, &[G::Unavailable], "Salesforce is unavailable");
+    INVALID_FIELD_FOR_INSERT_UPDATE = ("INVALID_FIELD_FOR_INSERT_UPDATE", BAD_REQUEST, F, &[], "a field the sObject REST may not set (system fields, the parent of a child)");
+    INVALID_LOGIN = ("INVALID_LOGIN", INTERNAL_SERVER_ERROR, NONE, &[], "SOAP login refused: rendered as a SOAP LoginFault");
+    SOAP_CLIENT = ("SOAP_CLIENT", INTERNAL_SERVER_ERROR, NONE, &[], "a SOAP request that is not a login envelope: rendered as a soapenv:Client fault");
+    OAUTH_INVALID_GRANT = ("invalid_grant", BAD_REQUEST, NONE, &[], "OAuth token request refused (bad credentials or refresh token): `{error, error_description}`");
+    OAUTH_INVALID_CLIENT_ID = ("invalid_client_id", BAD_REQUEST, NONE, &[], "OAuth token request without a client_id");
+    OAUTH_INVALID_CLIENT = ("invalid_client", BAD_REQUEST, NONE, &[], "OAuth token request with a client_id but no client secret where one is due");
+    OAUTH_UNSUPPORTED_GRANT_TYPE = ("unsupported_grant_type", BAD_REQUEST, NONE, &[], "OAuth token request for a grant type the simulator does not issue");
+}
+
+/// Kinds whose body is no `fields` array (the login endpoints' own envelopes).
+const NONE: &[&str] = &[];
+
+/// The kinds the token endpoint answers, rendered as OAuth's `{error, error_description}`.
+fn is_oauth(kind: &ErrorKind) -> bool {
+    kind.name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
 /// An error naming the fields at fault.
@@ -184,6 +201,13 @@ pub fn render(error: &ApiError) -> Reply {
     } else {
         error.message.clone()
     };
+    if is_oauth(spec) {
+        let body = serde_json::json!({ "error": spec.name, "error_description": message });
+        return Reply::json(spec.status, &body);
+    }
+    if spec.name == INVALID_LOGIN.name || spec.name == SOAP_CLIENT.name {
+        return soap_fault(spec, &message);
+    }
     let fields = error.field("fields").filter(|f| f.is_array());
     let body = [Body {
         message: &message,
@@ -198,8 +222,46 @@ pub fn render(error: &ApiError) -> Reply {
     reply
 }
 
+/// A SOAP 1.1 fault as the partner API sends it: `sf:INVALID_LOGIN` with a `LoginFault` detail
+/// (what jsforce's `faultstring` and aiosalesforce's `sf:exceptionCode` regexes read), or a bare
+/// `soapenv:Client` fault for a request that is no login envelope.
+fn soap_fault(kind: &ErrorKind, message: &str) -> Reply {
+    let message = super::xml::escape(message);
+    let (code, detail) = if kind.name == INVALID_LOGIN.name {
+        (
+            "sf:INVALID_LOGIN".to_owned(),
+            format!(
+                "<detail><sf:LoginFault xsi:type=\"sf:LoginFault\"><sf:exceptionCode>INVALID_LOGIN</sf:exceptionCode><sf:exceptionMessage>{message}</sf:exceptionMessage></sf:LoginFault></detail>"
+            ),
+        )
+    } else {
+        ("soapenv:Client".to_owned(), String::new())
+    };
+    let faultstring = if kind.name == INVALID_LOGIN.name {
+        format!("INVALID_LOGIN: {message}")
+    } else {
+        message
+    };
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:sf=\"urn:fault.partner.soap.sforce.com\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><soapenv:Body><soapenv:Fault><faultcode>{code}</faultcode><faultstring>{faultstring}</faultstring>{detail}</soapenv:Fault></soapenv:Body></soapenv:Envelope>"
+    );
+    let mut reply = Reply::empty(kind.status);
+    reply.body = body.into();
+    reply.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(super::reply::SOAP_XML),
+    );
+    reply
+}
+
 fn default_message(kind: &str) -> String {
     match kind {
+        "INVALID_LOGIN" => "Invalid username, password, security token; or user locked out.".into(),
+        "SOAP_CLIENT" => "The request is not a SOAP login envelope".into(),
+        "invalid_grant" => "authentication failure".into(),
+        "invalid_client_id" => "client identifier invalid".into(),
+        "invalid_client" => "invalid client credentials".into(),
+        "unsupported_grant_type" => "grant type not supported".into(),
         "INVALID_SESSION_ID" => "Session expired or invalid".into(),
         "INVALID_AUTH_HEADER" => "INVALID_HEADER_TYPE".into(),
         "REQUEST_LIMIT_EXCEEDED" => "TotalRequests Limit exceeded.".into(),
@@ -233,7 +295,8 @@ mod tests {
 
     #[test]
     fn every_kind_renders_a_one_element_array_with_its_status() {
-        for k in KINDS {
+        let login = [&INVALID_LOGIN, &SOAP_CLIENT];
+        for k in KINDS.iter().filter(|k| !is_oauth(k) && !login.contains(k)) {
             let reply = render(&ApiError::new(k, ""));
             assert_eq!(reply.status, k.status, "{}", k.name);
             let body: Value = serde_json::from_slice(&reply.body).unwrap();
@@ -257,6 +320,26 @@ mod tests {
         let body: Value = serde_json::from_slice(&reply.body).unwrap();
         assert_eq!(body[0]["errorCode"], "REQUEST_LIMIT_EXCEEDED");
         assert_eq!(body[0]["message"], "TotalRequests Limit exceeded.");
+    }
+
+    #[test]
+    fn login_kinds_render_in_their_own_envelopes() {
+        let reply = render(&ApiError::new(&OAUTH_INVALID_GRANT, ""));
+        let body: Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["error"], "invalid_grant");
+        assert_eq!(body["error_description"], "authentication failure");
+        let reply = render(&ApiError::new(&INVALID_LOGIN, "a < b"));
+        let text = String::from_utf8(reply.body.to_vec()).unwrap();
+        assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(
+            text.contains("<faultcode>sf:INVALID_LOGIN</faultcode>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("<sf:exceptionMessage>a &lt; b</sf:exceptionMessage>"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! hands the org's records, under the lock it needs, to `rules` or `query`.
 
 use super::state::Records;
-use super::{query, rules};
+use super::{login, query, rules, sobjects};
 use crate::vendor::{ApiError, Call, Reply};
 
 pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
@@ -20,7 +20,8 @@ pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 
 pub fn delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     rules::version(call)?;
-    records.writing(call.tenant, |data| rules::delete(data, call))
+    let recycle = records.settings().record_limit;
+    records.writing(call.tenant, |data| rules::delete(data, call, recycle))
 }
 
 pub fn sobject_get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
@@ -30,8 +31,49 @@ pub fn sobject_get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError
 
 pub fn query(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let version = rules::version(call)?;
-    records.writing(call.tenant, |data| query::query(data, call, version))
+    records.writing(call.tenant, |data| query::query(data, call, version, false))
 }
+
+pub fn query_all(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let version = rules::version(call)?;
+    records.writing(call.tenant, |data| query::query(data, call, version, true))
+}
+
+pub fn sobject_create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let version = rules::version(call)?;
+    let settings = records.settings();
+    records.writing(call.tenant, |data| {
+        sobjects::create(data, call, version, settings)
+    })
+}
+
+pub fn sobject_update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let version = rules::version(call)?;
+    records.writing(call.tenant, |data| sobjects::update(data, call, version))
+}
+
+pub fn sobject_delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    rules::version(call)?;
+    let recycle = records.settings().record_limit;
+    records.writing(call.tenant, |data| sobjects::delete(data, call, recycle))
+}
+
+pub fn sobject_describe(_records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let version = rules::version(call)?;
+    sobjects::describe(call, version)
+}
+
+pub fn sobject_info(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    let version = rules::version(call)?;
+    records.reading(call.tenant, |data| sobjects::info(data, call, version))
+}
+
+pub fn limits(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
+    rules::version(call)?;
+    Ok(records.reading(call.tenant, sobjects::limits))
+}
+
+pub use login::{soap_login, token as oauth_token, versions};
 
 pub fn query_more(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let version = rules::version(call)?;

@@ -353,7 +353,7 @@ fn page(
     let end = (from + cursor.batch).min(cursor.ids.len());
     let records: Vec<Value> = cursor.ids[from..end]
         .iter()
-        .filter_map(|id| data.records.get(id))
+        .filter_map(|id| data.any_record(id))
         .map(|r| sobject_view(r, version, Some(&cursor.columns)))
         .collect();
     let total = cursor.ids.len();
@@ -364,8 +364,14 @@ fn page(
     out
 }
 
-/// `GET query?q=SOQL`.
-pub fn query(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Reply, ApiError> {
+/// `GET query?q=SOQL`; with `all` (`queryAll`), deleted records still in the recycle bin match
+/// too, after the live ones, with `IsDeleted` true.
+pub fn query(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    version: u32,
+    all: bool,
+) -> Result<Reply, ApiError> {
     let Some(q) = call.query_value("q").filter(|q| !q.trim().is_empty()) else {
         return Err(with_fields(
             &errors::MALFORMED_QUERY,
@@ -374,8 +380,10 @@ pub fn query(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Rep
         ));
     };
     let soql = parse(q)?;
+    let recycled = data.recycled_of(soql.object).filter(|_| all);
     let mut matched: Vec<&Record> = data
         .of(soql.object)
+        .chain(recycled)
         .filter(|r| {
             soql.conditions
                 .iter()

@@ -12,6 +12,13 @@ pub const OLDEST_VERSION: u32 = 55;
 /// November 2026) is v68.0 (inferred from the release cadence).
 pub const NEWEST_VERSION: u32 = 68;
 
+/// The content type of the SOAP API's answers.
+pub const SOAP_XML: &str = "text/xml; charset=utf-8";
+
+/// The org's daily API allocation shown in `Sforce-Limit-Info` and `/limits` (a Developer
+/// Edition's 15,000).
+pub const API_LIMIT: u64 = 15_000;
+
 /// The content type Salesforce answers with.
 pub const JSON_UTF8: &str = "application/json;charset=UTF-8";
 

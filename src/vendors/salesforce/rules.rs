@@ -95,7 +95,7 @@ fn check_reference(field: &str, at: &dyn std::fmt::Display, text: &str) -> Resul
 }
 
 /// Copies the known fields of one input object, normalising date-times and checking ids.
-fn read_fields(
+pub(super) fn read_fields(
     object: Object,
     input: &Value,
     at: &dyn std::fmt::Display,
@@ -255,6 +255,8 @@ pub fn create(
             children: Vec::new(),
             owner: data.owner.clone(),
             created: call.now,
+            deleted: false,
+            modified: None,
         };
         data.records.insert(child, record);
     }
@@ -266,6 +268,8 @@ pub fn create(
         children: child_ids,
         owner: data.owner.clone(),
         created: call.now,
+        deleted: false,
+        modified: None,
     };
     data.insert_interaction(record);
     Ok(json_reply(
@@ -355,9 +359,9 @@ pub fn get(data: &TenantData, call: &Call<'_>, version: u32) -> Result<Reply, Ap
 }
 
 /// Deletes the interaction with its attendees and topics (they were created as one container).
-pub fn delete(data: &mut TenantData, call: &Call<'_>) -> Result<Reply, ApiError> {
+pub fn delete(data: &mut TenantData, call: &Call<'_>, recycle: usize) -> Result<Reply, ApiError> {
     let id = find_interaction(data, call)?.id.clone();
-    data.remove(&id);
+    data.recycle(&id, recycle);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
@@ -372,8 +376,11 @@ pub fn column(record: &Record, name: &str) -> Option<(&'static str, Value)> {
         .map(|&s| {
             let v = match s {
                 "Id" => json!(ids::to18(&record.id)),
-                "IsDeleted" => json!(false),
+                "IsDeleted" => json!(record.deleted),
                 "OwnerId" | "CreatedById" | "LastModifiedById" => json!(owner),
+                "LastModifiedDate" | "SystemModstamp" => {
+                    time(record.modified.unwrap_or(record.created))
+                }
                 _ => time(record.created),
             };
             (s, v)

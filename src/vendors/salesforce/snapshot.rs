@@ -27,6 +27,9 @@ pub struct TenantSnapshot {
     pub api_usage: u64,
     pub records: Vec<Record>,
     pub deleted: Vec<String>,
+    /// The recycle bin (`queryAll`), oldest deletion first (absent in older files: empty).
+    #[serde(default)]
+    pub recycled: Vec<Record>,
     /// Open query cursors, oldest first.
     pub cursors: Vec<(String, Cursor)>,
 }
@@ -45,6 +48,11 @@ impl TenantData {
             api_usage: self.api_usage.load(Ordering::Relaxed),
             records: self.records.values().cloned().collect(),
             deleted,
+            recycled: self
+                .recycle_order
+                .iter()
+                .filter_map(|id| self.recycled.get(id).cloned())
+                .collect(),
             cursors: self
                 .cursor_order
                 .iter()
@@ -124,6 +132,13 @@ impl TenantData {
             let object = Object::of(d).unwrap_or(Object::User);
             own(d, object)?;
         }
+        let mut recycled = BTreeMap::new();
+        let mut recycle_order = VecDeque::new();
+        for r in snap.recycled {
+            own(&r.id, r.object)?;
+            recycle_order.push_back(r.id.clone());
+            recycled.insert(r.id.clone(), Record { deleted: true, ..r });
+        }
         let mut cursors = HashMap::new();
         let mut cursor_order = VecDeque::new();
         for (locator, cursor) in snap.cursors {
@@ -149,6 +164,8 @@ impl TenantData {
             interaction_count,
             external_ids,
             deleted: snap.deleted.into_iter().collect(),
+            recycled,
+            recycle_order,
             cursors,
             cursor_order,
         })

@@ -141,6 +141,12 @@ pub struct Record {
     pub children: Vec<String>,
     pub owner: String,
     pub created: DateTime<Utc>,
+    /// Set when the record sits in the recycle bin (`IsDeleted`, seen only by `queryAll`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
+    /// When the record was last changed through the sObject REST (`LastModifiedDate`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<DateTime<Utc>>,
 }
 
 fn object_name<S: serde::Serializer>(o: &Object, s: S) -> Result<S::Ok, S::Error> {
@@ -177,6 +183,9 @@ pub struct TenantData {
     /// `externalIdentifierId` → interaction id (the field is a unique external id).
     pub external_ids: HashMap<String, String>,
     pub deleted: HashSet<String>,
+    /// Deleted records kept for `queryAll`, oldest deletion first, at most `--tenant-record-limit`.
+    pub recycled: BTreeMap<String, Record>,
+    pub(super) recycle_order: VecDeque<String>,
     pub(super) cursors: HashMap<String, Cursor>,
     pub(super) cursor_order: VecDeque<String>,
 }
@@ -199,6 +208,8 @@ impl TenantData {
             interaction_count: 0,
             external_ids: HashMap::new(),
             deleted: HashSet::new(),
+            recycled: BTreeMap::new(),
+            recycle_order: VecDeque::new(),
             cursors: HashMap::new(),
             cursor_order: VecDeque::new(),
         }
@@ -244,6 +255,59 @@ impl TenantData {
         self.deleted.extend(record.children.iter().cloned());
         self.deleted.insert(id.to_owned());
         Some(record)
+    }
+
+    /// Deletes a record (an interaction with its attendees and topics; an attendee or topic alone,
+    /// unlinked from its interaction) into the recycle bin, leaving tombstones. The bin keeps the
+    /// last `limit` deleted records (0: all), purging the oldest first as Salesforce purges its
+    /// bin (its bound is storage-based; this one is the record limit, so state stays bounded).
+    /// `false` when there was no such record.
+    pub fn recycle(&mut self, id: &str, limit: usize) -> bool {
+        let parent = self.records.get(id).and_then(|r| {
+            (r.object != Object::Interaction)
+                .then(|| {
+                    r.fields
+                        .get("engagementInteractionId")?
+                        .as_str()
+                        .and_then(ids::parse)
+                })
+                .flatten()
+        });
+        let children: Vec<Record> = self
+            .records
+            .get(id)
+            .map(|r| r.children.clone())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|c| self.records.get(c).cloned())
+            .collect();
+        let Some(record) = self.remove(id) else {
+            return false;
+        };
+        if let Some(parent) = parent.and_then(|p| self.records.get_mut(&p)) {
+            parent.children.retain(|c| c != id);
+        }
+        for mut r in children.into_iter().chain(std::iter::once(record)) {
+            r.deleted = true;
+            self.recycle_order.push_back(r.id.clone());
+            self.recycled.insert(r.id.clone(), r);
+        }
+        while limit > 0 && self.recycle_order.len() > limit {
+            if let Some(old) = self.recycle_order.pop_front() {
+                self.recycled.remove(&old);
+            }
+        }
+        true
+    }
+
+    /// A live record, or a deleted one still in the recycle bin.
+    pub fn any_record(&self, id: &str) -> Option<&Record> {
+        self.records.get(id).or_else(|| self.recycled.get(id))
+    }
+
+    /// The deleted records of one object still in the recycle bin, in creation order.
+    pub fn recycled_of(&self, object: Object) -> impl Iterator<Item = &Record> {
+        self.recycled.values().filter(move |r| r.object == object)
     }
 
     /// Drops the oldest interaction with its children to make room under the record limit. It

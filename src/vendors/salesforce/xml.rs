@@ -201,6 +201,31 @@ fn decode(raw: &str) -> Result<String, String> {
     Ok(out)
 }
 
+/// Text escaped for an XML element's content or an attribute value.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The first element named `local` (namespace prefix ignored) in document order, `root` included.
+pub fn find<'e>(root: &'e Element, local: &str) -> Option<&'e Element> {
+    let name = root.name.rsplit(':').next().unwrap_or(&root.name);
+    if name == local {
+        return Some(root);
+    }
+    root.children.iter().find_map(|c| find(c, local))
+}
+
 /// Parses a whole document into its root element.
 pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     let text = std::str::from_utf8(bytes).map_err(|e| XmlError {

@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 use super::state::{Records, Template};
-use crate::admin_reply::{error, query_map};
+use crate::admin_reply::{error, tenant_param};
 use crate::clock::rfc3339;
 use crate::tenant::Tenant;
 
@@ -28,7 +28,6 @@ pub fn routes(records: Arc<Records>) -> Router {
         .with_state(records)
 }
 
-/// The tenant a `tenant=` parameter names.
 /// A refusal of the admin API: status and message.
 type Refusal = (StatusCode, String);
 
@@ -37,23 +36,7 @@ fn refuse((status, message): Refusal) -> Response {
 }
 
 fn tenant(records: &Records, query: Option<String>) -> Result<Tenant, Refusal> {
-    let q = query_map(query.as_deref());
-    let Some(filter) = q.get("tenant").filter(|t| !t.is_empty()) else {
-        return Err((
-            StatusCode::BAD_REQUEST,
-            "the query parameter 'tenant' (token or fingerprint) is required".into(),
-        ));
-    };
-    if let Some((key, _)) = records.select(Some(filter)).into_iter().next() {
-        return Ok(Tenant::new(&key));
-    }
-    if filter.starts_with("t_") && filter.len() == 14 {
-        return Err((
-            StatusCode::NOT_FOUND,
-            format!("no Seismic tenant has fingerprint {filter}; pass the token to create one"),
-        ));
-    }
-    Ok(Tenant::new(filter))
+    tenant_param(records, query.as_deref(), "Seismic")
 }
 
 async fn list(records: Arc<Records>, query: Option<String>) -> Response {

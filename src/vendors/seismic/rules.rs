@@ -7,13 +7,13 @@
 //! `super::mcp` wraps the latter in a tool result.
 
 use axum::http::{header, HeaderValue, StatusCode};
-use base64::Engine as _;
 use serde_json::{json, Map, Value};
 
 use super::errors;
 use super::ids;
 use super::state::{Dsr, Records, RoomContent, Template, TenantData};
 use crate::clock::rfc3339;
+use crate::store::cursor::CursorCodec;
 use crate::vendor::{ApiError, Call, Reply};
 
 /// Page size of the DSR lists when `limit` is not given (the engagement-list tool's documented
@@ -344,22 +344,15 @@ pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 }
 
 /// Continuation tokens are opaque: base64 of the last room number of the page.
-fn encode_continuation(n: u64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("dsr:{n}"))
-}
+const CONTINUATIONS: CursorCodec = CursorCodec::url_safe("dsr:");
 
 fn decode_continuation(token: &str) -> Result<u64, ApiError> {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(token)
-        .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("dsr:").and_then(|n| n.parse().ok()))
-        .ok_or_else(|| {
-            ApiError::new(
-                &errors::BAD_REQUEST,
-                format!("continuation '{token}' is not a token a previous page returned"),
-            )
-        })
+    CONTINUATIONS.decode(token).ok_or_else(|| {
+        ApiError::new(
+            &errors::BAD_REQUEST,
+            format!("continuation '{token}' is not a token a previous page returned"),
+        )
+    })
 }
 
 fn paging(body: &Value) -> Result<(u64, usize), ApiError> {
@@ -383,7 +376,7 @@ pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let (items, more) = data.page(after, limit, |_| true);
     let mut out = json!({ "totalCount": data.dsrs.len(), "items": items });
     if let (true, Some(last)) = (more, items.last()) {
-        out["continuation"] = json!(encode_continuation(last.number));
+        out["continuation"] = json!(CONTINUATIONS.encode(last.number));
     }
     Ok(Reply::json(StatusCode::OK, &out))
 }
@@ -430,7 +423,7 @@ pub fn engagement_list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiE
         .collect();
     let mut out = json!({ "items": rows });
     if let (true, Some(last)) = (more, items.last()) {
-        out["continuation"] = json!(encode_continuation(last.number));
+        out["continuation"] = json!(CONTINUATIONS.encode(last.number));
     }
     Ok(Reply::json(StatusCode::OK, &out))
 }

@@ -147,6 +147,21 @@ pub struct Engagement {
     pub updated_at: String,
 }
 
+/// The keys of Siro's engagement response example (docs.siro.ai "Get an engagement" and "Sync an
+/// engagement"; OpenAPI `openapi-externalApi.json`) that an engagement may leave unset: each is
+/// answered, as `null` when unset. `recordingId` is always `null` (the simulator has no recordings).
+pub const ANSWER_KEYS: &[&str] = &[
+    "direction",
+    "subject",
+    "content",
+    "startTime",
+    "startTimeLocalized",
+    "endTime",
+    "recordingId",
+    "opportunityId",
+    "accountId",
+];
+
 impl Engagement {
     pub fn is_deleted(&self) -> bool {
         self.scalars.get("deletedAt").is_some_and(|v| !v.is_null())
@@ -382,7 +397,8 @@ impl TenantData {
     }
 
     /// The engagement as Siro answers it: `engagementType` a string, links as ids, the account
-    /// inline, scalars that were never set (or were nulled) left out.
+    /// inline, and every key of Siro's response example present, `null` when unset (clients that
+    /// parse with strict nullable schemas, such as zod's `.nullable()`, fail on a missing key).
     pub fn render(&self, e: &Engagement) -> Value {
         let mut out = Map::with_capacity(24);
         out.insert("id".into(), json!(e.id));
@@ -443,6 +459,9 @@ impl TenantData {
             })
             .collect();
         out.insert("engagementUsers".into(), Value::Array(engagement_users));
+        for key in ANSWER_KEYS {
+            out.entry(*key).or_insert(Value::Null);
+        }
         Value::Object(out)
     }
 

@@ -90,7 +90,7 @@ async fn create_validation_rules_answer_devrev_error_types() {
     .await;
     assert_eq!(
         (a.json["expected"].as_str(), a.json["actual"].as_str()),
-        (Some("string"), Some("integer"))
+        (Some("string"), Some("number"))
     );
     // Nothing of the refused creates was stored.
     let a = call(&s, "engagements.count", &auth, &json!({})).await;

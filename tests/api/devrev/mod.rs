@@ -3,6 +3,7 @@
 //! body and calls checked against each operation's contract.
 
 mod errors;
+mod fidelity;
 mod lists_and_races;
 mod operations;
 mod properties;

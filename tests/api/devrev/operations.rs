@@ -108,7 +108,7 @@ async fn update_replaces_scalars_and_sets_collections() {
         "engagements.update",
         &auth,
         &json!({
-            "id": e["display_id"], "title": "QBR v2", "description": "notes", "external_url": null,
+            "id": e["display_id"], "title": "QBR v2", "description": "notes",
             "members": {"set": ["DEVU-2", "REVU-3"]}, "parents": {"set": ["OPP-4"]},
             "artifacts": {"set": ["ARTIFACT-9"]}, "tags": {"set": [{"id": "TAG-1"}]}
         }),

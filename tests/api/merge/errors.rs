@@ -163,6 +163,7 @@ fn every_pipeline_problem_becomes_a_merge_4xx() {
             pointer: "/model/subject".into(),
             kind: ViolationKind::Other,
             message: "field 'model.subject' is invalid".into(),
+            value: serde_json::Value::Null,
         }),
         Problem::RateLimited {
             retry_after_secs: 3,

@@ -23,6 +23,7 @@ macro_rules! snapshot {
 }
 
 mod errors;
+mod fidelity;
 mod props;
 mod reads;
 mod scenarios;

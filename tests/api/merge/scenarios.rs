@@ -88,6 +88,9 @@ rules:
                 "title": "Duplicate Model Exists",
                 "detail": "An engagement with this remote id exists.",
                 "problem_type": "DUPLICATE_MODEL_EXISTS",
+                "block_merge_link": false,
+                "raw_error": "An engagement with this remote id exists.",
+                "error_code": 1005,
             }]})
         )
     );

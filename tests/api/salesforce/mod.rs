@@ -6,9 +6,11 @@ mod errors;
 mod interactions;
 mod isolation;
 mod limits_state;
+mod login;
 mod properties;
 mod read_back;
 mod scenarios;
+mod sobject_rest;
 
 use serde_json::{json, Value};
 

@@ -4,6 +4,7 @@
 //! docs.siro.ai); choices are documented in `docs/vendors/siro.md`.
 
 mod errors;
+mod fidelity;
 mod lifecycle;
 mod props;
 mod queries;

@@ -91,9 +91,10 @@ async fn omitted_fields_are_kept_and_null_fields_are_cleared() {
         &json!({"externalId": "appt-1", "subject": null, "account": null, "engagementUsers": null}),
     )
     .await;
-    assert!(e.get("subject").is_none(), "null clears: {e:#}");
+    // Cleared keys stay in the answer as null (Siro's response example lists every key).
+    assert_eq!(e["subject"], Value::Null, "null clears: {e:#}");
     assert_eq!(e["account"], Value::Null);
-    assert!(e.get("accountId").is_none());
+    assert_eq!(e["accountId"], Value::Null);
     assert_eq!(e["engagementUsers"], json!([]));
     assert_eq!(e["content"], "Bring the ladder", "omitted keeps");
     assert_eq!(e["direction"], "OUTBOUND");
@@ -366,8 +367,9 @@ async fn a_batch_syncs_in_order_and_a_later_item_may_link_what_an_earlier_one_cr
     assert_eq!(data[0]["accountId"], data[1]["accountId"]);
     assert_eq!(data[2]["id"], data[0]["id"]);
     assert_eq!(data[2]["subject"], "again");
-    assert!(
-        data[0].get("subject").is_none(),
+    assert_eq!(
+        data[0]["subject"],
+        Value::Null,
         "each item as it left the record"
     );
     insta::assert_json_snapshot!("siro_sync_batch", a.status_and_body(), {

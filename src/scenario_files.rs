@@ -1,4 +1,4 @@
-//! Loading scenario files, and `--watch`: files are polled for changes; a changed file that checks
+//! Loading scenario files into a running simulator, and `--watch`: files are polled for changes; a changed file that checks
 //! is reloaded, a broken one is reported and the last good version stays active.
 
 use std::path::{Path, PathBuf};
@@ -14,7 +14,8 @@ pub fn load_file(state: &AppState, path: &Path) -> Result<String, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
     let file = path.display().to_string();
-    let doc = super::parse::parse(&file, &text, state.vendors()).map_err(|p| p.render())?;
+    let doc =
+        crate::scenario::parse::parse(&file, &text, state.vendors()).map_err(|p| p.render())?;
     let name = doc.name.clone();
     state
         .scenarios
