@@ -3,6 +3,9 @@
 # would. Installs the SDKs it needs (npm, pip into sdk/.venv), starts the debug build on a free
 # loopback port, runs every sdk/<vendor>/*.mjs and *.py, and prints one line per script and a
 # closing "N passed, N failed" line. Exit 1 if any script fails.
+# Scripts in sdk/<vendor>/tls/ run against a second simulator started with --tls (and Salesforce on
+# its own port), for clients that hard-code https://: SF_INSTANCE is that port's host:port,
+# SIM_TLS_URL the main port, and REQUESTS_CA_BUNDLE / NODE_EXTRA_CA_CERTS the CA it wrote.
 #   sdk/run.sh            (from the project root; builds the binary if needed)
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -26,7 +29,8 @@ PORT=$(free_port)
 SF_PORT=$(free_port)
 "$BIN" serve --listen "127.0.0.1:$PORT" --vendor-listen "salesforce=127.0.0.1:$SF_PORT" >"${TMPDIR:-/tmp}/engagement-sim-sdk.log" 2>&1 &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
+TLS_PID=
+trap 'kill $PID $TLS_PID 2>/dev/null; wait $PID $TLS_PID 2>/dev/null' EXIT
 up=
 for _ in $(seq 200); do curl -sf "http://127.0.0.1:$PORT/__admin/health" >/dev/null && { up=1; break; }; sleep 0.05; done
 if [ -z "$up" ]; then
@@ -36,15 +40,37 @@ export SIM_URL="http://127.0.0.1:$PORT"
 export SIM_SALESFORCE_URL="http://127.0.0.1:$SF_PORT"
 
 passed=0; failed=0
-for script in */*.mjs */*.py; do
-  [ -e "$script" ] || continue
-  case "$script" in node_modules/*|.venv/*) continue;; esac
+run() { # script, then the environment it runs with
+  local script=$1; shift
+  [ -e "$script" ] || return 0
+  case "$script" in node_modules/*|.venv/*) return 0;; esac
   if [[ "$script" == *.mjs ]]; then runner=(node); else runner=(.venv/bin/python); fi
-  if out=$(timeout 120 "${runner[@]}" "$script" 2>&1); then
+  if out=$(env "$@" timeout 120 "${runner[@]}" "$script" 2>&1); then
     passed=$((passed+1)); echo "PASS $script"
   else
     failed=$((failed+1)); echo "FAIL $script"; echo "$out" | sed 's/^/    /'
   fi
+}
+for script in */*.mjs */*.py; do run "$script"; done
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+TLS_PORT=$(free_port); SF_PORT=$(free_port)
+CA="${TMPDIR:-/tmp}/engagement-sim-sdk-ca.pem"
+rm -f "$CA"
+"$BIN" serve --listen "127.0.0.1:$TLS_PORT" --tls --tls-ca-out "$CA" \
+  --vendor-listen "salesforce=127.0.0.1:$SF_PORT" >"${TMPDIR:-/tmp}/engagement-sim-sdk-tls.log" 2>&1 &
+TLS_PID=$!
+up=
+for _ in $(seq 200); do
+  [ -s "$CA" ] && curl -sf --cacert "$CA" "https://127.0.0.1:$TLS_PORT/__admin/health" >/dev/null && { up=1; break; }
+  sleep 0.05
+done
+if [ -z "$up" ]; then
+  echo "the TLS simulator did not start:"; cat "${TMPDIR:-/tmp}/engagement-sim-sdk-tls.log"; exit 1
+fi
+for script in */tls/*.mjs */tls/*.py; do
+  run "$script" SIM_TLS_URL="https://127.0.0.1:$TLS_PORT" SF_INSTANCE="127.0.0.1:$SF_PORT" \
+    REQUESTS_CA_BUNDLE="$CA" NODE_EXTRA_CA_CERTS="$CA"
 done
 echo "sdk: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -19,23 +19,27 @@ use crate::state::AppState;
 
 /// The router of the main port: `/__admin` and every vendor under its prefix.
 pub fn router(state: Arc<AppState>) -> Router {
-    let mut router = Router::new().nest("/__admin", crate::admin::router(state.clone()));
+    let mut vendors = Router::new();
     for (index, vendor) in state.vendors().iter().enumerate() {
         if let Some(routes) = vendor.routes(gateway(&state, index)) {
             // Unmatched paths under the prefix still fall through to the pipeline below.
-            router = router.nest(&format!("/{}", vendor.name()), routes.with_state(()));
+            vendors = vendors.nest(&format!("/{}", vendor.name()), routes.with_state(()));
         }
     }
-    router
+    let vendors = vendors
         .fallback(|State(state): State<Arc<AppState>>, req: Request| {
             pipeline::dispatch(state, None, req)
         })
-        .with_state(state)
+        .with_state(state.clone());
+    Router::new()
+        .nest("/__admin", crate::admin::router(state.clone()))
+        .with_state(state.clone())
+        .merge(with_cors(&state, vendors))
 }
 
 /// The router of a `--vendor-listen` port: one vendor at the root.
 fn vendor_router(state: Arc<AppState>, index: usize) -> Router {
-    state
+    let router = state
         .registry
         .get(index)
         .routes(gateway(&state, index))
@@ -44,7 +48,34 @@ fn vendor_router(state: Arc<AppState>, index: usize) -> Router {
         .fallback(move |State(state): State<Arc<AppState>>, req: Request| {
             pipeline::dispatch(state, Some(index), req)
         })
-        .with_state(state)
+        .with_state(state.clone());
+    with_cors(&state, router)
+}
+
+/// `--cors-origin`: the vendor routes behind a CORS layer that sees each request before any route
+/// matching, so a preflight to any vendor path is answered and every answer carries the headers.
+/// (With CORS on, [`Shortcut`] sends nothing past the router.)
+fn with_cors(state: &AppState, vendors: Router) -> Router {
+    use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, Any, CorsLayer};
+    let origins = &state.config.cors_origins;
+    if origins.is_empty() {
+        return vendors;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        // Checked in `Config::validate`.
+        AllowOrigin::list(origins.iter().filter_map(|o| o.parse().ok()))
+    };
+    let cors = CorsLayer::new()
+        .allow_origin(allow)
+        // Mirrored, not `*`: browsers never let a wildcard cover `Authorization`, which every
+        // vendor call carries.
+        .allow_methods(AllowMethods::mirror_request())
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers(Any)
+        .max_age(std::time::Duration::from_secs(600));
+    Router::new().fallback_service(tower::Layer::layer(&cors, vendors))
 }
 
 fn gateway(state: &Arc<AppState>, vendor: usize) -> Arc<dyn crate::vendor::Gateway> {
@@ -54,6 +85,8 @@ fn gateway(state: &Arc<AppState>, vendor: usize) -> Arc<dyn crate::vendor::Gatew
 /// A running simulator.
 pub struct Simulator {
     addr: SocketAddr,
+    /// `http` or `https`.
+    scheme: &'static str,
     vendor_addrs: Vec<(String, SocketAddr)>,
     state: Arc<AppState>,
     stop: watch::Sender<bool>,
@@ -82,6 +115,10 @@ impl Simulator {
             crate::persist::save(&state, path, false)
                 .map_err(|e| format!("state file {}: cannot write: {e}", path.display()))?;
         }
+        let tls = match &state.config.tls {
+            Some(source) => Some(crate::tls::acceptor(source)?),
+            None => None,
+        };
         let (stop, stopped) = watch::channel(false);
         let listener = bind(state.config.listen).await?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -89,6 +126,7 @@ impl Simulator {
             listener,
             router(state.clone()),
             Shortcut::new(state.clone(), None),
+            tls.clone(),
             stopped.clone(),
         )];
         let mut vendor_addrs = Vec::new();
@@ -102,6 +140,7 @@ impl Simulator {
                 listener,
                 vendor_router(state.clone(), index),
                 Shortcut::new(state.clone(), Some(index)),
+                tls.clone(),
                 stopped.clone(),
             ));
         }
@@ -124,6 +163,7 @@ impl Simulator {
         }
         Ok(Simulator {
             addr,
+            scheme: if tls.is_some() { "https" } else { "http" },
             vendor_addrs,
             state,
             stop,
@@ -131,9 +171,14 @@ impl Simulator {
         })
     }
 
-    /// `http://127.0.0.1:PORT`, with no trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS), with no trailing slash.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
+    }
+
+    /// `http` or `https`.
+    pub fn scheme(&self) -> &'static str {
+        self.scheme
     }
 
     /// The base URL of one vendor on the main port (`http://127.0.0.1:PORT/devrev`).
@@ -184,12 +229,14 @@ fn spawn_server(
     listener: TcpListener,
     router: Router,
     shortcut: Shortcut,
+    tls: Option<crate::tls::Acceptor>,
     mut stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(crate::server::serve(
         listener,
         router,
         shortcut,
+        tls,
         async move {
             let _ = stopped.wait_for(|s| *s).await;
         },

@@ -19,6 +19,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of `Serve` costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve every vendor under its prefix on one port.
@@ -34,6 +36,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print a shell completion script (e.g. `engagement-sim completions bash > ~/.local/share/bash-completion/completions/engagement-sim`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on standard output (e.g. `engagement-sim man | man -l -`).
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,8 +116,27 @@ pub struct ServeArgs {
         value_name = "TOKEN"
     )]
     pub admin_token: Option<String>,
+    /// How log lines are written to standard error: `pretty` (one readable line per request) or
+    /// `json` (one JSON object per line, for log shippers). RUST_LOG filters them as usual.
     #[arg(long = "log-format", value_enum, default_value = "pretty")]
     pub log_format: LogFormatArg,
+    /// Serve HTTPS (on the main port and every --vendor-listen port) with a certificate made at
+    /// start for localhost and 127.0.0.1; the CA that signed it is written to --tls-ca-out.
+    #[arg(long)]
+    pub tls: bool,
+    /// Where --tls writes the CA certificate (PEM) clients should trust [default: engagement-sim-ca.pem in the temp dir].
+    #[arg(long = "tls-ca-out", value_name = "PATH")]
+    pub tls_ca_out: Option<PathBuf>,
+    /// Serve HTTPS with your own certificate chain (PEM) instead; needs --tls-key.
+    #[arg(long = "tls-cert", value_name = "PATH", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long = "tls-key", value_name = "PATH", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Let browser pages from ORIGIN call the vendor routes (CORS: preflights answered, headers
+    /// added); repeatable, or `*` for any origin. The admin API never gets CORS headers.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    pub cors_origins: Vec<String>,
 }
 
 fn parse_vendor_listen(text: &str) -> Result<(String, SocketAddr), String> {
@@ -147,6 +175,16 @@ impl ServeArgs {
                 LogFormatArg::Pretty => LogFormat::Pretty,
                 LogFormatArg::Json => LogFormat::Json,
             },
+            tls: match (self.tls_cert, self.tls_key) {
+                (Some(cert), Some(key)) => Some(crate::tls::Source::Files { cert, key }),
+                _ if self.tls || self.tls_ca_out.is_some() => Some(crate::tls::Source::Generated {
+                    ca_out: self
+                        .tls_ca_out
+                        .unwrap_or_else(|| std::env::temp_dir().join("engagement-sim-ca.pem")),
+                }),
+                _ => None,
+            },
+            cors_origins: self.cors_origins,
         }
     }
 }

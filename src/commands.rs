@@ -1,5 +1,6 @@
-//! What each CLI command does: `serve` (with graceful shutdown on SIGINT/SIGTERM), `operations`
-//! and `scenario check`.
+//! What each CLI command does: `serve` (with graceful shutdown on SIGINT/SIGTERM), `operations`,
+//! `scenario check`, `completions` and `man`. Every command writes through handled streams, so a
+//! reader that closes the pipe early ends it quietly instead of with a panic.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -31,18 +32,7 @@ pub fn serve(config: Config) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        let base = simulator.base_url();
-        tracing::info!(
-            "engagement-sim {} listening on {base}",
-            env!("CARGO_PKG_VERSION")
-        );
-        for vendor in simulator.state().vendors() {
-            tracing::info!("  {:<11} {base}/{}", vendor.name(), vendor.name());
-        }
-        for (vendor, addr) in simulator.vendor_addrs() {
-            tracing::info!("  {vendor:<11} http://{addr} (own port)");
-        }
-        tracing::info!("  {:<11} {base}/__admin", "admin");
+        banner(&simulator);
         shutdown_signal().await;
         tracing::info!("shutting down: finishing in-flight requests");
         simulator.stop().await;
@@ -50,10 +40,67 @@ pub fn serve(config: Config) -> ExitCode {
     })
 }
 
+/// What a new user sees at start: where everything is and what to try next.
+fn banner(simulator: &Simulator) {
+    let state = simulator.state();
+    let config = &state.config;
+    let base = simulator.base_url();
+    let curl = match &config.tls {
+        Some(crate::tls::Source::Generated { ca_out }) => {
+            format!("curl -s --cacert {}", ca_out.display())
+        }
+        Some(crate::tls::Source::Files { .. }) => "curl -s".to_owned(),
+        None => "curl -s".to_owned(),
+    };
+    tracing::info!(
+        "engagement-sim {} listening on {base}",
+        env!("CARGO_PKG_VERSION")
+    );
+    for vendor in state.vendors() {
+        tracing::info!("  {:<11} {base}/{}", vendor.name(), vendor.name());
+    }
+    for (vendor, addr) in simulator.vendor_addrs() {
+        tracing::info!("  {vendor:<11} {}://{addr} (own port)", simulator.scheme());
+    }
+    tracing::info!("  {:<11} {base}/__admin", "admin");
+    tracing::info!("  {:<11} {base}/__admin/ui", "dashboard");
+    tracing::info!("  {:<11} {base}/__admin/metrics", "metrics");
+    if let Some(crate::tls::Source::Generated { ca_out }) = &config.tls {
+        tracing::info!("TLS: trust the CA written to {}", ca_out.display());
+    }
+    let scenarios = state.scenarios.names();
+    if scenarios.is_empty() {
+        tracing::info!("scenarios: none loaded (--scenario FILE or ENGAGEMENT_SIM_SCENARIOS)");
+    } else {
+        let files: Vec<String> = config
+            .scenarios
+            .iter()
+            .map(|f| f.display().to_string())
+            .collect();
+        tracing::info!(
+            "scenarios: {} (from {})",
+            scenarios.join(", "),
+            files.join(", ")
+        );
+    }
+    let state_file = config
+        .state_file
+        .as_ref()
+        .map_or("none (state is lost on exit)".to_owned(), |p| {
+            p.display().to_string()
+        });
+    tracing::info!("seed: {}; state file: {state_file}", config.seed);
+    tracing::info!(
+        "try: {curl} -X POST {base}/devrev/engagements.create -H 'Authorization: Bearer t1' -H 'Content-Type: application/json' -d '{{\"title\":\"QBR\",\"members\":[\"DEVU-1\"]}}'"
+    );
+    tracing::info!("then: {curl} '{base}/__admin/requests?limit=1'");
+}
+
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
+    #[cfg(unix)]
     let term = async {
         match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             Ok(mut s) => {
@@ -62,6 +109,9 @@ async fn shutdown_signal() {
             Err(_) => std::future::pending::<()>().await,
         }
     };
+    // Elsewhere Ctrl-C (and the console's close) is the only signal tokio offers portably.
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
     tokio::select! {
         _ = ctrl_c => {}
         _ = term => {}
@@ -85,14 +135,38 @@ pub fn operations(json: bool) -> ExitCode {
     } else {
         write_catalogue(&mut out, &catalogue)
     };
+    finish(written)
+}
+
+/// The exit code of a command that wrote to standard output. A reader that stopped early
+/// (`operations | head -1`) is not a failure.
+fn finish(written: std::io::Result<()>) -> ExitCode {
     match written {
-        // A reader that stopped early (`operations | head -1`) is not a failure.
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
         _ => ExitCode::SUCCESS,
     }
+}
+
+/// `completions SHELL`: the shell's completion script on standard output.
+pub fn completions(shell: clap_complete::Shell) -> ExitCode {
+    let mut command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "engagement-sim", &mut script);
+    finish(std::io::stdout().lock().write_all(&script))
+}
+
+/// `man`: the man page (roff) on standard output.
+pub fn man() -> ExitCode {
+    let command = <crate::cli::Cli as clap::CommandFactory>::command();
+    let mut page = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(command).render(&mut page) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    finish(std::io::stdout().lock().write_all(&page))
 }
 
 /// One row of the `operations` tables.
@@ -161,26 +235,37 @@ fn write_catalogue(out: &mut impl Write, catalogue: &Value) -> std::io::Result<(
 pub fn check_scenarios(files: &[PathBuf]) -> ExitCode {
     let vendors = crate::vendors::registry(&Config::default().vendor_settings(0));
     let mut failed = false;
+    let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
     for file in files {
         let text = match std::fs::read_to_string(file) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("{}: cannot read: {e}", file.display());
+                let _ = writeln!(err, "{}: cannot read: {e}", file.display());
                 failed = true;
                 continue;
             }
         };
+        // Written with errors ignored: a closed pipe must not panic, and the exit code already
+        // says whether the files are fine.
         match crate::scenario::parse::parse(&file.display().to_string(), &text, &vendors) {
-            Ok(doc) => println!(
-                "{}: ok ({} rules, {} rate limits)",
-                file.display(),
-                doc.rules.len(),
-                doc.rate_limits.len()
-            ),
+            Ok(doc) => {
+                let _ = writeln!(
+                    out,
+                    "{}: ok ({} rules, {} rate limits)",
+                    file.display(),
+                    doc.rules.len(),
+                    doc.rate_limits.len()
+                );
+            }
             Err(problems) => {
                 failed = true;
-                eprint!("{}", problems.render());
-                eprintln!("{}: {} problem(s)", file.display(), problems.errors.len());
+                let _ = write!(err, "{}", problems.render());
+                let _ = writeln!(
+                    err,
+                    "{}: {} problem(s)",
+                    file.display(),
+                    problems.errors.len()
+                );
             }
         }
     }

@@ -37,6 +37,10 @@ pub struct Config {
     pub tenant_record_limit: usize,
     pub admin_token: Option<String>,
     pub log_format: LogFormat,
+    /// Serve HTTPS on every listener, with this certificate.
+    pub tls: Option<crate::tls::Source>,
+    /// Browser origins allowed to call the vendor routes (`*`: any); empty: no CORS.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -56,6 +60,8 @@ impl Default for Config {
             tenant_record_limit: 5_000,
             admin_token: None,
             log_format: LogFormat::Pretty,
+            tls: None,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -97,6 +103,11 @@ impl Config {
                     "--vendor-listen names '{vendor}', which is not a vendor; vendors: {}",
                     vendor_names.join(", ")
                 ));
+            }
+        }
+        for origin in &self.cors_origins {
+            if origin != "*" && axum::http::HeaderValue::from_str(origin).is_err() {
+                return Err(format!("--cors-origin '{origin}' is not a valid origin"));
             }
         }
         if self.body_limit == 0 {

@@ -11,3 +11,25 @@ pub enum Fault {
     Timeout,
     SlowBody,
 }
+
+impl Fault {
+    /// Every fault, in the order the README lists them.
+    pub const ALL: [Fault; 5] = [
+        Fault::ConnectionReset,
+        Fault::EmptyResponse,
+        Fault::MalformedBody,
+        Fault::Timeout,
+        Fault::SlowBody,
+    ];
+
+    /// The name a scenario file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Fault::ConnectionReset => "connection_reset",
+            Fault::EmptyResponse => "empty_response",
+            Fault::MalformedBody => "malformed_body",
+            Fault::Timeout => "timeout",
+            Fault::SlowBody => "slow_body",
+        }
+    }
+}

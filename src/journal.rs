@@ -263,6 +263,11 @@ impl Journal {
         }
     }
 
+    /// What the entries held take, by [`Entry::footprint`].
+    pub fn bytes(&self) -> usize {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
     /// The entries the filter accepts, oldest first; `limit` keeps the newest N.
     pub fn entries(&self, filter: &Filter) -> Vec<Arc<Entry>> {
         let mut out: Vec<Arc<Entry>> = self

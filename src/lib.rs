@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //! - [`state`]: [`state::AppState`], the one shared handle; [`app`] builds the routers and runs
-//!   [`Simulator`]; [`server`] is the accept loop (each connection task owns its socket).
+//!   [`Simulator`]; [`server`] is the accept loop (each connection task owns its socket); [`tls`]
+//!   the HTTPS certificate and stream wrapper.
 //! - [`registry`]: the vendors, and which operation a method and path name.
 //! - [`pipeline`]: the request path, one file per step (see below).
 //! - [`vendor`]: the seam: [`vendor::Vendor`], operations and their table rows, typed error
@@ -15,7 +16,8 @@
 //! - [`clock`], [`tenant`], [`journal`], [`fault`], [`json`], [`respond`]: the one clock and seeded
 //!   randomness, credentials and tenants, the bounded request journal, connection faults, reading
 //!   JSON bodies, turning replies into responses.
-//! - [`persist`]: `--state-file`, saved atomically and restored at start.
+//! - [`persist`]: `--state-file`, saved atomically and restored at start; [`metrics`]: the
+//!   Prometheus counters the record step feeds.
 //! - [`admin`], [`admin_reply`]: `/__admin`; [`cli`], [`config`], [`commands`], [`telemetry`]:
 //!   the binary's side.
 //!
@@ -48,6 +50,7 @@ pub mod contract;
 pub mod fault;
 pub mod journal;
 pub mod json;
+pub mod metrics;
 pub mod persist;
 pub mod pipeline;
 pub mod registry;
@@ -59,6 +62,7 @@ pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod tenant;
+pub mod tls;
 pub mod vendor;
 pub mod vendors;
 

@@ -15,6 +15,8 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => engagement_sim::commands::serve(args.into_config()),
         Command::Operations { json } => engagement_sim::commands::operations(json),
+        Command::Completions { shell } => engagement_sim::commands::completions(shell),
+        Command::Man => engagement_sim::commands::man(),
         Command::Scenario {
             command: ScenarioCommand::Check { files },
         } => engagement_sim::commands::check_scenarios(&files),

@@ -4,7 +4,10 @@
 //! requests on shutdown.
 
 use std::future::Future;
-use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+#[cfg(unix)]
+use std::os::fd::{AsRawFd as AsRaw, BorrowedFd as Borrowed, RawFd as Raw};
+#[cfg(windows)]
+use std::os::windows::io::{AsRawSocket as AsRaw, BorrowedSocket as Borrowed, RawSocket as Raw};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,6 +38,7 @@ pub async fn serve(
     listener: TcpListener,
     router: Router,
     shortcut: Shortcut,
+    tls: Option<crate::tls::Acceptor>,
     shutdown: impl Future<Output = ()>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -58,7 +62,10 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
+        #[cfg(unix)]
         let fd = stream.as_raw_fd();
+        #[cfg(windows)]
+        let fd = stream.as_raw_socket();
         let (fault_tx, mut fault_rx) = mpsc::channel::<Fault>(1);
         let (router, shortcut) = (router.clone(), shortcut.clone());
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
@@ -86,7 +93,10 @@ pub async fn serve(
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(TokioIo::new(stream), service);
+            .serve_connection(
+                TokioIo::new(crate::tls::Stream::new(stream, tls.as_ref())),
+                service,
+            );
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _permit = permit;
@@ -121,7 +131,13 @@ pub struct Shortcut {
 
 impl Shortcut {
     pub fn new(state: Arc<AppState>, fixed: Option<usize>) -> Shortcut {
-        let routed = state.vendors().iter().map(|v| v.has_routes()).collect();
+        // CORS is a router layer: with `--cors-origin` every call goes through the router.
+        let cors = !state.config.cors_origins.is_empty();
+        let routed = state
+            .vendors()
+            .iter()
+            .map(|v| cors || v.has_routes())
+            .collect();
         Shortcut {
             state,
             fixed,
@@ -146,9 +162,9 @@ impl Shortcut {
 
 /// Ends a connection the way the fault asks. `conn` still owns the socket behind `fd` when this
 /// starts, which is what makes borrowing the descriptor sound.
-async fn carry_out<C>(fault: Fault, fd: RawFd, conn: C) {
+async fn carry_out<C>(fault: Fault, fd: Raw, conn: C) {
     // SAFETY: `conn` owns the socket and is alive until it is dropped below.
-    let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+    let fd = unsafe { Borrowed::borrow_raw(fd) };
     let socket = socket2::SockRef::from(&fd);
     match fault {
         Fault::ConnectionReset => {

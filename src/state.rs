@@ -18,6 +18,8 @@ pub struct AppState {
     pub registry: Registry,
     pub contracts: Contracts,
     pub journal: Journal,
+    /// Call, latency and fault counters for `/__admin/metrics`.
+    pub metrics: crate::metrics::Metrics,
     pub tenants: Tenants,
     /// The one clock: the vendors, the scenario engine's rate limiters and the journal read it.
     pub clock: Arc<Clock>,
@@ -43,6 +45,7 @@ impl AppState {
         Ok(AppState {
             contracts,
             journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
+            metrics: crate::metrics::Metrics::default(),
             tenants: Tenants::default(),
             scenarios: Engine::new(config.seed, clock.clone()),
             clock,

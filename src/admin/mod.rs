@@ -1,8 +1,9 @@
 //! The admin API under `/__admin` (INTERFACE.md section 4): health, operations, reset, the
-//! journal, state dumps, scenarios and the clock. Every answer and every refusal is JSON; with `--admin-token` set, each
+//! journal, state dumps, scenarios, the clock and metrics. Every answer and every refusal is JSON; with `--admin-token` set, each
 //! call must carry it as a bearer token, compared in constant time.
 
 mod journal;
+mod metrics;
 mod scenarios;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     }
     router
         .route("/health", get(health))
+        .route("/metrics", get(metrics::metrics))
         .route("/operations", get(operations))
         .route("/reset", post(reset))
         .route("/requests", get(journal::list).delete(journal::clear))

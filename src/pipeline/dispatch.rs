@@ -31,6 +31,6 @@ pub async fn dispatch(
             settle(run(&mut ctx, &target).await)
         }
     };
-    let reply = record::record(&ctx, reply);
+    let reply = record::record(&ctx, reply, fault);
     crate::respond::into_response(reply, fault, parts.method == Method::HEAD)
 }

@@ -54,7 +54,7 @@ impl Gateway for PipelineGateway {
                     (vendor.render_error(&vendor.reject(problem)), None)
                 }
             };
-            (record::record(&ctx, reply), fault)
+            (record::record(&ctx, reply, fault), fault)
         })
     }
 

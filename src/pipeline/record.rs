@@ -1,20 +1,29 @@
 //! Step 6, the tail every call shares whatever its exit: the vendor's per-answer headers, the
-//! request log line and one journal entry, with the rule that fired.
+//! request log line, the metrics and one journal entry, with the rule that fired.
 
+use crate::fault::Fault;
 use crate::journal::{Entry, Exchange};
 use crate::vendor::Reply;
 
 use super::context::Context;
 
-pub fn record(ctx: &Context<'_>, mut reply: Reply) -> Reply {
+pub fn record(ctx: &Context<'_>, mut reply: Reply, fault: Option<Fault>) -> Reply {
     let found = &ctx.found;
     if let (Some(vendor), Some(tenant)) = (found.vendor, &found.tenant) {
         vendor.decorate(tenant, &mut reply);
     }
-    let duration_ms = ctx.started.elapsed().as_secs_f64() * 1000.0;
+    let seconds = ctx.started.elapsed().as_secs_f64();
+    let duration_ms = seconds * 1000.0;
     let status = reply.status.as_u16();
     let vendor = found.vendor.map(|v| v.name());
     let operation = found.operation.map(|o| o.id);
+    ctx.state.metrics.call(
+        vendor.unwrap_or("-"),
+        operation.unwrap_or("-"),
+        status,
+        seconds,
+        fault,
+    );
     let tenant = found.tenant.as_ref().map(|t| t.fingerprint.clone());
     crate::telemetry::log_request(&crate::telemetry::RequestLine {
         method: ctx.method.as_str(),

@@ -3,12 +3,12 @@
 
 use serde_json::Value;
 
-use super::model::{Delay, Document, Rule};
+use super::model::{Delay, Document, RateLimit, Rule};
 use super::source::{find_key, ScenarioError, Source};
 use crate::vendor::Vendor;
 
 /// Edit distance, for "did you mean" hints.
-fn distance(a: &str, b: &str) -> usize {
+pub(super) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -23,7 +23,10 @@ fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-fn suggest<'a>(wrong: &str, options: impl IntoIterator<Item = &'a str> + Clone) -> String {
+pub(super) fn suggest<'a>(
+    wrong: &str,
+    options: impl IntoIterator<Item = &'a str> + Clone,
+) -> String {
     let nearest = options
         .clone()
         .into_iter()
@@ -55,7 +58,17 @@ pub(super) fn check(
     vendors: &[Box<dyn Vendor>],
     errors: &mut Vec<ScenarioError>,
 ) {
-    if doc.name.trim().is_empty() || doc.name.contains('/') || doc.name.contains('#') {
+    check_name(&doc.name, src, errors);
+    for (i, rule) in doc.rules.iter().enumerate() {
+        check_rule(i, rule, false, src, vendors, errors);
+    }
+    for (i, limit) in doc.rate_limits.iter().enumerate() {
+        check_limit(i, limit, src, vendors, errors);
+    }
+}
+
+pub(super) fn check_name(name: &str, src: &Source<'_>, errors: &mut Vec<ScenarioError>) {
+    if name.trim().is_empty() || name.contains('/') || name.contains('#') {
         let (at, len) = find_key(src.text, "name", 0).map_or((0, 1), |o| (o, 1));
         errors.push(src.error(
             at,
@@ -64,46 +77,50 @@ pub(super) fn check(
             None,
         ));
     }
-    for (i, rule) in doc.rules.iter().enumerate() {
-        check_rule(i, rule, src, vendors, errors);
-    }
-    for (i, limit) in doc.rate_limits.iter().enumerate() {
-        let mut err = |needle: &str, message: String, hint: Option<String>| {
-            let (at, len) = src.locate("rate_limits", i, needle);
-            errors.push(src.error(at, len, message, hint));
-        };
-        match vendors.iter().find(|v| v.name() == limit.vendor) {
-            None => err(
-                &limit.vendor,
-                format!("rate_limits[{i}]: unknown vendor '{}'", limit.vendor),
-                Some(suggest(&limit.vendor, vendors.iter().map(|v| v.name()))),
-            ),
-            Some(v) => {
-                if let Some(op) = &limit.operation {
-                    if v.operation(op).is_none() {
-                        err(
-                            op,
-                            format!("rate_limits[{i}]: {} has no operation '{op}'", v.name()),
-                            Some(suggest(op, op_ids(v.as_ref()))),
-                        );
-                    }
+}
+
+pub(super) fn check_limit(
+    i: usize,
+    limit: &RateLimit,
+    src: &Source<'_>,
+    vendors: &[Box<dyn Vendor>],
+    errors: &mut Vec<ScenarioError>,
+) {
+    let mut err = |needle: &str, message: String, hint: Option<String>| {
+        let (at, len) = src.locate("rate_limits", i, needle);
+        errors.push(src.error(at, len, message, hint));
+    };
+    match vendors.iter().find(|v| v.name() == limit.vendor) {
+        None => err(
+            &limit.vendor,
+            format!("rate_limits[{i}]: unknown vendor '{}'", limit.vendor),
+            Some(suggest(&limit.vendor, vendors.iter().map(|v| v.name()))),
+        ),
+        Some(v) => {
+            if let Some(op) = &limit.operation {
+                if v.operation(op).is_none() {
+                    err(
+                        op,
+                        format!("rate_limits[{i}]: {} has no operation '{op}'", v.name()),
+                        Some(suggest(op, op_ids(v.as_ref()))),
+                    );
                 }
             }
         }
-        if limit.requests == 0 {
-            err(
-                "requests",
-                format!("rate_limits[{i}]: requests must be at least 1"),
-                None,
-            );
-        }
-        if limit.per_seconds == 0 || limit.per_seconds > 86_400 {
-            err(
-                "per_seconds",
-                format!("rate_limits[{i}]: per_seconds must be between 1 and 86400"),
-                None,
-            );
-        }
+    }
+    if limit.requests == 0 {
+        err(
+            "requests",
+            format!("rate_limits[{i}]: requests must be at least 1"),
+            None,
+        );
+    }
+    if limit.per_seconds == 0 || limit.per_seconds > 86_400 {
+        err(
+            "per_seconds",
+            format!("rate_limits[{i}]: per_seconds must be between 1 and 86400"),
+            None,
+        );
     }
 }
 
@@ -113,9 +130,12 @@ fn op_ids(v: &dyn Vendor) -> Vec<&'static str> {
     ids
 }
 
-fn check_rule(
+/// `pruned`: keys with a malformed value were left out of `rule` (and reported already), so
+/// whether it does anything cannot be told.
+pub(super) fn check_rule(
     i: usize,
     rule: &Rule,
+    pruned: bool,
     src: &Source<'_>,
     vendors: &[Box<dyn Vendor>],
     errors: &mut Vec<ScenarioError>,
@@ -211,7 +231,7 @@ fn check_rule(
             Some("split it into two rules".into()),
         );
     }
-    if rule.respond.is_none() && rule.fault.is_none() && rule.delay_ms.is_none() {
+    if !pruned && rule.respond.is_none() && rule.fault.is_none() && rule.delay_ms.is_none() {
         err(
             &rule.vendor,
             "the rule does nothing: give it respond, fault or delay_ms".into(),

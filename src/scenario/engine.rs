@@ -284,6 +284,15 @@ impl Engine {
         Decision::default()
     }
 
+    /// The loaded scenarios' names, in load order.
+    pub fn names(&self) -> Vec<String> {
+        self.loaded
+            .load()
+            .iter()
+            .map(|l| l.doc.name.clone())
+            .collect()
+    }
+
     /// Loaded scenarios with each rule's match and fire counts, for the admin API.
     pub fn describe(&self) -> Value {
         let list: Vec<Value> = self

@@ -1,13 +1,15 @@
 //! The scenario engine: scripted answers, faults, delays, rate limits and credential rules that a
 //! user loads to rehearse failures. The pipeline asks it once per call for a [`Decision`].
-//! `model` is the document as written, `parse` reads and checks it, `engine` runs it. Loading
-//! files into a running simulator (and `--watch`) is `crate::scenario_files`.
+//! `model` is the document as written, `parse` reads and checks it (`shape` its structure, `check`
+//! its meaning), `engine` runs it. Loading files into a running simulator (and `--watch`) is
+//! `crate::scenario_files`.
 
 mod check;
 mod engine;
 pub mod model;
 pub mod parse;
 mod respond;
+mod shape;
 mod source;
 
 pub use crate::fault::Fault;

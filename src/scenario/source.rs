@@ -7,8 +7,6 @@ use std::fmt;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
 use serde::Serialize;
 
-use super::model::Document;
-
 /// One problem in a scenario document.
 #[derive(Debug, Serialize)]
 pub struct ScenarioError {
@@ -78,7 +76,12 @@ impl Source<'_> {
         self.text.trim_start().starts_with('{')
     }
 
-    pub(super) fn deserialize(&self) -> Result<Document, Box<ScenarioError>> {
+    /// The document as plain data: only a syntax error stops here.
+    pub(super) fn value(&self) -> Result<serde_json::Value, Box<ScenarioError>> {
+        self.read()
+    }
+
+    fn read<T: serde::de::DeserializeOwned>(&self) -> Result<T, Box<ScenarioError>> {
         if self.is_json() {
             serde_json::from_str(self.text).map_err(|e| {
                 let offset = self.offset_of(e.line(), e.column());
@@ -135,7 +138,7 @@ impl Source<'_> {
     }
 
     /// Byte range of the `index`th item of the top-level list `section`.
-    fn item_range(&self, section: &str, index: usize) -> (usize, usize) {
+    pub(super) fn item_range(&self, section: &str, index: usize) -> (usize, usize) {
         let text = self.text;
         let Some(start) = find_key(text, section, 0) else {
             return (0, text.len());
@@ -169,7 +172,12 @@ pub(super) fn find_key(text: &str, key: &str, from: usize) -> Option<usize> {
             let pos = at + i;
             let line_start = text[..pos].rfind('\n').map_or(0, |n| n + 1);
             let prefix = text[line_start..pos].trim();
-            if prefix.is_empty() || prefix == "{" || prefix.ends_with(',') || prefix.ends_with('{')
+            // A YAML list item's first key follows its dash.
+            if prefix.is_empty()
+                || prefix == "{"
+                || prefix == "-"
+                || prefix.ends_with(',')
+                || prefix.ends_with('{')
             {
                 return Some(pos + pattern.len());
             }
@@ -234,7 +242,7 @@ fn strip_location(message: &str) -> String {
 }
 
 fn serde_hint(message: &str) -> Option<String> {
-    message
-        .contains("unknown field")
-        .then(|| "remove the key, or check its spelling against INTERFACE.md section 5".to_owned())
+    message.contains("unknown field").then(|| {
+        "remove the key, or check its spelling against \"Scenarios\" in the README".to_owned()
+    })
 }

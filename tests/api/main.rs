@@ -15,4 +15,5 @@ mod reliability;
 mod salesforce;
 mod scenarios;
 mod seismic;
+mod shipping;
 mod siro;
