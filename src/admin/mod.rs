@@ -141,7 +141,11 @@ async fn reset(State(state): State<Arc<AppState>>, req: Request) -> Response {
         v.store().reset(tenant);
     }
     state.journal.clear(vendor, tenant);
-    state.scenarios.reset_counters();
+    // One tenant's reset leaves every other tenant's scenario counts alone (parallel suites).
+    match tenant {
+        Some(t) => state.scenarios.reset_tenant(t),
+        None => state.scenarios.reset_counters(),
+    }
     Json(json!({ "reset": { "vendors": targets.iter().map(|v| v.name()).collect::<Vec<_>>(), "tenant": tenant } })).into_response()
 }
 
