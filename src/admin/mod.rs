@@ -2,12 +2,13 @@
 //! journal, state dumps, scenarios and the clock. Every answer and every refusal is JSON; with `--admin-token` set, each
 //! call must carry it as a bearer token, compared in constant time.
 
+mod guard;
 mod journal;
 mod scenarios;
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -54,10 +55,15 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
                 ),
             )
         })
-        .layer(middleware::from_fn_with_state(state, require_token))
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
 }
 
 async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let token_set = state.config.admin_token.is_some();
+    if let Some(why) = guard::cross_site(req.headers(), token_set) {
+        return error(StatusCode::FORBIDDEN, why);
+    }
     if let Some(expected) = &state.config.admin_token {
         let given = req
             .headers()
@@ -72,7 +78,11 @@ async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: N
             );
         }
     }
-    next.run(req).await
+    if let Some(why) = guard::upload_type_refused(&req) {
+        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
+    }
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    guard::as_json(next.run(req).await, &method, &path).await
 }
 
 /// Compares the SHA-256 digests of both sides, so the time taken says nothing about the token.

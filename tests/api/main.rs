@@ -4,6 +4,7 @@
 mod support;
 
 mod admin;
+mod admin_guard;
 mod clock;
 mod devrev;
 mod fuzz;
