@@ -109,6 +109,16 @@ pub struct ServeArgs {
     pub admin_token: Option<String>,
     #[arg(long = "log-format", value_enum, default_value = "pretty")]
     pub log_format: LogFormatArg,
+    /// Connections served at once per listener; at the cap, the one that has waited longest
+    /// without a complete request is closed to make room.
+    #[arg(long = "max-connections", value_name = "N", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// Seconds a request body may take, plus one second per --body-min-rate bytes received.
+    #[arg(long = "body-timeout", value_name = "SECS", default_value_t = 10)]
+    pub body_timeout: u64,
+    /// Bytes per second a request body must keep up once its --body-timeout is spent.
+    #[arg(long = "body-min-rate", value_name = "BYTES", default_value_t = 1024)]
+    pub body_min_rate: u64,
 }
 
 fn parse_vendor_listen(text: &str) -> Result<(String, SocketAddr), String> {
@@ -146,6 +156,11 @@ impl ServeArgs {
             log_format: match self.log_format {
                 LogFormatArg::Pretty => LogFormat::Pretty,
                 LogFormatArg::Json => LogFormat::Json,
+            },
+            connections: crate::config::ConnectionLimits {
+                max: self.max_connections,
+                body_timeout: std::time::Duration::from_secs(self.body_timeout),
+                body_min_rate: self.body_min_rate,
             },
         }
     }

@@ -37,6 +37,28 @@ pub struct Config {
     pub tenant_record_limit: usize,
     pub admin_token: Option<String>,
     pub log_format: LogFormat,
+    pub connections: ConnectionLimits,
+}
+
+/// How long a client may hold a connection without sending a request (see [`crate::conn`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Connections served at once per listener; at the cap the longest-waiting one is shed.
+    pub max: usize,
+    /// A request body's time allowance before the first byte counts.
+    pub body_timeout: Duration,
+    /// Bytes per second a body must keep up past `body_timeout`.
+    pub body_min_rate: u64,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            max: 4096,
+            body_timeout: Duration::from_secs(10),
+            body_min_rate: 1024,
+        }
+    }
 }
 
 impl Default for Config {
@@ -56,6 +78,7 @@ impl Default for Config {
             tenant_record_limit: 5_000,
             admin_token: None,
             log_format: LogFormat::Pretty,
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -98,6 +121,9 @@ impl Config {
                     vendor_names.join(", ")
                 ));
             }
+        }
+        if self.connections.max == 0 {
+            return Err("--max-connections must be at least 1".into());
         }
         if self.body_limit == 0 {
             return Err("--body-limit must be at least 1 byte".into());

@@ -78,6 +78,15 @@ async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: N
             );
         }
     }
+    if crate::conn::declared_over(req.headers(), state.config.body_limit) {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is over the {} byte limit (--body-limit)",
+                state.config.body_limit
+            ),
+        );
+    }
     if let Some(why) = guard::upload_type_refused(&req) {
         return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
     }

@@ -6,6 +6,7 @@ mod support;
 mod admin;
 mod admin_guard;
 mod clock;
+mod connections;
 mod devrev;
 mod fuzz;
 mod isolation;

@@ -247,9 +247,17 @@ fn mcp_root(req: &Request) -> String {
 /// an oversized body Seismic's 413, rather than the transport's plain-text refusals.
 async fn read_message(limit: usize, req: Request) -> Result<Request, Response> {
     let (parts, body) = req.into_parts();
-    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
+    let declared_over = crate::conn::declared_over(&parts.headers, limit);
+    let read = match declared_over {
+        true => None,
+        false => http_body_util::Limited::new(body, limit)
+            .collect()
+            .await
+            .ok(),
+    };
+    let bytes = match read {
+        Some(collected) => collected.to_bytes(),
+        None => {
             let error = errors::reject(crate::vendor::Problem::BodyTooLarge { limit });
             return Err(into_response(errors::render(&error), None, false));
         }
