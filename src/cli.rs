@@ -119,6 +119,9 @@ pub struct ServeArgs {
     /// Bytes per second a request body must keep up once its --body-timeout is spent.
     #[arg(long = "body-min-rate", value_name = "BYTES", default_value_t = 1024)]
     pub body_min_rate: u64,
+    /// Seconds in-flight requests get to finish on shutdown; later ones are cancelled unanswered.
+    #[arg(long = "drain-timeout", value_name = "SECS", default_value_t = 10)]
+    pub drain_timeout: u64,
 }
 
 fn parse_vendor_listen(text: &str) -> Result<(String, SocketAddr), String> {
@@ -161,6 +164,7 @@ impl ServeArgs {
                 max: self.max_connections,
                 body_timeout: std::time::Duration::from_secs(self.body_timeout),
                 body_min_rate: self.body_min_rate,
+                drain_timeout: std::time::Duration::from_secs(self.drain_timeout),
             },
         }
     }

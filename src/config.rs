@@ -49,6 +49,9 @@ pub struct ConnectionLimits {
     pub body_timeout: Duration,
     /// Bytes per second a body must keep up past `body_timeout`.
     pub body_min_rate: u64,
+    /// How long in-flight requests may finish after a shutdown signal; later ones are cancelled
+    /// unanswered.
+    pub drain_timeout: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -57,6 +60,7 @@ impl Default for ConnectionLimits {
             max: 4096,
             body_timeout: Duration::from_secs(10),
             body_min_rate: 1024,
+            drain_timeout: Duration::from_secs(10),
         }
     }
 }

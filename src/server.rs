@@ -5,6 +5,7 @@
 
 use std::future::Future;
 use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,8 +23,6 @@ use crate::state::AppState;
 
 /// A client has this long to send a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// In-flight requests get this long to finish after a shutdown signal.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// A `timeout` fault holds the connection at most this long.
 const HOLD_LIMIT: Duration = Duration::from_secs(600);
 
@@ -86,7 +85,7 @@ pub async fn serve(
                     ))
                 });
                 let response = if shortcut.takes(req.uri().path()) {
-                    crate::pipeline::dispatch(shortcut.state, shortcut.fixed, req).await
+                    crate::pipeline::dispatch(shortcut.state.clone(), shortcut.fixed, req).await
                 } else {
                     router
                         .oneshot(req)
@@ -99,8 +98,12 @@ pub async fn serve(
                     let _ = fault_tx.send(fault).await;
                     std::future::pending::<()>().await;
                 }
+                if shortcut.state.answers_closed.load(Ordering::SeqCst) {
+                    // After the final save began: cancelled, the connection closes unanswered.
+                    return Err(Cancelled);
+                }
                 slots.idle(&slot);
-                Ok::<_, std::convert::Infallible>(response)
+                Ok::<_, Cancelled>(response)
             }
         });
         let conn = hyper::server::conn::http1::Builder::new()
@@ -122,13 +125,29 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+    let drain = limits.drain_timeout;
+    if tokio::time::timeout(drain, graceful.shutdown())
         .await
         .is_err()
     {
-        tracing::warn!("some requests were still running after {DRAIN_TIMEOUT:?}; stopping anyway");
+        tracing::warn!(
+            "some requests were still running after {drain:?}; they are cancelled unanswered"
+        );
     }
 }
+
+/// A request still running when the final save began: it must not answer (see
+/// [`AppState::answers_closed`]); hyper closes its connection.
+#[derive(Debug)]
+struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cancelled by shutdown after the drain")
+    }
+}
+
+impl std::error::Error for Cancelled {}
 
 /// Which requests of a listener go straight to [`crate::pipeline::dispatch`] instead of through
 /// the axum router: calls to a vendor that has no axum routes of its own (every call but the admin

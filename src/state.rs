@@ -25,6 +25,10 @@ pub struct AppState {
     pub config: Config,
     /// The restore epoch the vendors were built in (see [`crate::vendor::VendorSettings::epoch`]).
     pub epoch: u64,
+    /// Set once the final save is about to snapshot: from then on no answer leaves the server
+    /// (`crate::server` closes the connection instead), so every answer a client saw was produced
+    /// before that snapshot and its record is in the file.
+    pub answers_closed: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -49,6 +53,7 @@ impl AppState {
             registry,
             epoch,
             config,
+            answers_closed: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

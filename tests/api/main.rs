@@ -17,4 +17,5 @@ mod reliability;
 mod salesforce;
 mod scenarios;
 mod seismic;
+mod shutdown;
 mod siro;
