@@ -122,6 +122,12 @@ pub struct ServeArgs {
     /// Seconds in-flight requests get to finish on shutdown; later ones are cancelled unanswered.
     #[arg(long = "drain-timeout", value_name = "SECS", default_value_t = 10)]
     pub drain_timeout: u64,
+    /// The most scenario documents loaded at once.
+    #[arg(long = "max-scenarios", value_name = "N", default_value_t = 100)]
+    pub max_scenarios: usize,
+    /// The most bytes loaded scenario documents take together, as written.
+    #[arg(long = "max-scenario-bytes", value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_scenario_bytes: usize,
 }
 
 fn parse_vendor_listen(text: &str) -> Result<(String, SocketAddr), String> {
@@ -166,6 +172,8 @@ impl ServeArgs {
                 body_min_rate: self.body_min_rate,
                 drain_timeout: std::time::Duration::from_secs(self.drain_timeout),
             },
+            max_scenarios: self.max_scenarios,
+            max_scenario_bytes: self.max_scenario_bytes,
         }
     }
 }

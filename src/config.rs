@@ -38,6 +38,10 @@ pub struct Config {
     pub admin_token: Option<String>,
     pub log_format: LogFormat,
     pub connections: ConnectionLimits,
+    /// The most scenario documents loaded at once.
+    pub max_scenarios: usize,
+    /// The most bytes the loaded scenario documents take together, as written.
+    pub max_scenario_bytes: usize,
 }
 
 /// How long a client may hold a connection without sending a request (see [`crate::conn`]).
@@ -83,6 +87,8 @@ impl Default for Config {
             admin_token: None,
             log_format: LogFormat::Pretty,
             connections: ConnectionLimits::default(),
+            max_scenarios: 100,
+            max_scenario_bytes: 16 * 1024 * 1024,
         }
     }
 }

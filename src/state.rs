@@ -48,7 +48,8 @@ impl AppState {
             contracts,
             journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
             tenants: Tenants::default(),
-            scenarios: Engine::new(config.seed, clock.clone()),
+            scenarios: Engine::new(config.seed, clock.clone())
+                .limited(config.max_scenarios, config.max_scenario_bytes),
             clock,
             registry,
             epoch,

@@ -65,9 +65,15 @@ pub(super) fn check(
         ));
     }
     for (i, rule) in doc.rules.iter().enumerate() {
+        if errors.len() >= super::source::MAX_PROBLEMS {
+            return;
+        }
         check_rule(i, rule, src, vendors, errors);
     }
     for (i, limit) in doc.rate_limits.iter().enumerate() {
+        if errors.len() >= super::source::MAX_PROBLEMS {
+            return;
+        }
         let mut err = |needle: &str, message: String, hint: Option<String>| {
             let (at, len) = src.locate("rate_limits", i, needle);
             errors.push(src.error(at, len, message, hint));

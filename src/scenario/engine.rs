@@ -1,6 +1,7 @@
 //! Running scenarios: the loaded documents (swapped atomically, read without a lock on every
 //! call), each rule's match and fire counters, seeded probability draws and real rate limiters.
 
+use std::collections::HashSet;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -149,6 +150,12 @@ struct LiveLimit {
 pub struct Loaded {
     pub doc: Document,
     pub source: String,
+    /// The document's size as written, counted against `--max-scenario-bytes`.
+    size: usize,
+    /// `auth.revoked` and `auth.forbidden`, raw credentials and fingerprints alike, looked up by
+    /// hash on every call (a list scanned and hashed per entry cost 26 ms a call at 100,000).
+    revoked: HashSet<String>,
+    forbidden: HashSet<String>,
     seed: u64,
     rules: Vec<LiveRule>,
     limits: Vec<LiveLimit>,
@@ -183,16 +190,23 @@ impl Loaded {
         Ok(Loaded::live(doc, source, default_seed, clock, responds))
     }
 
+    /// Whether `list` (one of the auth sets) names the tenant by credential or fingerprint.
+    fn names(list: &HashSet<String>, tenant: &crate::tenant::Tenant) -> bool {
+        !list.is_empty() && (list.contains(&*tenant.key) || list.contains(&*tenant.fingerprint))
+    }
+
     /// The same document with fresh counters and limiters.
     fn fresh(&self, clock: &Arc<Clock>) -> Loaded {
         let responds = self.rules.iter().map(|r| r.respond.clone()).collect();
-        Loaded::live(
+        let mut fresh = Loaded::live(
             self.doc.clone(),
             self.source.clone(),
             self.seed,
             clock,
             responds,
-        )
+        );
+        fresh.size = self.size;
+        fresh
     }
 
     fn live(
@@ -218,6 +232,9 @@ impl Loaded {
             seed: doc.seed.unwrap_or(default_seed),
             rules,
             limits,
+            size: 0,
+            revoked: doc.auth.revoked.iter().cloned().collect(),
+            forbidden: doc.auth.forbidden.iter().cloned().collect(),
             doc,
             source,
         }
@@ -252,6 +269,26 @@ pub struct Engine {
     write: std::sync::Mutex<()>,
     /// How many times each tenant's counters were reset on its own; part of its rate-limit key.
     generations: DashMap<Arc<str>, u64>,
+    /// The most documents loaded at once, and the most bytes they may take together as written.
+    max_count: usize,
+    max_bytes: usize,
+}
+
+/// Why a document was not loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// It does not fit the vendors (an error kind the vendor lacks...).
+    Invalid(String),
+    /// Loading it would pass `--max-scenarios` or `--max-scenario-bytes`.
+    Full(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Invalid(m) | LoadError::Full(m) => f.write_str(m),
+        }
+    }
 }
 
 impl Engine {
@@ -262,22 +299,48 @@ impl Engine {
             clock,
             write: std::sync::Mutex::new(()),
             generations: DashMap::new(),
+            max_count: usize::MAX,
+            max_bytes: usize::MAX,
         }
     }
 
-    /// Loads a checked document; one with the same name is replaced in place.
+    /// The same engine holding at most `count` documents of `bytes` in all.
+    pub fn limited(mut self, count: usize, bytes: usize) -> Engine {
+        (self.max_count, self.max_bytes) = (count, bytes);
+        self
+    }
+
+    /// Loads a checked document of `size` bytes as written; one with the same name is replaced in
+    /// place.
     pub fn load(
         &self,
         doc: Document,
         source: String,
+        size: usize,
         vendors: &[Box<dyn Vendor>],
-    ) -> Result<(), String> {
-        let new = Arc::new(Loaded::new(doc, source, self.seed, &self.clock, vendors)?);
+    ) -> Result<(), LoadError> {
+        let mut new = Loaded::new(doc, source, self.seed, &self.clock, vendors)
+            .map_err(LoadError::Invalid)?;
+        new.size = size;
+        let new = Arc::new(new);
         let _guard = lock::lock(&self.write);
         let mut list: Vec<Arc<Loaded>> = self.loaded.load().as_ref().clone();
         match list.iter().position(|l| l.doc.name == new.doc.name) {
             Some(i) => list[i] = new,
             None => list.push(new),
+        }
+        let bytes: usize = list.iter().map(|l| l.size).sum();
+        if list.len() > self.max_count {
+            return Err(LoadError::Full(format!(
+                "{} scenarios are loaded, the most --max-scenarios allows; unload one first",
+                self.max_count
+            )));
+        }
+        if bytes > self.max_bytes {
+            return Err(LoadError::Full(format!(
+                "loaded scenarios would take {bytes} bytes, over --max-scenario-bytes {}; unload one first",
+                self.max_bytes
+            )));
         }
         self.loaded.store(Arc::new(list));
         Ok(())
@@ -348,12 +411,11 @@ impl Engine {
         if loaded.is_empty() {
             return Decision::default();
         }
-        let names_tenant = |name: &String| Tenants::matches(name, &probe.tenant.key);
         for l in loaded.iter() {
-            if l.doc.auth.revoked.iter().any(names_tenant) {
+            if Loaded::names(&l.revoked, probe.tenant) {
                 return refuse(Problem::RevokedCredential);
             }
-            if l.doc.auth.forbidden.iter().any(names_tenant) {
+            if Loaded::names(&l.forbidden, probe.tenant) {
                 return refuse(Problem::ForbiddenCredential);
             }
         }

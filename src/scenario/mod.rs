@@ -12,7 +12,7 @@ mod source;
 pub mod watch;
 
 pub use crate::fault::Fault;
-pub use engine::Engine;
+pub use engine::{Engine, LoadError};
 
 use std::time::Duration;
 

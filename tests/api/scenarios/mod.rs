@@ -3,6 +3,7 @@
 
 mod faults;
 mod lifecycle;
+mod limits;
 mod per_tenant;
 mod properties;
 mod rules;
