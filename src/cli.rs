@@ -20,6 +20,8 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once at start; boxing the serve flags would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Serve every vendor under its prefix on one port.
     Serve(ServeArgs),
