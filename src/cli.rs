@@ -130,6 +130,9 @@ pub struct ServeArgs {
     /// The most bytes loaded scenario documents take together, as written.
     #[arg(long = "max-scenario-bytes", value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_scenario_bytes: usize,
+    /// The most MCP sessions kept open; past it the least recently used one is closed.
+    #[arg(long = "max-mcp-sessions", value_name = "N", default_value_t = 1_000)]
+    pub max_mcp_sessions: usize,
 }
 
 fn parse_vendor_listen(text: &str) -> Result<(String, SocketAddr), String> {
@@ -176,6 +179,7 @@ impl ServeArgs {
             },
             max_scenarios: self.max_scenarios,
             max_scenario_bytes: self.max_scenario_bytes,
+            max_mcp_sessions: self.max_mcp_sessions,
         }
     }
 }

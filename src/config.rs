@@ -42,6 +42,8 @@ pub struct Config {
     pub max_scenarios: usize,
     /// The most bytes the loaded scenario documents take together, as written.
     pub max_scenario_bytes: usize,
+    /// The most MCP sessions kept open; past it the least recently used is closed.
+    pub max_mcp_sessions: usize,
 }
 
 /// How long a client may hold a connection without sending a request (see [`crate::conn`]).
@@ -89,6 +91,7 @@ impl Default for Config {
             connections: ConnectionLimits::default(),
             max_scenarios: 100,
             max_scenario_bytes: 16 * 1024 * 1024,
+            max_mcp_sessions: 1_000,
         }
     }
 }
