@@ -133,6 +133,10 @@ pub struct ServeArgs {
     /// The most MCP sessions kept open; past it the least recently used one is closed.
     #[arg(long = "max-mcp-sessions", value_name = "N", default_value_t = 1_000)]
     pub max_mcp_sessions: usize,
+    /// The most tenants each vendor keeps (0: no limit); past it the least recently used tenant
+    /// is forgotten with its records.
+    #[arg(long = "max-tenants", value_name = "N", default_value_t = 2_000)]
+    pub max_tenants: usize,
 }
 
 fn parse_vendor_listen(text: &str) -> Result<(String, SocketAddr), String> {
@@ -180,6 +184,7 @@ impl ServeArgs {
             max_scenarios: self.max_scenarios,
             max_scenario_bytes: self.max_scenario_bytes,
             max_mcp_sessions: self.max_mcp_sessions,
+            max_tenants: self.max_tenants,
         }
     }
 }

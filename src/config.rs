@@ -44,6 +44,8 @@ pub struct Config {
     pub max_scenario_bytes: usize,
     /// The most MCP sessions kept open; past it the least recently used is closed.
     pub max_mcp_sessions: usize,
+    /// The most tenants each vendor keeps; past it the least recently used is forgotten.
+    pub max_tenants: usize,
 }
 
 /// How long a client may hold a connection without sending a request (see [`crate::conn`]).
@@ -92,6 +94,7 @@ impl Default for Config {
             max_scenarios: 100,
             max_scenario_bytes: 16 * 1024 * 1024,
             max_mcp_sessions: 1_000,
+            max_tenants: 2_000,
         }
     }
 }
@@ -114,6 +117,7 @@ impl Config {
     /// What the vendors are built with in restore `epoch`, reading `clock`.
     pub fn vendor_settings_on(&self, epoch: u64, clock: Arc<Clock>) -> VendorSettings {
         VendorSettings::new(self.seed, self.tenant_record_limit, epoch, clock)
+            .with_tenant_limit(self.max_tenants)
     }
 
     /// Checks what flags cannot check one by one.

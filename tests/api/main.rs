@@ -19,3 +19,4 @@ mod scenarios;
 mod seismic;
 mod shutdown;
 mod siro;
+mod tenant_budget;
