@@ -26,7 +26,7 @@ PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
 LIMIT=5000
 [ "$MODE" = deep ] && LIMIT=0   # one tenant must hold every record
-"$BIN" serve --listen "127.0.0.1:$PORT" --scenario "$HERE/noise-100.yaml" --tenant-record-limit "$LIMIT" >"$OUT/server.log" 2>&1 &
+"$BIN" serve --listen "127.0.0.1:$PORT" --scenario "$HERE/noise-100.yaml" --tenant-record-limit "$LIMIT" --max-tenants 20000 >"$OUT/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$OUT"' EXIT
 for _ in $(seq 200); do curl -sf "$BASE/__admin/health" >/dev/null && break; sleep 0.02; done

@@ -206,6 +206,11 @@ impl Simulator {
         for task in self.tasks {
             let _ = task.await;
         }
+        // Requests that outlived the drain may still finish; none of them may answer once the
+        // final snapshot starts, or a client would hold an acknowledged id that is not in the file.
+        self.state
+            .answers_closed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         if let Some(path) = self.state.config.state_file.clone() {
             let state = self.state.clone();
             match tokio::task::spawn_blocking(move || crate::persist::save(&state, &path, true))

@@ -137,6 +137,32 @@ pub struct ServeArgs {
     /// added); repeatable, or `*` for any origin. The admin API never gets CORS headers.
     #[arg(long = "cors-origin", value_name = "ORIGIN")]
     pub cors_origins: Vec<String>,
+    /// Connections served at once per listener; at the cap, the one that has waited longest
+    /// without a complete request is closed to make room.
+    #[arg(long = "max-connections", value_name = "N", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// Seconds a request body may take, plus one second per --body-min-rate bytes received.
+    #[arg(long = "body-timeout", value_name = "SECS", default_value_t = 10)]
+    pub body_timeout: u64,
+    /// Bytes per second a request body must keep up once its --body-timeout is spent.
+    #[arg(long = "body-min-rate", value_name = "BYTES", default_value_t = 1024)]
+    pub body_min_rate: u64,
+    /// Seconds in-flight requests get to finish on shutdown; later ones are cancelled unanswered.
+    #[arg(long = "drain-timeout", value_name = "SECS", default_value_t = 10)]
+    pub drain_timeout: u64,
+    /// The most scenario documents loaded at once.
+    #[arg(long = "max-scenarios", value_name = "N", default_value_t = 100)]
+    pub max_scenarios: usize,
+    /// The most bytes loaded scenario documents take together, as written.
+    #[arg(long = "max-scenario-bytes", value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_scenario_bytes: usize,
+    /// The most MCP sessions kept open; past it the least recently used one is closed.
+    #[arg(long = "max-mcp-sessions", value_name = "N", default_value_t = 1_000)]
+    pub max_mcp_sessions: usize,
+    /// The most tenants each vendor keeps (0: no limit); past it the least recently used tenant
+    /// is forgotten with its records.
+    #[arg(long = "max-tenants", value_name = "N", default_value_t = 2_000)]
+    pub max_tenants: usize,
 }
 
 fn parse_vendor_listen(text: &str) -> Result<(String, SocketAddr), String> {
@@ -185,6 +211,16 @@ impl ServeArgs {
                 _ => None,
             },
             cors_origins: self.cors_origins,
+            connections: crate::config::ConnectionLimits {
+                max: self.max_connections,
+                body_timeout: std::time::Duration::from_secs(self.body_timeout),
+                body_min_rate: self.body_min_rate,
+                drain_timeout: std::time::Duration::from_secs(self.drain_timeout),
+            },
+            max_scenarios: self.max_scenarios,
+            max_scenario_bytes: self.max_scenario_bytes,
+            max_mcp_sessions: self.max_mcp_sessions,
+            max_tenants: self.max_tenants,
         }
     }
 }

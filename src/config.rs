@@ -41,6 +41,40 @@ pub struct Config {
     pub tls: Option<crate::tls::Source>,
     /// Browser origins allowed to call the vendor routes (`*`: any); empty: no CORS.
     pub cors_origins: Vec<String>,
+    pub connections: ConnectionLimits,
+    /// The most scenario documents loaded at once.
+    pub max_scenarios: usize,
+    /// The most bytes the loaded scenario documents take together, as written.
+    pub max_scenario_bytes: usize,
+    /// The most MCP sessions kept open; past it the least recently used is closed.
+    pub max_mcp_sessions: usize,
+    /// The most tenants each vendor keeps; past it the least recently used is forgotten.
+    pub max_tenants: usize,
+}
+
+/// How long a client may hold a connection without sending a request (see [`crate::conn`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Connections served at once per listener; at the cap the longest-waiting one is shed.
+    pub max: usize,
+    /// A request body's time allowance before the first byte counts.
+    pub body_timeout: Duration,
+    /// Bytes per second a body must keep up past `body_timeout`.
+    pub body_min_rate: u64,
+    /// How long in-flight requests may finish after a shutdown signal; later ones are cancelled
+    /// unanswered.
+    pub drain_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> ConnectionLimits {
+        ConnectionLimits {
+            max: 4096,
+            body_timeout: Duration::from_secs(10),
+            body_min_rate: 1024,
+            drain_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 impl Default for Config {
@@ -62,6 +96,11 @@ impl Default for Config {
             log_format: LogFormat::Pretty,
             tls: None,
             cors_origins: Vec::new(),
+            connections: ConnectionLimits::default(),
+            max_scenarios: 100,
+            max_scenario_bytes: 16 * 1024 * 1024,
+            max_mcp_sessions: 1_000,
+            max_tenants: 2_000,
         }
     }
 }
@@ -84,6 +123,7 @@ impl Config {
     /// What the vendors are built with in restore `epoch`, reading `clock`.
     pub fn vendor_settings_on(&self, epoch: u64, clock: Arc<Clock>) -> VendorSettings {
         VendorSettings::new(self.seed, self.tenant_record_limit, epoch, clock)
+            .with_tenant_limit(self.max_tenants)
     }
 
     /// Checks what flags cannot check one by one.
@@ -109,6 +149,9 @@ impl Config {
             if origin != "*" && axum::http::HeaderValue::from_str(origin).is_err() {
                 return Err(format!("--cors-origin '{origin}' is not a valid origin"));
             }
+        }
+        if self.connections.max == 0 {
+            return Err("--max-connections must be at least 1".into());
         }
         if self.body_limit == 0 {
             return Err("--body-limit must be at least 1 byte".into());

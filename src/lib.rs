@@ -46,6 +46,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod conn;
 pub mod contract;
 pub mod fault;
 pub mod journal;

@@ -64,8 +64,19 @@ pub fn read(path: &Path) -> Result<Option<SavedState>, String> {
         Value::Null => 0,
         e => e
             .as_u64()
-            .filter(|e| *e < u64::MAX / 2)
-            .ok_or_else(|| fail(format!("its 'epoch' {e} is not a count")))?,
+            // This epoch and the next (after a kill) must each have a whole id range below
+            // u64::MAX, or numbering would wrap onto existing records.
+            .filter(|e| {
+                e.checked_add(2)
+                    .and_then(|n| n.checked_mul(crate::store::NUMBERS_PER_EPOCH))
+                    .is_some()
+            })
+            .ok_or_else(|| {
+                fail(format!(
+                    "its 'epoch' {e} is not a count whose id range ({} numbers per epoch) fits in 64 bits",
+                    crate::store::NUMBERS_PER_EPOCH
+                ))
+            })?,
     };
     let clean = match &doc["clean"] {
         Value::Null => false,

@@ -1,13 +1,14 @@
 //! The HTTP server: our own accept loop over hyper, so each connection's task owns its socket and
 //! can carry out a scenario's connection faults (reset, close without a response, hold until the
-//! client gives up), bound how long a client may take to send its headers, and drain in-flight
-//! requests on shutdown.
+//! client gives up), bound how long a client may take to send its headers and body (with
+//! [`crate::conn`]'s slots and body deadlines), and drain in-flight requests on shutdown.
 
 use std::future::Future;
 #[cfg(unix)]
 use std::os::fd::{AsRawFd as AsRaw, BorrowedFd as Borrowed, RawFd as Raw};
 #[cfg(windows)]
 use std::os::windows::io::{AsRawSocket as AsRaw, BorrowedSocket as Borrowed, RawSocket as Raw};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,12 +26,8 @@ use crate::state::AppState;
 
 /// A client has this long to send a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// In-flight requests get this long to finish after a shutdown signal.
-const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 /// A `timeout` fault holds the connection at most this long.
 const HOLD_LIMIT: Duration = Duration::from_secs(600);
-/// Connections served at once; more wait in the kernel's backlog.
-pub const MAX_CONNECTIONS: usize = 4096;
 
 /// Serves `router` on `listener` until `shutdown` completes, then drains. Requests `shortcut`
 /// takes skip the router and go straight to the pipeline.
@@ -42,16 +39,26 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let permits = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let limits = shortcut.state.config.connections;
+    let permits = Arc::new(Semaphore::new(limits.max));
+    let slots = crate::conn::Slots::new();
     tokio::pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            permit = permits.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
-            _ = &mut shutdown => break,
-        };
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
             _ = &mut shutdown => break,
+        };
+        // At the cap, the connection that has waited longest without a complete request makes
+        // room (crate::conn); when every one is busy with a request, wait for one to finish.
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(_) => {
+                slots.shed_oldest();
+                tokio::select! {
+                    permit = permits.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
+                    _ = &mut shutdown => break,
+                }
+            }
         };
         let (stream, _peer) = match accepted {
             Ok(conn) => conn,
@@ -68,13 +75,24 @@ pub async fn serve(
         let fd = stream.as_raw_socket();
         let (fault_tx, mut fault_rx) = mpsc::channel::<Fault>(1);
         let (router, shortcut) = (router.clone(), shortcut.clone());
+        let slot = slots.open();
+        let (conn_slots, conn_slot) = (slots.clone(), slot.slot.clone());
         let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
             let (router, shortcut) = (router.clone(), shortcut.clone());
             let fault_tx = fault_tx.clone();
+            let (slots, slot) = (conn_slots.clone(), conn_slot.clone());
             async move {
-                let req = req.map(Body::new);
+                slot.enter(hyper::body::Body::is_end_stream(req.body()));
+                let req = req.map(|body| {
+                    Body::new(crate::conn::TimedBody::new(
+                        body,
+                        slot.clone(),
+                        limits.body_timeout,
+                        limits.body_min_rate,
+                    ))
+                });
                 let response = if shortcut.takes(req.uri().path()) {
-                    crate::pipeline::dispatch(shortcut.state, shortcut.fixed, req).await
+                    crate::pipeline::dispatch(shortcut.state.clone(), shortcut.fixed, req).await
                 } else {
                     router
                         .oneshot(req)
@@ -87,7 +105,12 @@ pub async fn serve(
                     let _ = fault_tx.send(fault).await;
                     std::future::pending::<()>().await;
                 }
-                Ok::<_, std::convert::Infallible>(response)
+                if shortcut.state.answers_closed.load(Ordering::SeqCst) {
+                    // After the final save began: cancelled, the connection closes unanswered.
+                    return Err(Cancelled);
+                }
+                slots.idle(&slot);
+                Ok::<_, Cancelled>(response)
             }
         });
         let conn = hyper::server::conn::http1::Builder::new()
@@ -100,21 +123,41 @@ pub async fn serve(
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
             let _permit = permit;
+            let shed = slot.slot.clone();
+            let _slot = slot;
             tokio::pin!(conn);
             tokio::select! {
                 _ = &mut conn => {}
                 Some(fault) = fault_rx.recv() => carry_out(fault, fd, conn).await,
+                // Dropping the connection closes its socket.
+                _ = shed.shed() => {}
             }
         });
     }
     drop(listener);
-    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+    let drain = limits.drain_timeout;
+    if tokio::time::timeout(drain, graceful.shutdown())
         .await
         .is_err()
     {
-        tracing::warn!("some requests were still running after {DRAIN_TIMEOUT:?}; stopping anyway");
+        tracing::warn!(
+            "some requests were still running after {drain:?}; they are cancelled unanswered"
+        );
     }
 }
+
+/// A request still running when the final save began: it must not answer (see
+/// [`AppState::answers_closed`]); hyper closes its connection.
+#[derive(Debug)]
+struct Cancelled;
+
+impl std::fmt::Display for Cancelled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("cancelled by shutdown after the drain")
+    }
+}
+
+impl std::error::Error for Cancelled {}
 
 /// Which requests of a listener go straight to [`crate::pipeline::dispatch`] instead of through
 /// the axum router: calls to a vendor that has no axum routes of its own (every call but the admin

@@ -27,6 +27,10 @@ pub struct AppState {
     pub config: Config,
     /// The restore epoch the vendors were built in (see [`crate::vendor::VendorSettings::epoch`]).
     pub epoch: u64,
+    /// Set once the final save is about to snapshot: from then on no answer leaves the server
+    /// (`crate::server` closes the connection instead), so every answer a client saw was produced
+    /// before that snapshot and its record is in the file.
+    pub answers_closed: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -47,11 +51,13 @@ impl AppState {
             journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
             metrics: crate::metrics::Metrics::default(),
             tenants: Tenants::default(),
-            scenarios: Engine::new(config.seed, clock.clone()),
+            scenarios: Engine::new(config.seed, clock.clone())
+                .limited(config.max_scenarios, config.max_scenario_bytes),
             clock,
             registry,
             epoch,
             config,
+            answers_closed: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

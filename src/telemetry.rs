@@ -18,6 +18,11 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+/// Lines waiting for stderr at most; more are dropped rather than held.
+const LOG_QUEUE_LINES: usize = 8_192;
+/// The most bytes of a request's path a log line carries; the rest is cut and marked.
+const LOGGED_PATH_BYTES: usize = 1_024;
+
 /// Where request lines go once [`init`] ran.
 struct RequestLog {
     writer: NonBlocking,
@@ -32,8 +37,12 @@ static REQUEST_LOG: OnceLock<RequestLog> = OnceLock::new();
 /// Starts logging; keep the guard until exit so the last lines are written.
 pub fn init(format: LogFormat) -> WorkerGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let (writer, guard) =
-        tracing_appender::non_blocking(std::io::BufWriter::new(std::io::stderr()));
+    // Bounded in lines, and each request line bounded in bytes (`render`): with stderr a pipe
+    // nobody reads, the queue holds at most about LOG_QUEUE_LINES × 1.3 KiB; past it lines drop.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .lossy(true)
+        .finish(std::io::BufWriter::new(std::io::stderr()));
     // Colours only for a person at a terminal: escape codes cost time and clutter files.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
@@ -90,14 +99,37 @@ pub fn log_request(line: &RequestLine) {
     }
     BUFFER.with_borrow_mut(|(text, clock)| {
         text.clear();
-        let now = clock.now();
-        match log.format {
-            LogFormat::Pretty => pretty(text, now, line, log.ansi),
-            LogFormat::Json => json(text, now, line),
-        }
+        render(text, clock.now(), line, log.format, log.ansi);
         // The writer hands the bytes to the background thread; it does not block.
         let _ = log.writer.make_writer().write_all(text);
     });
+}
+
+/// One request's line in `format`, its path cut to [`LOGGED_PATH_BYTES`] so a line's size is
+/// bounded whatever the client sent.
+fn render(text: &mut Vec<u8>, now: &str, line: &RequestLine, format: LogFormat, ansi: bool) {
+    let cut;
+    let line = if line.path.len() > LOGGED_PATH_BYTES {
+        let mut end = LOGGED_PATH_BYTES;
+        while !line.path.is_char_boundary(end) {
+            end -= 1;
+        }
+        cut = format!(
+            "{}…[cut {} bytes]",
+            &line.path[..end],
+            line.path.len() - end
+        );
+        &RequestLine {
+            path: &cut,
+            ..*line
+        }
+    } else {
+        line
+    };
+    match format {
+        LogFormat::Pretty => pretty(text, now, line, ansi),
+        LogFormat::Json => json(text, now, line),
+    }
 }
 
 /// The same shape as the `tracing` compact format the other lines use, written piece by piece
@@ -251,6 +283,27 @@ mod tests {
         assert_eq!(v["rule"], "slow \"one\"");
         assert_eq!(v["duration_ms"], 0.13);
         assert_eq!(v["target"], "engagement_sim::request");
+    }
+
+    #[test]
+    fn a_huge_path_makes_a_bounded_line() {
+        let path = format!("/merge/{}", "é".repeat(50_000));
+        for format in [LogFormat::Pretty, LogFormat::Json] {
+            let mut text = Vec::new();
+            let long = RequestLine {
+                path: &path,
+                ..line()
+            };
+            render(
+                &mut text,
+                "2026-11-23T10:00:00.000001Z",
+                &long,
+                format,
+                false,
+            );
+            assert!(text.len() < 1_500, "{}", text.len());
+            assert!(String::from_utf8(text).unwrap().contains("[cut "));
+        }
     }
 
     #[test]

@@ -91,7 +91,7 @@ await check("not_found for an unknown engagement", async () => {
 
 await check("a scripted 429 carries Retry-After the SDK can read", async () => {
   const doc = { name: `sdk-devrev-${process.pid}`, rules: [{ vendor: "devrev", operation: "engagements.count", tenant: token, when: { times: 1 }, respond: { error: "too_many_requests", retry_after: 3 } }] };
-  const load = await fetch(`${base}/__admin/scenarios`, { method: "POST", body: JSON.stringify(doc) });
+  const load = await fetch(`${base}/__admin/scenarios`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) });
   assert.equal(load.status, 201);
   const err = await errorOf(devrev.engagementsCount({}));
   assert.equal(err.status, 429);

@@ -2,13 +2,14 @@
 //! journal, state dumps, scenarios, the clock and metrics. Every answer and every refusal is JSON; with `--admin-token` set, each
 //! call must carry it as a bearer token, compared in constant time.
 
+mod guard;
 mod journal;
 mod metrics;
 mod scenarios;
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -56,10 +57,15 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
                 ),
             )
         })
-        .layer(middleware::from_fn_with_state(state, require_token))
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(DefaultBodyLimit::max(state.config.body_limit))
 }
 
 async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let token_set = state.config.admin_token.is_some();
+    if let Some(why) = guard::cross_site(req.headers(), token_set) {
+        return error(StatusCode::FORBIDDEN, why);
+    }
     if let Some(expected) = &state.config.admin_token {
         let given = req
             .headers()
@@ -74,7 +80,20 @@ async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: N
             );
         }
     }
-    next.run(req).await
+    if crate::conn::declared_over(req.headers(), state.config.body_limit) {
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the body is over the {} byte limit (--body-limit)",
+                state.config.body_limit
+            ),
+        );
+    }
+    if let Some(why) = guard::upload_type_refused(&req) {
+        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, why);
+    }
+    let (method, path) = (req.method().clone(), req.uri().path().to_owned());
+    guard::as_json(next.run(req).await, &method, &path).await
 }
 
 /// Compares the SHA-256 digests of both sides, so the time taken says nothing about the token.
@@ -143,7 +162,11 @@ async fn reset(State(state): State<Arc<AppState>>, req: Request) -> Response {
         v.store().reset(tenant);
     }
     state.journal.clear(vendor, tenant);
-    state.scenarios.reset_counters();
+    // One tenant's reset leaves every other tenant's scenario counts alone (parallel suites).
+    match tenant {
+        Some(t) => state.scenarios.reset_tenant(t),
+        None => state.scenarios.reset_counters(),
+    }
     Json(json!({ "reset": { "vendors": targets.iter().map(|v| v.name()).collect::<Vec<_>>(), "tenant": tenant } })).into_response()
 }
 

@@ -10,6 +10,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::admin_reply::error;
+use crate::scenario::LoadError;
 use crate::state::AppState;
 
 pub async fn list(State(state): State<Arc<AppState>>) -> Json<Value> {
@@ -24,11 +25,32 @@ pub async fn load(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
             "the scenario document is not UTF-8 text",
         );
     };
-    match crate::scenario::parse::parse("request body", text, state.vendors()) {
+    let size = text.len();
+    // Parsing and checking are CPU work proportional to the document: off the async workers.
+    let parsing = state.clone();
+    let parsed = tokio::task::spawn_blocking(move || {
+        let text = std::str::from_utf8(&body).unwrap_or_default();
+        crate::scenario::parse::parse("request body", text, parsing.vendors())
+    })
+    .await;
+    let Ok(parsed) = parsed else {
+        return error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "checking the scenario document failed",
+        );
+    };
+    match parsed {
         Ok(doc) => {
             let (name, rules) = (doc.name.clone(), doc.rules.len());
-            if let Err(e) = state.scenarios.load(doc, "admin".into(), state.vendors()) {
-                return error(StatusCode::BAD_REQUEST, e);
+            match state
+                .scenarios
+                .load(doc, "admin".into(), size, state.vendors())
+            {
+                Ok(()) => {}
+                Err(e @ LoadError::Full(_)) => {
+                    return error(StatusCode::CONFLICT, e.to_string())
+                }
+                Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
             }
             (StatusCode::CREATED, Json(json!({ "loaded": name, "rules": rules }))).into_response()
         }

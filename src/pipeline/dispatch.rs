@@ -27,7 +27,16 @@ pub async fn dispatch(
     let (reply, fault) = match route::route(&mut ctx, fixed) {
         Err(reply) => (*reply, None),
         Ok(target) => {
-            (ctx.body, ctx.read_problem) = input::read_body(body, state.config.body_limit).await;
+            let limit = state.config.body_limit;
+            (ctx.body, ctx.read_problem) = if crate::conn::declared_over(&parts.headers, limit) {
+                // Before the body is polled: an `Expect: 100-continue` client gets its 413 now.
+                (
+                    Default::default(),
+                    Some(crate::vendor::Problem::BodyTooLarge { limit }),
+                )
+            } else {
+                input::read_body(body, limit).await
+            };
             settle(run(&mut ctx, &target).await)
         }
     };

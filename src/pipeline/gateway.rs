@@ -61,4 +61,8 @@ impl Gateway for PipelineGateway {
     fn body_limit(&self) -> usize {
         self.state.config.body_limit
     }
+
+    fn session_limit(&self) -> usize {
+        self.state.config.max_mcp_sessions
+    }
 }

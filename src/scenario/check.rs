@@ -60,9 +60,15 @@ pub(super) fn check(
 ) {
     check_name(&doc.name, src, errors);
     for (i, rule) in doc.rules.iter().enumerate() {
+        if src.over() {
+            break;
+        }
         check_rule(i, rule, false, src, vendors, errors);
     }
     for (i, limit) in doc.rate_limits.iter().enumerate() {
+        if src.over() {
+            break;
+        }
         check_limit(i, limit, src, vendors, errors);
     }
 }

@@ -1,6 +1,7 @@
 //! Running scenarios: the loaded documents (swapped atomically, read without a lock on every
 //! call), each rule's match and fire counters, seeded probability draws and real rate limiters.
 
+use std::collections::HashSet;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -13,7 +14,9 @@ use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use serde_json::{json, Value};
 
-use super::model::{Delay, Document, Rule};
+use dashmap::DashMap;
+
+use super::model::{Delay, Document, Rule, Scope};
 use super::respond::{resolve, Respond};
 use super::{Action, Decision, Probe};
 use crate::clock::{Clock, LimiterClock};
@@ -21,9 +24,37 @@ use crate::store::lock;
 use crate::tenant::Tenants;
 use crate::vendor::{Problem, Vendor};
 
-/// A per-tenant rate limiter on the simulator's clock.
+/// A per-tenant rate limiter on the simulator's clock, keyed by the tenant's reset generation and
+/// key: resetting one tenant moves it to a fresh bucket without touching anyone else's.
+type LimitKey = (u64, Arc<str>);
 type Limiter =
-    RateLimiter<Arc<str>, DefaultKeyedStateStore<Arc<str>>, LimiterClock, NoOpMiddleware<Duration>>;
+    RateLimiter<LimitKey, DefaultKeyedStateStore<LimitKey>, LimiterClock, NoOpMiddleware<Duration>>;
+
+/// Past this many tenants counted by one rule, further tenants share one overflow count, so a flood
+/// of fresh credentials cannot grow a rule without bound.
+const MAX_COUNTED_TENANTS: usize = 100_000;
+
+/// A rule's match and fire counts for one tenant (or for every tenant, with `scope: global`).
+#[derive(Default)]
+struct Counts {
+    matched: AtomicU64,
+    fired: AtomicU64,
+}
+
+impl Counts {
+    fn snapshot(&self) -> (u64, u64) {
+        (
+            self.matched.load(Ordering::Relaxed),
+            self.fired.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// One tenant's counts, with the fingerprint that stands for it in the admin API.
+struct TenantCounts {
+    fingerprint: Arc<str>,
+    counts: Counts,
+}
 
 /// A rule as run: the rule as written, its matchers parsed once, and its counters.
 struct LiveRule {
@@ -33,8 +64,9 @@ struct LiveRule {
     respond: Option<Respond>,
     method: Option<axum::http::Method>,
     headers: Vec<(axum::http::HeaderName, String)>,
-    matched: AtomicU64,
-    fired: AtomicU64,
+    /// `scope: global` counts here; it is also where tenants past [`MAX_COUNTED_TENANTS`] count.
+    shared: Counts,
+    per_tenant: DashMap<Arc<str>, Arc<TenantCounts>>,
 }
 
 impl LiveRule {
@@ -57,9 +89,52 @@ impl LiveRule {
                 .collect(),
             rule: rule.clone(),
             id,
-            matched: AtomicU64::new(0),
-            fired: AtomicU64::new(0),
+            shared: Counts::default(),
+            per_tenant: DashMap::new(),
         }
+    }
+
+    /// Counts one matching call of `tenant`; answers its number (from 1) and where to count a fire.
+    fn count(&self, tenant: &crate::tenant::Tenant) -> (u64, Option<Arc<TenantCounts>>) {
+        let counts = match self.rule.scope {
+            Scope::Global => None,
+            Scope::Tenant => match self.per_tenant.get(&tenant.key) {
+                Some(c) => Some(c.clone()),
+                None if self.per_tenant.len() < MAX_COUNTED_TENANTS => Some(
+                    self.per_tenant
+                        .entry(tenant.key.clone())
+                        .or_insert_with(|| {
+                            Arc::new(TenantCounts {
+                                fingerprint: tenant.fingerprint.clone(),
+                                counts: Counts::default(),
+                            })
+                        })
+                        .clone(),
+                ),
+                None => None,
+            },
+        };
+        let c = counts.as_ref().map_or(&self.shared, |t| &t.counts);
+        (c.matched.fetch_add(1, Ordering::Relaxed) + 1, counts)
+    }
+
+    /// The rule's counts as the admin API shows them: totals, and each tenant's by fingerprint.
+    fn describe(&self) -> Value {
+        let mut tenants = serde_json::Map::new();
+        let (mut matched, mut fired) = self.shared.snapshot();
+        for entry in self.per_tenant.iter() {
+            let (m, f) = entry.counts.snapshot();
+            matched += m;
+            fired += f;
+            tenants.insert(
+                entry.fingerprint.to_string(),
+                json!({ "matched": m, "fired": f }),
+            );
+        }
+        json!({
+            "id": self.id, "rule": self.rule, "scope": self.rule.scope,
+            "matched": matched, "fired": fired, "tenants": tenants,
+        })
     }
 }
 
@@ -75,6 +150,12 @@ struct LiveLimit {
 pub struct Loaded {
     pub doc: Document,
     pub source: String,
+    /// The document's size as written, counted against `--max-scenario-bytes`.
+    size: usize,
+    /// `auth.revoked` and `auth.forbidden`, raw credentials and fingerprints alike, looked up by
+    /// hash on every call (a list scanned and hashed per entry cost 26 ms a call at 100,000).
+    revoked: HashSet<String>,
+    forbidden: HashSet<String>,
     seed: u64,
     rules: Vec<LiveRule>,
     limits: Vec<LiveLimit>,
@@ -109,16 +190,23 @@ impl Loaded {
         Ok(Loaded::live(doc, source, default_seed, clock, responds))
     }
 
+    /// Whether `list` (one of the auth sets) names the tenant by credential or fingerprint.
+    fn names(list: &HashSet<String>, tenant: &crate::tenant::Tenant) -> bool {
+        !list.is_empty() && (list.contains(&*tenant.key) || list.contains(&*tenant.fingerprint))
+    }
+
     /// The same document with fresh counters and limiters.
     fn fresh(&self, clock: &Arc<Clock>) -> Loaded {
         let responds = self.rules.iter().map(|r| r.respond.clone()).collect();
-        Loaded::live(
+        let mut fresh = Loaded::live(
             self.doc.clone(),
             self.source.clone(),
             self.seed,
             clock,
             responds,
-        )
+        );
+        fresh.size = self.size;
+        fresh
     }
 
     fn live(
@@ -144,6 +232,9 @@ impl Loaded {
             seed: doc.seed.unwrap_or(default_seed),
             rules,
             limits,
+            size: 0,
+            revoked: doc.auth.revoked.iter().cloned().collect(),
+            forbidden: doc.auth.forbidden.iter().cloned().collect(),
             doc,
             source,
         }
@@ -176,6 +267,28 @@ pub struct Engine {
     clock: Arc<Clock>,
     /// Serialises writers (load/unload); readers never take it.
     write: std::sync::Mutex<()>,
+    /// How many times each tenant's counters were reset on its own; part of its rate-limit key.
+    generations: DashMap<Arc<str>, u64>,
+    /// The most documents loaded at once, and the most bytes they may take together as written.
+    max_count: usize,
+    max_bytes: usize,
+}
+
+/// Why a document was not loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// It does not fit the vendors (an error kind the vendor lacks...).
+    Invalid(String),
+    /// Loading it would pass `--max-scenarios` or `--max-scenario-bytes`.
+    Full(String),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Invalid(m) | LoadError::Full(m) => f.write_str(m),
+        }
+    }
 }
 
 impl Engine {
@@ -185,22 +298,49 @@ impl Engine {
             seed,
             clock,
             write: std::sync::Mutex::new(()),
+            generations: DashMap::new(),
+            max_count: usize::MAX,
+            max_bytes: usize::MAX,
         }
     }
 
-    /// Loads a checked document; one with the same name is replaced in place.
+    /// The same engine holding at most `count` documents of `bytes` in all.
+    pub fn limited(mut self, count: usize, bytes: usize) -> Engine {
+        (self.max_count, self.max_bytes) = (count, bytes);
+        self
+    }
+
+    /// Loads a checked document of `size` bytes as written; one with the same name is replaced in
+    /// place.
     pub fn load(
         &self,
         doc: Document,
         source: String,
+        size: usize,
         vendors: &[Box<dyn Vendor>],
-    ) -> Result<(), String> {
-        let new = Arc::new(Loaded::new(doc, source, self.seed, &self.clock, vendors)?);
+    ) -> Result<(), LoadError> {
+        let mut new = Loaded::new(doc, source, self.seed, &self.clock, vendors)
+            .map_err(LoadError::Invalid)?;
+        new.size = size;
+        let new = Arc::new(new);
         let _guard = lock::lock(&self.write);
         let mut list: Vec<Arc<Loaded>> = self.loaded.load().as_ref().clone();
         match list.iter().position(|l| l.doc.name == new.doc.name) {
             Some(i) => list[i] = new,
             None => list.push(new),
+        }
+        let bytes: usize = list.iter().map(|l| l.size).sum();
+        if list.len() > self.max_count {
+            return Err(LoadError::Full(format!(
+                "{} scenarios are loaded, the most --max-scenarios allows; unload one first",
+                self.max_count
+            )));
+        }
+        if bytes > self.max_bytes {
+            return Err(LoadError::Full(format!(
+                "loaded scenarios would take {bytes} bytes, over --max-scenario-bytes {}; unload one first",
+                self.max_bytes
+            )));
         }
         self.loaded.store(Arc::new(list));
         Ok(())
@@ -229,6 +369,39 @@ impl Engine {
             .map(|l| Arc::new(l.fresh(&self.clock)))
             .collect();
         self.loaded.store(Arc::new(fresh));
+        self.generations.clear();
+    }
+
+    /// Zeroes one tenant's counters (`filter` is a fingerprint or a raw credential) and gives it
+    /// fresh rate-limit buckets; other tenants and `scope: global` counts are untouched.
+    pub fn reset_tenant(&self, filter: &str) {
+        let _guard = lock::lock(&self.write);
+        let mut keys: Vec<Arc<str>> = Vec::new();
+        for l in self.loaded.load().iter() {
+            for live in &l.rules {
+                live.per_tenant.retain(|key, _| {
+                    let hit = Tenants::matches(filter, key);
+                    if hit {
+                        keys.push(key.clone());
+                    }
+                    !hit
+                });
+            }
+        }
+        // A raw credential names its tenant even if no rule has counted it yet.
+        if !filter.starts_with("t_") || filter.len() != 14 {
+            keys.push(Arc::from(filter));
+        }
+        for key in keys {
+            *self.generations.entry(key).or_insert(0) += 1;
+        }
+    }
+
+    fn generation(&self, key: &Arc<str>) -> u64 {
+        if self.generations.is_empty() {
+            return 0;
+        }
+        self.generations.get(key).map_or(0, |g| *g)
     }
 
     /// What the loaded scenarios say about one call. Credential rules first, then rate limits,
@@ -238,12 +411,11 @@ impl Engine {
         if loaded.is_empty() {
             return Decision::default();
         }
-        let names_tenant = |name: &String| Tenants::matches(name, &probe.tenant.key);
         for l in loaded.iter() {
-            if l.doc.auth.revoked.iter().any(names_tenant) {
+            if Loaded::names(&l.revoked, probe.tenant) {
                 return refuse(Problem::RevokedCredential);
             }
-            if l.doc.auth.forbidden.iter().any(names_tenant) {
+            if Loaded::names(&l.forbidden, probe.tenant) {
                 return refuse(Problem::ForbiddenCredential);
             }
         }
@@ -257,7 +429,8 @@ impl Engine {
                 {
                     continue;
                 }
-                if let Err(not_until) = limit.limiter.check_key(&probe.tenant.key) {
+                let key = (self.generation(&probe.tenant.key), probe.tenant.key.clone());
+                if let Err(not_until) = limit.limiter.check_key(&key) {
                     let wait = not_until.wait_time_from(LimiterClock(self.clock.clone()).now());
                     let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                     return refuse(Problem::RateLimited {
@@ -273,11 +446,15 @@ impl Engine {
                 if !matches(live, probe) {
                     continue;
                 }
-                let n = live.matched.fetch_add(1, Ordering::Relaxed) + 1;
+                let (n, counts) = live.count(probe.tenant);
                 if !triggered(&live.rule, n, l.seed, &live.id) {
                     continue;
                 }
-                live.fired.fetch_add(1, Ordering::Relaxed);
+                counts
+                    .as_ref()
+                    .map_or(&live.shared, |t| &t.counts)
+                    .fired
+                    .fetch_add(1, Ordering::Relaxed);
                 return decision(live, l.seed, n);
             }
         }
@@ -300,11 +477,7 @@ impl Engine {
             .load()
             .iter()
             .map(|l| {
-                let rules: Vec<Value> = l
-                    .rules
-                    .iter()
-                    .map(|r| json!({ "id": r.id, "rule": r.rule, "matched": r.matched.load(Ordering::Relaxed), "fired": r.fired.load(Ordering::Relaxed) }))
-                    .collect();
+                let rules: Vec<Value> = l.rules.iter().map(LiveRule::describe).collect();
                 json!({ "name": l.doc.name, "description": l.doc.description, "source": l.source, "seed": l.seed, "rules": rules, "rate_limits": l.doc.rate_limits, "auth": l.doc.auth })
             })
             .collect();

@@ -13,7 +13,7 @@ mod shape;
 mod source;
 
 pub use crate::fault::Fault;
-pub use engine::Engine;
+pub use engine::{Engine, LoadError};
 
 use std::time::Duration;
 

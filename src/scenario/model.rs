@@ -35,6 +35,9 @@ pub struct Rule {
     pub matcher: Match,
     #[serde(default, skip_serializing_if = "When::is_empty")]
     pub when: When,
+    /// Whose calls `when` counts: each tenant's own (the default) or every tenant's together.
+    #[serde(default, skip_serializing_if = "Scope::is_tenant")]
+    pub scope: Scope,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<Delay>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +66,22 @@ impl Match {
             && self.header.is_empty()
             && self.query.is_empty()
             && self.body.is_empty()
+    }
+}
+
+/// Whose calls a rule's counters and probability draws count. Per tenant by default, so parallel
+/// suites with their own credentials each see their own "second call".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    #[default]
+    Tenant,
+    Global,
+}
+
+impl Scope {
+    pub fn is_tenant(&self) -> bool {
+        *self == Scope::Tenant
     }
 }
 

@@ -8,13 +8,22 @@ use super::model::{Document, RateLimit, Rule};
 use super::source::Source;
 use crate::vendor::Vendor;
 
-pub use super::source::{Problems, ScenarioError};
+pub use super::source::{Problems, ScenarioError, MAX_PROBLEMS};
 
 /// Parses and checks one document. `file` names it in diagnostics.
 pub fn parse(file: &str, text: &str, vendors: &[Box<dyn Vendor>]) -> Result<Document, Problems> {
-    let source = Source { file, text };
+    let source = Source::new(file, text);
     let problems = |mut errors: Vec<ScenarioError>| {
+        // Past the cap, problems are not located; the first ones found are the ones reported.
+        let capped = errors.len() > MAX_PROBLEMS;
+        errors.truncate(MAX_PROBLEMS);
         errors.sort_by_key(|e| (e.line, e.column));
+        if capped {
+            let note = format!(
+                "checking stopped after {MAX_PROBLEMS} problems; fix these and check again"
+            );
+            errors.push(source.error(0, 1, note, None));
+        }
         Problems {
             file: file.to_owned(),
             errors,
@@ -53,6 +62,9 @@ fn check_sound_parts(
         super::check::check_name(name, src, errors);
     }
     for (i, rule) in doc["rules"].as_array().into_iter().flatten().enumerate() {
+        if src.over() {
+            break;
+        }
         let (rule, pruned) = sound_keys(rule);
         if let Ok(rule) = serde_json::from_value::<Rule>(rule) {
             super::check::check_rule(i, &rule, pruned, src, vendors, errors);

@@ -29,6 +29,8 @@ enum Kind {
     /// Milliseconds, or `{min, max}`.
     Delay,
     Fault,
+    /// One of these words.
+    OneOf(&'static [&'static str]),
     Object(&'static [Field]),
     List(&'static [Field]),
 }
@@ -69,6 +71,7 @@ const RULE: &[Field] = &[
     opt("tenant", Kind::Text),
     opt("match", Kind::Object(MATCH)),
     opt("when", Kind::Object(WHEN)),
+    opt("scope", Kind::OneOf(&["tenant", "global"])),
     opt("delay_ms", Kind::Delay),
     opt("respond", Kind::Mapping),
     opt("fault", Kind::Fault),
@@ -262,6 +265,10 @@ impl Walk<'_, '_> {
                     None => Some(wrong("a fault name")),
                 }
             }
+            Kind::OneOf(words) => match v.as_str() {
+                Some(w) if words.contains(&w) => None,
+                _ => Some(wrong(&format!("one of {}", words.join(", ")))),
+            },
             Kind::Object(fields) => {
                 if v.is_object() {
                     self.object(v, fields, name, scope);

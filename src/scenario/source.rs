@@ -2,10 +2,16 @@
 //! (miette) with file, line, column and a hint such as the valid operation ids or the nearest
 //! error kind. Shared by reading (`parse`) and checking (`check`).
 
+use std::cell::{Cell, OnceCell};
 use std::fmt;
+use std::sync::Arc;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, NamedSource, SourceSpan};
 use serde::Serialize;
+
+/// Problems reported for one document at most. Each one locates itself in the text, so an
+/// unbounded list of them would make checking grow with rules × document size.
+pub const MAX_PROBLEMS: usize = 50;
 
 /// One problem in a scenario document.
 #[derive(Debug, Serialize)]
@@ -17,8 +23,10 @@ pub struct ScenarioError {
     pub hint: Option<String>,
     #[serde(skip)]
     span: SourceSpan,
+    /// One copy of the document shared by every problem in it (a copy each made a 194 KiB
+    /// document with 10,000 bad rules cost gigabytes).
     #[serde(skip)]
-    source_code: NamedSource<String>,
+    source_code: NamedSource<Arc<str>>,
 }
 
 impl fmt::Display for ScenarioError {
@@ -69,9 +77,31 @@ impl Problems {
 pub(super) struct Source<'a> {
     pub(super) file: &'a str,
     pub(super) text: &'a str,
+    shared: OnceCell<Arc<str>>,
+    /// Problems made so far: past [`MAX_PROBLEMS`] they are no longer located in the text.
+    made: Cell<usize>,
 }
 
-impl Source<'_> {
+impl<'a> Source<'a> {
+    pub(super) fn new(file: &'a str, text: &'a str) -> Source<'a> {
+        Source {
+            file,
+            text,
+            shared: OnceCell::new(),
+            made: Cell::new(0),
+        }
+    }
+
+    /// Whether enough problems were found to stop locating more.
+    pub(super) fn full(&self) -> bool {
+        self.made.get() >= MAX_PROBLEMS
+    }
+
+    /// Whether more problems were found than are reported, so looking for more is pointless.
+    pub(super) fn over(&self) -> bool {
+        self.made.get() > MAX_PROBLEMS
+    }
+
     fn is_json(&self) -> bool {
         self.text.trim_start().starts_with('{')
     }
@@ -124,16 +154,25 @@ impl Source<'_> {
         message: String,
         hint: Option<String>,
     ) -> ScenarioError {
+        let located = !self.full();
+        self.made.set(self.made.get() + 1);
         let offset = offset.min(self.text.len());
         let len = len.min(self.text.len() - offset);
-        let (line, column) = self.line_col(offset);
+        let (line, column) = if located {
+            self.line_col(offset)
+        } else {
+            (0, 0)
+        };
         ScenarioError {
             message,
             line,
             column,
             hint,
             span: SourceSpan::new(offset.into(), len),
-            source_code: NamedSource::new(self.file, self.text.to_owned()),
+            source_code: NamedSource::new(
+                self.file,
+                self.shared.get_or_init(|| Arc::from(self.text)).clone(),
+            ),
         }
     }
 
@@ -156,6 +195,9 @@ impl Source<'_> {
 
     /// Where `needle` is written inside the `index`th item of `section` (or where the item starts).
     pub(super) fn locate(&self, section: &str, index: usize, needle: &str) -> (usize, usize) {
+        if self.full() {
+            return (0, 1);
+        }
         let (start, end) = self.item_range(section, index);
         match self.text[start..end].find(needle) {
             Some(i) if !needle.is_empty() => (start + i, needle.len()),

@@ -15,5 +15,5 @@ pub mod tenants;
 pub mod window;
 
 pub use ids::{IdSource, SavedIds};
-pub use settings::VendorSettings;
+pub use settings::{VendorSettings, NUMBERS_PER_EPOCH};
 pub use tenants::{Slot, StateStore, TenantState, TenantStore};

@@ -13,6 +13,9 @@ pub struct VendorSettings {
     /// The most records of one kind a tenant keeps (0: no limit); creating beyond it evicts the
     /// oldest, so a load test cannot grow the simulator without bound.
     pub record_limit: usize,
+    /// The most tenants a vendor keeps (`--max-tenants`, 0 = no limit); past it the least
+    /// recently used is forgotten.
+    pub tenant_limit: usize,
     /// How many times the state file was restored after an unclean stop (0 on a fresh start or
     /// after a clean one). Ids issued after the last save of a killed process are gone from the file
     /// but were seen by clients, so each epoch draws ids from ranges and streams no earlier epoch
@@ -38,9 +41,16 @@ impl VendorSettings {
         VendorSettings {
             seed,
             record_limit,
+            tenant_limit: 0,
             epoch,
             clock,
         }
+    }
+
+    /// The same settings keeping at most `limit` tenants per vendor (0: no limit).
+    pub fn with_tenant_limit(mut self, limit: usize) -> VendorSettings {
+        self.tenant_limit = limit;
+        self
     }
 
     /// The lowest sequence number this epoch may hand out (1 on a fresh start).

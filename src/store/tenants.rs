@@ -5,6 +5,7 @@
 //! sits behind its own lock in a [`Slot`], so two tenants never wait for each other and no request
 //! takes a global lock.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use dashmap::DashMap;
@@ -57,6 +58,9 @@ pub struct Slot<T> {
     data: RwLock<T>,
     /// Calls in the current rate-limit window, for vendors that report one.
     pub window: CallWindow,
+    /// The store's use counter when this tenant was last looked up, for least-recently-used
+    /// eviction past `--max-tenants`.
+    used: AtomicU64,
 }
 
 impl<T> Slot<T> {
@@ -64,6 +68,7 @@ impl<T> Slot<T> {
         Slot {
             data: RwLock::new(data),
             window: CallWindow::default(),
+            used: AtomicU64::new(0),
         }
     }
 
@@ -80,6 +85,8 @@ impl<T> Slot<T> {
 pub struct TenantStore<T> {
     tenants: DashMap<Arc<str>, Arc<Slot<T>>>,
     settings: VendorSettings,
+    /// Counts lookups; a slot's `used` is this counter's value at its last lookup.
+    uses: AtomicU64,
 }
 
 impl<T> TenantStore<T> {
@@ -87,6 +94,31 @@ impl<T> TenantStore<T> {
         TenantStore {
             tenants: DashMap::new(),
             settings,
+            uses: AtomicU64::new(0),
+        }
+    }
+
+    fn touch(&self, slot: &Slot<T>) {
+        let tick = self.uses.fetch_add(1, Ordering::Relaxed) + 1;
+        slot.used.store(tick, Ordering::Relaxed);
+    }
+
+    /// Makes room for one more tenant under `--max-tenants`: the least recently used goes, with
+    /// everything it held (a client that comes back starts as a fresh tenant).
+    fn make_room(&self) {
+        let max = self.settings.tenant_limit;
+        while max > 0 && self.tenants.len() >= max {
+            let oldest = self
+                .tenants
+                .iter()
+                .min_by_key(|e| e.value().used.load(Ordering::Relaxed))
+                .map(|e| e.key().clone());
+            match oldest {
+                Some(key) => {
+                    self.tenants.remove(&key);
+                }
+                None => break,
+            }
         }
     }
 
@@ -121,12 +153,17 @@ impl<T> TenantStore<T> {
     /// The tenant's state, created by `init` on first use.
     pub fn get_or_init(&self, tenant: &Tenant, init: impl FnOnce() -> T) -> Arc<Slot<T>> {
         if let Some(slot) = self.tenants.get(&*tenant.key) {
+            self.touch(&slot);
             return slot.clone();
         }
-        self.tenants
+        self.make_room();
+        let slot = self
+            .tenants
             .entry(tenant.key.clone())
             .or_insert_with(|| Arc::new(Slot::new(init())))
-            .clone()
+            .clone();
+        self.touch(&slot);
+        slot
     }
 
     /// The tenant's state if it has any.

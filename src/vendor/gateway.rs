@@ -34,4 +34,7 @@ pub trait Gateway: Send + Sync + 'static {
 
     /// The largest request body the simulator takes (`--body-limit`).
     fn body_limit(&self) -> usize;
+
+    /// The most sessions a vendor's stateful transport keeps open (`--max-mcp-sessions`).
+    fn session_limit(&self) -> usize;
 }

@@ -4,7 +4,9 @@
 mod support;
 
 mod admin;
+mod admin_guard;
 mod clock;
+mod connections;
 mod devrev;
 mod fuzz;
 mod isolation;
@@ -16,4 +18,6 @@ mod salesforce;
 mod scenarios;
 mod seismic;
 mod shipping;
+mod shutdown;
 mod siro;
+mod tenant_budget;

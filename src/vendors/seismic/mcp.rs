@@ -35,6 +35,9 @@ use crate::respond::into_response;
 use crate::store::lock::lock;
 use crate::vendor::{ApiError, Gateway, Invocation, Reply};
 
+/// The header that carries an MCP session's id.
+const SESSION_HEADER: &str = "mcp-session-id";
+
 /// The MCP endpoint below the prefix; every tool operation is served there.
 pub const MCP_PATH: &str = "/mcp/v1";
 
@@ -108,6 +111,8 @@ impl FaultSlot {
 struct Tools {
     gateway: Arc<dyn Gateway>,
     rows: Arc<[(&'static str, usize)]>,
+    sessions: Arc<LocalSessionManager>,
+    owners: Arc<super::sessions::Owners>,
 }
 
 /// The rmcp server handler: stateless itself; [`Tools`] rides in each request's extensions.
@@ -194,19 +199,18 @@ type McpService = StreamableHttpService<SeismicMcp, LocalSessionManager>;
 
 /// The MCP routes, relative to the vendor prefix.
 pub fn routes(gateway: Arc<dyn Gateway>, rows: Vec<(&'static str, usize)>) -> Router {
+    let sessions = Arc::new(LocalSessionManager::default());
     let tools = Tools {
+        owners: Arc::new(super::sessions::Owners::new(gateway.session_limit())),
         gateway,
         rows: rows.into(),
+        sessions: sessions.clone(),
     };
     let config = StreamableHttpServerConfig::default()
         // A simulator is reached by whatever name CI gives it.
         .disable_allowed_hosts()
         .with_sse_keep_alive(None);
-    let service: McpService = StreamableHttpService::new(
-        || Ok(SeismicMcp),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    );
+    let service: McpService = StreamableHttpService::new(|| Ok(SeismicMcp), sessions, config);
     let endpoint = {
         let service = service.clone();
         move |State(tools): State<Tools>, req: Request| serve(tools, service.clone(), req)
@@ -247,9 +251,17 @@ fn mcp_root(req: &Request) -> String {
 /// an oversized body Seismic's 413, rather than the transport's plain-text refusals.
 async fn read_message(limit: usize, req: Request) -> Result<Request, Response> {
     let (parts, body) = req.into_parts();
-    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
+    let declared_over = crate::conn::declared_over(&parts.headers, limit);
+    let read = match declared_over {
+        true => None,
+        false => http_body_util::Limited::new(body, limit)
+            .collect()
+            .await
+            .ok(),
+    };
+    let bytes = match read {
+        Some(collected) => collected.to_bytes(),
+        None => {
             let error = errors::reject(crate::vendor::Problem::BodyTooLarge { limit });
             return Err(into_response(errors::render(&error), None, false));
         }
@@ -278,6 +290,9 @@ async fn read_message(limit: usize, req: Request) -> Result<Request, Response> {
 }
 
 async fn serve(tools: Tools, mut service: McpService, req: Request) -> Response {
+    let owner = crate::vendor::auth::bearer_token(req.headers(), false)
+        .map(|c| crate::tenant::fingerprint(&c.0))
+        .unwrap_or_default();
     if let Err(problem) = crate::vendor::auth::bearer_token(req.headers(), false) {
         let mut reply = errors::render(&ApiError::new(&errors::UNAUTHORIZED, problem.to_string()));
         let challenge = format!(
@@ -307,6 +322,19 @@ async fn serve(tools: Tools, mut service: McpService, req: Request) -> Response 
         let reply = errors::render(&error).header(header::ALLOW, "POST, DELETE");
         return into_response(reply, None, false);
     }
+    let session = req
+        .headers()
+        .get(SESSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    if let Some(id) = &session {
+        if tools.owners.access(id, &owner) == super::sessions::Access::Other {
+            // The same answer as for an unknown session: another tenant learns nothing.
+            let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32001, "message": "Not Found: Session not found"}});
+            return (StatusCode::NOT_FOUND, Json(body)).into_response();
+        }
+    }
+    let (owners, sessions) = (tools.owners.clone(), tools.sessions.clone());
     let slot = FaultSlot::default();
     let is_post = req.method() == Method::POST;
     let is_delete = req.method() == Method::DELETE;
@@ -324,6 +352,22 @@ async fn serve(tools: Tools, mut service: McpService, req: Request) -> Response 
         .await
         .unwrap_or_else(|never| match never {});
     let response = as_json_rpc_error(response.map(Body::new)).await;
+    if response.status().is_success() {
+        let opened = response
+            .headers()
+            .get(SESSION_HEADER)
+            .and_then(|v| v.to_str().ok());
+        match (&session, opened) {
+            (None, Some(id)) => {
+                for old in owners.opened(id, &owner) {
+                    use rmcp::transport::streamable_http_server::SessionManager as _;
+                    let _ = sessions.close_session(&old).await;
+                }
+            }
+            (Some(id), _) if is_delete => owners.closed(id),
+            _ => {}
+        }
+    }
     if !is_post {
         let mut response = response.map(Body::new);
         // Ending a session answers 200 (rmcp says 202, which clients such as the Python SDK report

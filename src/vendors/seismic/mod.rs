@@ -15,6 +15,7 @@ mod ids;
 mod mcp;
 mod rules;
 mod saved;
+mod sessions;
 mod state;
 
 pub use api::Seismic;

@@ -63,7 +63,12 @@ async fn broken_documents_are_refused_with_located_problems() {
     let s = TestServer::start().await;
     let doc = "name: broken\nrules:\n  - vendor: devrev\n    operation: engagements.craete\n    respond: { error: too_many_request }\n";
     let a = s
-        .send(s.http.post(s.url("/__admin/scenarios")).body(doc))
+        .send(
+            s.http
+                .post(s.url("/__admin/scenarios"))
+                .header("Content-Type", "application/yaml")
+                .body(doc),
+        )
         .await;
     assert_eq!(a.status, 400);
     let problems = a.json["problems"].as_array().unwrap();
@@ -92,7 +97,12 @@ async fn broken_documents_are_refused_with_located_problems() {
         "\u{0}\u{1}",
     ] {
         let a = s
-            .send(s.http.post(s.url("/__admin/scenarios")).body(bad))
+            .send(
+                s.http
+                    .post(s.url("/__admin/scenarios"))
+                    .header("Content-Type", "application/yaml")
+                    .body(bad),
+            )
             .await;
         assert_eq!(a.status, 400, "{bad:?}: {}", a.text);
     }

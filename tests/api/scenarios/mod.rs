@@ -3,6 +3,8 @@
 
 mod faults;
 mod lifecycle;
+mod limits;
+mod per_tenant;
 mod properties;
 mod rules;
 mod shipped;

@@ -65,7 +65,7 @@ proptest! {
         }
         sh.runtime.block_on(async {
             let s = &sh.server;
-            let a = s.send(s.http.post(s.url("/__admin/scenarios")).body(text.clone())).await;
+            let a = s.send(s.http.post(s.url("/__admin/scenarios")).header("Content-Type", "application/yaml").body(text.clone())).await;
             assert_eq!(a.status, if parsed.is_ok() { 201 } else { 400 }, "{text}: {}", a.text);
             let asked_5xx = rules.iter().any(|r| r["respond"]["status"].as_u64().is_some_and(|st| st >= 500) || r["respond"]["error"] == "unavailable");
             for _ in 0..3 {

@@ -5,6 +5,7 @@
 
 mod mcp;
 mod mcp_http;
+mod mcp_sessions;
 mod props;
 mod rooms;
 mod scenarios;

@@ -1,0 +1,62 @@
+//! `--max-tenants`: each vendor keeps at most that many tenants; a new credential past it makes
+//! the least recently used tenant go, so fresh credentials cannot grow memory without bound.
+
+use serde_json::{json, Value};
+
+use crate::support::{bearer, fresh_token, TestServer};
+
+fn body() -> Value {
+    json!({"title": "QBR", "members": ["DEVU-1"], "scheduled_date": "2026-12-01T15:00:00Z"})
+}
+
+async fn tenants(s: &TestServer) -> usize {
+    s.admin_get("/state?vendor=devrev").await.json["devrev"]
+        .as_object()
+        .map_or(0, |m| m.len())
+}
+
+async fn has_engagement(s: &TestServer, token: &str) -> bool {
+    let a = s
+        .post("/devrev/engagements.list", &bearer(token), &json!({}))
+        .await;
+    !a.json["engagements"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .is_empty()
+}
+
+#[tokio::test]
+async fn past_the_tenant_limit_the_least_recently_used_tenant_goes() {
+    let s = TestServer::configured(|c| c.max_tenants = 3).await;
+    let tokens: Vec<String> = (0..5).map(|_| fresh_token("budget")).collect();
+    for (i, t) in tokens.iter().enumerate() {
+        let a = s
+            .post("/devrev/engagements.create", &bearer(t), &body())
+            .await;
+        assert_eq!(a.status, 201, "{}", a.text);
+        if i == 1 {
+            // Token 0 is used again, so token 1 is now the least recently used.
+            assert!(has_engagement(&s, &tokens[0]).await);
+        }
+        assert!(tenants(&s).await <= 3);
+    }
+    assert_eq!(tenants(&s).await, 3);
+    assert!(has_engagement(&s, &tokens[4]).await);
+    assert!(has_engagement(&s, &tokens[3]).await);
+}
+
+#[tokio::test]
+async fn many_fresh_credentials_stay_within_the_tenant_limit() {
+    let s = TestServer::configured(|c| c.max_tenants = 20).await;
+    for _ in 0..200 {
+        let t = fresh_token("flood");
+        assert_eq!(
+            s.post("/devrev/engagements.create", &bearer(&t), &body())
+                .await
+                .status,
+            201
+        );
+    }
+    assert_eq!(tenants(&s).await, 20);
+}
