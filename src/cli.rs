@@ -67,6 +67,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub scenarios: Vec<PathBuf>,
+    /// Load every .yaml, .yml and .json file in DIR at start: scenario documents, usually with
+    /// only `stubs:`; repeatable.
+    #[arg(long = "stubs", value_name = "DIR")]
+    pub stubs: Vec<PathBuf>,
     /// Reload scenario files when they change.
     #[arg(long)]
     pub watch: bool,
@@ -127,6 +131,7 @@ impl ServeArgs {
             listen: self.listen,
             vendor_listen: self.vendor_listen,
             scenarios: self.scenarios,
+            stubs: self.stubs,
             watch: self.watch,
             seed: self.seed,
             clock: self.clock,

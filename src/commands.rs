@@ -171,12 +171,20 @@ pub fn check_scenarios(files: &[PathBuf]) -> ExitCode {
             }
         };
         match crate::scenario::parse::parse(&file.display().to_string(), &text, &vendors) {
-            Ok(doc) => println!(
-                "{}: ok ({} rules, {} rate limits)",
-                file.display(),
-                doc.rules.len(),
-                doc.rate_limits.len()
-            ),
+            Ok(doc) => {
+                println!(
+                    "{}: ok ({} rules, {} rate limits, {} stubs)",
+                    file.display(),
+                    doc.rules.len(),
+                    doc.rate_limits.len(),
+                    doc.stubs.len()
+                );
+                for stub in &doc.stubs {
+                    for note in crate::stub::compile::overlaps(stub, &vendors) {
+                        println!("{}: note: {note}", file.display());
+                    }
+                }
+            }
             Err(problems) => {
                 failed = true;
                 eprint!("{}", problems.render());

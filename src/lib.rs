@@ -55,6 +55,7 @@ pub mod scenario;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod stub;
 pub mod telemetry;
 pub mod tenant;
 pub mod vendor;

@@ -139,6 +139,9 @@ async fn reset(State(state): State<Arc<AppState>>, req: Request) -> Response {
     };
     for v in &targets {
         v.store().reset(tenant);
+        if let Some(i) = state.registry.index_of(v.name()) {
+            state.stubs.reset(i, tenant);
+        }
     }
     state.journal.clear(vendor, tenant);
     state.scenarios.reset_counters();

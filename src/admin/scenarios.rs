@@ -26,11 +26,20 @@ pub async fn load(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     };
     match crate::scenario::parse::parse("request body", text, state.vendors()) {
         Ok(doc) => {
-            let (name, rules) = (doc.name.clone(), doc.rules.len());
-            if let Err(e) = state.scenarios.load(doc, "admin".into(), state.vendors()) {
+            let (name, rules, stubs) = (doc.name.clone(), doc.rules.len(), doc.stubs.len());
+            let notes: Vec<String> = doc
+                .stubs
+                .iter()
+                .flat_map(|s| crate::stub::compile::overlaps(s, state.vendors()))
+                .collect();
+            if let Err(e) = crate::scenario::watch::load_document(&state, doc, "admin".into()) {
                 return error(StatusCode::BAD_REQUEST, e);
             }
-            (StatusCode::CREATED, Json(json!({ "loaded": name, "rules": rules }))).into_response()
+            (
+                StatusCode::CREATED,
+                Json(json!({ "loaded": name, "rules": rules, "stubs": stubs, "notes": notes })),
+            )
+                .into_response()
         }
         Err(problems) => (
             StatusCode::BAD_REQUEST,
@@ -42,10 +51,12 @@ pub async fn load(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
 
 pub async fn unload_all(State(state): State<Arc<AppState>>) -> Json<Value> {
     state.scenarios.unload(None);
+    state.stubs.unload(None);
     Json(json!({ "unloaded": "all" }))
 }
 
 pub async fn unload(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+    state.stubs.unload(Some(&name));
     if state.scenarios.unload(Some(&name)) {
         Json(json!({ "unloaded": name })).into_response()
     } else {

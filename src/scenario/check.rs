@@ -64,9 +64,18 @@ pub(super) fn check(
             None,
         ));
     }
+    let stub_ids: Vec<(&str, &str)> = doc
+        .stubs
+        .iter()
+        .map(|s| (s.vendor.as_str(), s.id.as_str()))
+        .collect();
+    let named = |vendor: &dyn Vendor, op: &str| {
+        vendor.operation(op).is_some() || stub_ids.contains(&(vendor.name(), op))
+    };
     for (i, rule) in doc.rules.iter().enumerate() {
-        check_rule(i, rule, src, vendors, errors);
+        check_rule(i, rule, src, vendors, &named, errors);
     }
+    check_stubs(doc, src, vendors, errors);
     for (i, limit) in doc.rate_limits.iter().enumerate() {
         let mut err = |needle: &str, message: String, hint: Option<String>| {
             let (at, len) = src.locate("rate_limits", i, needle);
@@ -80,7 +89,7 @@ pub(super) fn check(
             ),
             Some(v) => {
                 if let Some(op) = &limit.operation {
-                    if v.operation(op).is_none() {
+                    if !named(v.as_ref(), op) {
                         err(
                             op,
                             format!("rate_limits[{i}]: {} has no operation '{op}'", v.name()),
@@ -107,6 +116,32 @@ pub(super) fn check(
     }
 }
 
+/// Each stub checked alone (every problem located at the text it names), then the document's
+/// stubs together: two that take the same method and path cannot both load.
+fn check_stubs(
+    doc: &Document,
+    src: &Source<'_>,
+    vendors: &[Box<dyn Vendor>],
+    errors: &mut Vec<ScenarioError>,
+) {
+    let mut compiled = Vec::new();
+    for (i, stub) in doc.stubs.iter().enumerate() {
+        match crate::stub::compile::compile(stub, vendors) {
+            Ok(c) => compiled.push(c),
+            Err(problems) => {
+                for p in problems {
+                    let (at, len) = src.locate("stubs", i, &p.needle);
+                    errors.push(src.error(at, len, format!("stubs[{i}]: {}", p.message), p.hint));
+                }
+            }
+        }
+    }
+    if let Err(e) = crate::stub::table::routes(compiled, vendors.len()) {
+        let (at, len) = find_key(src.text, "stubs", 0).map_or((0, 1), |o| (o, 1));
+        errors.push(src.error(at, len, e, None));
+    }
+}
+
 fn op_ids(v: &dyn Vendor) -> Vec<&'static str> {
     let mut ids: Vec<&str> = v.operations().iter().map(|o| o.id).collect();
     ids.dedup();
@@ -118,6 +153,7 @@ fn check_rule(
     rule: &Rule,
     src: &Source<'_>,
     vendors: &[Box<dyn Vendor>],
+    named: &dyn Fn(&dyn Vendor, &str) -> bool,
     errors: &mut Vec<ScenarioError>,
 ) {
     let mut err = |needle: &str, message: String, hint: Option<String>| {
@@ -134,7 +170,7 @@ fn check_rule(
         return;
     };
     if let Some(op) = &rule.operation {
-        if vendor.operation(op).is_none() {
+        if !named(vendor.as_ref(), op) {
             err(
                 op,
                 format!("{} has no operation '{op}'", vendor.name()),

@@ -16,11 +16,39 @@ pub fn load_file(state: &AppState, path: &Path) -> Result<String, String> {
     let file = path.display().to_string();
     let doc = super::parse::parse(&file, &text, state.vendors()).map_err(|p| p.render())?;
     let name = doc.name.clone();
+    load_document(state, doc, file.clone()).map_err(|e| format!("{file}: {e}"))?;
+    Ok(name)
+}
+
+/// Loads a checked document: its stubs (replacing the stubs the same name loaded before), then its
+/// rules. Stubs that clash with another document's refuse the whole load.
+pub fn load_document(
+    state: &AppState,
+    doc: super::model::Document,
+    source: String,
+) -> Result<(), String> {
+    let stubs = crate::stub::table::compile_all(&doc.stubs, state.vendors())?;
+    let name = doc.name.clone();
+    state.stubs.load(&name, stubs)?;
     state
         .scenarios
-        .load(doc, file.clone(), state.vendors())
-        .map_err(|e| format!("{file}: {e}"))?;
-    Ok(name)
+        .load(doc, source, state.vendors())
+        .inspect_err(|_| state.stubs.unload(Some(&name)))
+}
+
+/// Loads every `.yaml`, `.yml` and `.json` file of `dir` (`--stubs DIR`), in name order.
+pub fn load_dir(state: &AppState, dir: &Path) -> Result<Vec<String>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("--stubs {}: cannot read: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        })
+        .collect();
+    files.sort();
+    files.iter().map(|f| load_file(state, f)).collect()
 }
 
 fn modified(path: &Path) -> Option<SystemTime> {

@@ -16,3 +16,4 @@ mod salesforce;
 mod scenarios;
 mod seismic;
 mod siro;
+mod stubs;
