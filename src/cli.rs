@@ -34,6 +34,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Print the OpenAPI 3.1 document of one vendor's operations (and of the stubs given).
+    Openapi {
+        vendor: String,
+        /// Include the stubs of every file in DIR; repeatable.
+        #[arg(long = "stubs", value_name = "DIR")]
+        stubs: Vec<PathBuf>,
+        /// Include the stubs of this scenario file; repeatable.
+        #[arg(long = "scenario", value_name = "FILE")]
+        scenarios: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

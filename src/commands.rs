@@ -158,6 +158,57 @@ fn write_catalogue(out: &mut impl Write, catalogue: &Value) -> std::io::Result<(
     Ok(())
 }
 
+/// Prints the OpenAPI document of `vendor`, with the stubs of the given directories and files.
+pub fn openapi(vendor: &str, stubs: Vec<PathBuf>, scenarios: Vec<PathBuf>) -> ExitCode {
+    let config = Config {
+        stubs,
+        scenarios,
+        ..Config::ephemeral()
+    };
+    let state = match AppState::new(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let loaded = state
+        .config
+        .scenarios
+        .iter()
+        .try_for_each(|f| crate::scenario::watch::load_file(&state, f).map(drop))
+        .and_then(|()| {
+            state
+                .config
+                .stubs
+                .iter()
+                .try_for_each(|d| crate::scenario::watch::load_dir(&state, d).map(drop))
+        });
+    if let Err(e) = loaded {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    let Some(index) = state.registry.index_of(vendor) else {
+        eprintln!(
+            "error: unknown vendor '{vendor}'; vendors: {}",
+            state.registry.names().join(", ")
+        );
+        return ExitCode::FAILURE;
+    };
+    let doc = crate::openapi::document(state.registry.get(index), &state.stubs.of(index));
+    let mut out = std::io::stdout().lock();
+    match serde_json::to_writer_pretty(&mut out, &doc)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
 pub fn check_scenarios(files: &[PathBuf]) -> ExitCode {
     let vendors = crate::vendors::registry(&Config::default().vendor_settings(0));
     let mut failed = false;

@@ -47,6 +47,7 @@ pub mod contract;
 pub mod fault;
 pub mod journal;
 pub mod json;
+pub mod openapi;
 pub mod persist;
 pub mod pipeline;
 pub mod registry;

@@ -15,6 +15,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Serve(args) => engagement_sim::commands::serve(args.into_config()),
         Command::Operations { json } => engagement_sim::commands::operations(json),
+        Command::Openapi {
+            vendor,
+            stubs,
+            scenarios,
+        } => engagement_sim::commands::openapi(&vendor, stubs, scenarios),
         Command::Scenario {
             command: ScenarioCommand::Check { files },
         } => engagement_sim::commands::check_scenarios(&files),

@@ -40,7 +40,7 @@ pub fn route<'a>(ctx: &mut Context<'a>, fixed: Option<usize>) -> Result<Target<'
         (Routed::Operation { operation, .. }, Found::Stub { stub, params })
             if stub_is_more_specific(&stub.decl.path, operation.path) =>
         {
-            Ok(stub_target(ctx, vendor, stub, params, query()))
+            stub_target(ctx, vendor, stub, params, query())
         }
         (
             Routed::Operation {
@@ -69,7 +69,7 @@ pub fn route<'a>(ctx: &mut Context<'a>, fixed: Option<usize>) -> Result<Target<'
                 stub,
             })
         }
-        (_, Found::Stub { stub, params }) => Ok(stub_target(ctx, vendor, stub, params, query())),
+        (_, Found::Stub { stub, params }) => stub_target(ctx, vendor, stub, params, query()),
         (builtin, stub) => {
             let mut allowed = match builtin {
                 Routed::MethodNotAllowed { allowed } => allowed,
@@ -82,32 +82,41 @@ pub fn route<'a>(ctx: &mut Context<'a>, fixed: Option<usize>) -> Result<Target<'
                     }
                 }
             }
-            Err(refuse(if allowed.is_empty() {
-                Problem::UnknownPath {
+            if allowed.is_empty() {
+                return Err(refuse(Problem::UnknownPath {
                     method: ctx.method.to_string(),
                     path: ctx.path.to_owned(),
-                }
-            } else {
-                Problem::MethodNotAllowed {
-                    method: ctx.method.to_string(),
-                    path: ctx.path.to_owned(),
-                    allowed,
-                }
-            }))
+                }));
+            }
+            let allow = allowed.join(", ");
+            let mut reply = refuse(Problem::MethodNotAllowed {
+                method: ctx.method.to_string(),
+                path: ctx.path.to_owned(),
+                allowed,
+            });
+            // RFC 9110: a 405 lists the methods the path takes (vendors that answer 404 do not).
+            if reply.status == StatusCode::METHOD_NOT_ALLOWED {
+                reply.set_header(axum::http::header::ALLOW, allow);
+            }
+            Err(reply)
         }
     }
 }
 
-/// A call a user stub answers: its operation is the stub's.
+/// A call a user stub answers: its operation is the stub's, and the vendor checks its parameters
+/// as it checks a built-in's (Salesforce's `{version}` must name a release).
 fn stub_target<'a>(
     ctx: &mut Context<'a>,
     vendor: &'a dyn Vendor,
     stub: Arc<Compiled>,
     params: Vec<(String, String)>,
     query: Vec<(String, String)>,
-) -> Target<'a> {
+) -> Result<Target<'a>, Box<Reply>> {
     ctx.found.operation = Some(stub.operation);
-    Target {
+    vendor
+        .check_params(stub.operation, &params)
+        .map_err(|p| Box::new(vendor.render_error(&vendor.reject(p))))?;
+    Ok(Target {
         vendor,
         operation: stub.operation,
         index: usize::MAX,
@@ -118,7 +127,7 @@ fn stub_target<'a>(
             params,
             fallback: false,
         }),
-    }
+    })
 }
 
 fn unknown_vendor(path: &str) -> Reply {

@@ -159,10 +159,7 @@ impl Stubs {
     }
 }
 
-fn build(
-    sources: &[Source],
-    vendors: usize,
-) -> Result<Vec<Router>, String> {
+fn build(sources: &[Source], vendors: usize) -> Result<Vec<Router>, String> {
     type Paths<'s> = Vec<(&'s str, Vec<Arc<Compiled>>)>;
     let mut by_path: Vec<Paths<'_>> = vec![Vec::new(); vendors];
     for source in sources {

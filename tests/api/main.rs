@@ -10,6 +10,7 @@ mod fuzz;
 mod isolation;
 mod logging;
 mod merge;
+mod openapi;
 mod persistence;
 mod reliability;
 mod salesforce;
