@@ -11,6 +11,8 @@
 //! - [`store`]: the per-tenant store, id source, cursor codec and locks every vendor shares.
 //! - [`scenario`]: scripted errors, faults, delays, rate limits, credential rules.
 //! - [`contract`](mod@contract): request JSON Schemas from `contracts/`, compiled once.
+//! - [`stub`]: user stubs, operations declared in scenario documents (routed beside the tables,
+//!   served through the same steps); [`openapi`]: each vendor's OpenAPI 3.1 document.
 //! - [`clock`], [`tenant`], [`journal`], [`fault`], [`json`], [`respond`]: the one clock and seeded
 //!   randomness, credentials and tenants, the bounded request journal, connection faults, reading
 //!   JSON bodies, turning replies into responses.
