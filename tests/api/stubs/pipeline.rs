@@ -289,3 +289,25 @@ stubs:
         "{stdout}"
     );
 }
+
+#[tokio::test]
+async fn a_405_lists_the_methods_of_builtins_and_stubs_on_the_path() {
+    let s = TestServer::start().await;
+    load(
+        &s,
+        "name: purge\nstubs:\n  - { id: query.purge, vendor: salesforce, method: DELETE, path: \"/services/data/{version}/query\", status: 204 }\n",
+    )
+    .await;
+    let auth = bearer(&fresh_token("purge"));
+    let path = "/salesforce/services/data/v62.0/query";
+    assert_eq!(s.delete(path, &auth).await.status, 204);
+    let put = s.put(path, &auth, &json!({})).await;
+    assert_eq!(put.status, 405, "{}", put.text);
+    assert_eq!(put.header("allow"), Some("GET, DELETE"));
+    assert_eq!(put.json[0]["errorCode"], "METHOD_NOT_ALLOWED");
+    let bad_version = s.delete("/salesforce/services/data/v1x/query", &auth).await;
+    assert_eq!(
+        bad_version.status, 404,
+        "a stub's {{version}} is checked as Salesforce checks it"
+    );
+}
