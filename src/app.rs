@@ -105,6 +105,9 @@ impl Simulator {
         for file in &state.config.scenarios {
             crate::scenario_files::load_file(&state, file)?;
         }
+        for dir in &state.config.stubs {
+            crate::scenario_files::load_dir(&state, dir)?;
+        }
         if let Some(path) = &state.config.state_file {
             if let Some(saved) = saved {
                 crate::persist::restore(&state, saved, path)?;

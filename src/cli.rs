@@ -43,6 +43,16 @@ pub enum Command {
     },
     /// Print the man page (roff) on standard output (e.g. `engagement-sim man | man -l -`).
     Man,
+    /// Print the OpenAPI 3.1 document of one vendor's operations (and of the stubs given).
+    Openapi {
+        vendor: String,
+        /// Include the stubs of every file in DIR; repeatable.
+        #[arg(long = "stubs", value_name = "DIR")]
+        stubs: Vec<PathBuf>,
+        /// Include the stubs of this scenario file; repeatable.
+        #[arg(long = "scenario", value_name = "FILE")]
+        scenarios: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,6 +86,10 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub scenarios: Vec<PathBuf>,
+    /// Load every .yaml, .yml and .json file in DIR at start: scenario documents, usually with
+    /// only `stubs:`; repeatable.
+    #[arg(long = "stubs", value_name = "DIR")]
+    pub stubs: Vec<PathBuf>,
     /// Reload scenario files when they change.
     #[arg(long)]
     pub watch: bool,
@@ -181,6 +195,7 @@ impl ServeArgs {
             listen: self.listen,
             vendor_listen: self.vendor_listen,
             scenarios: self.scenarios,
+            stubs: self.stubs,
             watch: self.watch,
             seed: self.seed,
             clock: self.clock,

@@ -232,6 +232,57 @@ fn write_catalogue(out: &mut impl Write, catalogue: &Value) -> std::io::Result<(
     Ok(())
 }
 
+/// Prints the OpenAPI document of `vendor`, with the stubs of the given directories and files.
+pub fn openapi(vendor: &str, stubs: Vec<PathBuf>, scenarios: Vec<PathBuf>) -> ExitCode {
+    let config = Config {
+        stubs,
+        scenarios,
+        ..Config::ephemeral()
+    };
+    let state = match AppState::new(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let loaded = state
+        .config
+        .scenarios
+        .iter()
+        .try_for_each(|f| crate::scenario_files::load_file(&state, f).map(drop))
+        .and_then(|()| {
+            state
+                .config
+                .stubs
+                .iter()
+                .try_for_each(|d| crate::scenario_files::load_dir(&state, d).map(drop))
+        });
+    if let Err(e) = loaded {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    let Some(index) = state.registry.index_of(vendor) else {
+        eprintln!(
+            "error: unknown vendor '{vendor}'; vendors: {}",
+            state.registry.names().join(", ")
+        );
+        return ExitCode::FAILURE;
+    };
+    let doc = crate::openapi::document(state.registry.get(index), &state.stubs.of(index));
+    let mut out = std::io::stdout().lock();
+    match serde_json::to_writer_pretty(&mut out, &doc)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
 pub fn check_scenarios(files: &[PathBuf]) -> ExitCode {
     let vendors = crate::vendors::registry(&Config::default().vendor_settings(0));
     let mut failed = false;
@@ -251,11 +302,17 @@ pub fn check_scenarios(files: &[PathBuf]) -> ExitCode {
             Ok(doc) => {
                 let _ = writeln!(
                     out,
-                    "{}: ok ({} rules, {} rate limits)",
+                    "{}: ok ({} rules, {} rate limits, {} stubs)",
                     file.display(),
                     doc.rules.len(),
-                    doc.rate_limits.len()
+                    doc.rate_limits.len(),
+                    doc.stubs.len()
                 );
+                for stub in &doc.stubs {
+                    for note in crate::stub::compile::overlaps(stub, &vendors) {
+                        let _ = writeln!(out, "{}: note: {note}", file.display());
+                    }
+                }
             }
             Err(problems) => {
                 failed = true;

@@ -24,6 +24,8 @@ pub struct Config {
     /// Vendors also served at the root of their own port.
     pub vendor_listen: Vec<(String, SocketAddr)>,
     pub scenarios: Vec<PathBuf>,
+    /// Directories of stub files (scenario documents), each file loaded at start.
+    pub stubs: Vec<PathBuf>,
     pub watch: bool,
     pub seed: u64,
     pub clock: Option<DateTime<Utc>>,
@@ -83,6 +85,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 4010)),
             vendor_listen: Vec::new(),
             scenarios: Vec::new(),
+            stubs: Vec::new(),
             watch: false,
             seed: 0,
             clock: None,

@@ -13,6 +13,8 @@
 //! - [`scenario`]: scripted errors, faults, delays, rate limits, credential rules;
 //!   [`scenario_files`] loads them from files into a running simulator and watches them.
 //! - [`contract`](mod@contract): request JSON Schemas from `contracts/`, compiled once.
+//! - [`stub`]: user stubs, operations declared in scenario documents (routed beside the tables,
+//!   served through the same steps); [`openapi`]: each vendor's OpenAPI 3.1 document.
 //! - [`clock`], [`tenant`], [`journal`], [`fault`], [`json`], [`respond`]: the one clock and seeded
 //!   randomness, credentials and tenants, the bounded request journal, connection faults, reading
 //!   JSON bodies, turning replies into responses.
@@ -52,6 +54,7 @@ pub mod fault;
 pub mod journal;
 pub mod json;
 pub mod metrics;
+pub mod openapi;
 pub mod persist;
 pub mod pipeline;
 pub mod registry;
@@ -61,6 +64,7 @@ pub mod scenario_files;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod stub;
 pub mod telemetry;
 pub mod tenant;
 pub mod tls;

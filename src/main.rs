@@ -17,6 +17,11 @@ fn main() -> ExitCode {
         Command::Operations { json } => engagement_sim::commands::operations(json),
         Command::Completions { shell } => engagement_sim::commands::completions(shell),
         Command::Man => engagement_sim::commands::man(),
+        Command::Openapi {
+            vendor,
+            stubs,
+            scenarios,
+        } => engagement_sim::commands::openapi(&vendor, stubs, scenarios),
         Command::Scenario {
             command: ScenarioCommand::Check { files },
         } => engagement_sim::commands::check_scenarios(&files),

@@ -1,11 +1,13 @@
-//! Loading scenario files into a running simulator, and `--watch`: files are polled for changes; a changed file that checks
-//! is reloaded, a broken one is reported and the last good version stays active.
+//! Loading scenario documents (and the stubs in them) into a running simulator, from files, a
+//! `--stubs` folder or the admin API, and `--watch`: files are polled for changes; a changed file
+//! that checks is reloaded, a broken one is reported and the last good version stays active.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use crate::scenario::LoadError;
 use crate::state::AppState;
 
 const POLL_EVERY: Duration = Duration::from_millis(300);
@@ -18,11 +20,41 @@ pub fn load_file(state: &AppState, path: &Path) -> Result<String, String> {
     let doc =
         crate::scenario::parse::parse(&file, &text, state.vendors()).map_err(|p| p.render())?;
     let name = doc.name.clone();
+    load_document(state, doc, file.clone(), text.len()).map_err(|e| format!("{file}: {e}"))?;
+    Ok(name)
+}
+
+/// Loads a checked document of `size` bytes: its stubs (replacing the stubs the same name loaded
+/// before), then its rules. Stubs that clash with another document's refuse the whole load.
+pub fn load_document(
+    state: &AppState,
+    doc: crate::scenario::model::Document,
+    source: String,
+    size: usize,
+) -> Result<(), LoadError> {
+    let stubs =
+        crate::stub::table::compile_all(&doc.stubs, state.vendors()).map_err(LoadError::Invalid)?;
+    let name = doc.name.clone();
+    state.stubs.load(&name, stubs).map_err(LoadError::Invalid)?;
     state
         .scenarios
-        .load(doc, file.clone(), text.len(), state.vendors())
-        .map_err(|e| format!("{file}: {e}"))?;
-    Ok(name)
+        .load(doc, source, size, state.vendors())
+        .inspect_err(|_| state.stubs.unload(Some(&name)))
+}
+
+/// Loads every `.yaml`, `.yml` and `.json` file of `dir` (`--stubs DIR`), in name order.
+pub fn load_dir(state: &AppState, dir: &Path) -> Result<Vec<String>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("--stubs {}: cannot read: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+        })
+        .collect();
+    files.sort();
+    files.iter().map(|f| load_file(state, f)).collect()
 }
 
 /// A regular file's text, refused past `limit` bytes. A FIFO would block the reader until someone

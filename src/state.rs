@@ -24,6 +24,8 @@ pub struct AppState {
     /// The one clock: the vendors, the scenario engine's rate limiters and the journal read it.
     pub clock: Arc<Clock>,
     pub scenarios: Engine,
+    /// User stubs and the records they keep.
+    pub stubs: crate::stub::Stubs,
     pub config: Config,
     /// The restore epoch the vendors were built in (see [`crate::vendor::VendorSettings::epoch`]).
     pub epoch: u64,
@@ -47,6 +49,7 @@ impl AppState {
         config.validate(&registry.names())?;
         let contracts = Contracts::compile(registry.vendors())?;
         Ok(AppState {
+            stubs: crate::stub::Stubs::new(registry.vendors().len(), &settings),
             contracts,
             journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
             metrics: crate::metrics::Metrics::default(),

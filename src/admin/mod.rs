@@ -47,6 +47,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             axum::routing::delete(scenarios::unload),
         )
         .route("/clock", post(scenarios::clock))
+        .route("/openapi/{vendor}", get(openapi))
         .fallback(|req: Request| async move {
             error(
                 StatusCode::NOT_FOUND,
@@ -59,6 +60,27 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         })
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(DefaultBodyLimit::max(state.config.body_limit))
+}
+
+/// The OpenAPI 3.1 document of one vendor, with the stubs loaded now.
+async fn openapi(
+    State(state): State<Arc<AppState>>,
+    axum::extract::Path(vendor): axum::extract::Path<String>,
+) -> Response {
+    match state.registry.index_of(&vendor) {
+        Some(i) => Json(crate::openapi::document(
+            state.registry.get(i),
+            &state.stubs.of(i),
+        ))
+        .into_response(),
+        None => error(
+            StatusCode::NOT_FOUND,
+            format!(
+                "unknown vendor '{vendor}'; vendors: {}",
+                state.registry.names().join(", ")
+            ),
+        ),
+    }
 }
 
 async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
@@ -160,6 +182,9 @@ async fn reset(State(state): State<Arc<AppState>>, req: Request) -> Response {
     };
     for v in &targets {
         v.store().reset(tenant);
+        if let Some(i) = state.registry.index_of(v.name()) {
+            state.stubs.reset(i, tenant);
+        }
     }
     state.journal.clear(vendor, tenant);
     // One tenant's reset leaves every other tenant's scenario counts alone (parallel suites).

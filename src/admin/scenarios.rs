@@ -41,18 +41,24 @@ pub async fn load(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
     };
     match parsed {
         Ok(doc) => {
-            let (name, rules) = (doc.name.clone(), doc.rules.len());
-            match state
-                .scenarios
-                .load(doc, "admin".into(), size, state.vendors())
-            {
+            let (name, rules, stubs) = (doc.name.clone(), doc.rules.len(), doc.stubs.len());
+            let notes: Vec<String> = doc
+                .stubs
+                .iter()
+                .flat_map(|s| crate::stub::compile::overlaps(s, state.vendors()))
+                .collect();
+            match crate::scenario_files::load_document(&state, doc, "admin".into(), size) {
                 Ok(()) => {}
                 Err(e @ LoadError::Full(_)) => {
                     return error(StatusCode::CONFLICT, e.to_string())
                 }
                 Err(e) => return error(StatusCode::BAD_REQUEST, e.to_string()),
             }
-            (StatusCode::CREATED, Json(json!({ "loaded": name, "rules": rules }))).into_response()
+            (
+                StatusCode::CREATED,
+                Json(json!({ "loaded": name, "rules": rules, "stubs": stubs, "notes": notes })),
+            )
+                .into_response()
         }
         Err(problems) => (
             StatusCode::BAD_REQUEST,
@@ -64,10 +70,12 @@ pub async fn load(State(state): State<Arc<AppState>>, body: Bytes) -> Response {
 
 pub async fn unload_all(State(state): State<Arc<AppState>>) -> Json<Value> {
     state.scenarios.unload(None);
+    state.stubs.unload(None);
     Json(json!({ "unloaded": "all" }))
 }
 
 pub async fn unload(State(state): State<Arc<AppState>>, Path(name): Path<String>) -> Response {
+    state.stubs.unload(Some(&name));
     if state.scenarios.unload(Some(&name)) {
         Json(json!({ "unloaded": name })).into_response()
     } else {

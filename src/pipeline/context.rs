@@ -52,6 +52,24 @@ pub struct Target<'a> {
     pub params: Vec<(String, String)>,
     /// Query pairs, decoded, in order.
     pub query: Vec<(String, String)>,
+    /// The user stub that answers the call, or that answers where the built-in finds nothing.
+    pub stub: Option<StubTarget>,
+}
+
+/// A user stub a call was routed to.
+pub struct StubTarget {
+    pub stub: std::sync::Arc<crate::stub::Compiled>,
+    /// The stub's own path parameters.
+    pub params: Vec<(String, String)>,
+    /// `true`: a built-in takes the call, and the stub answers only if it answers not-found.
+    pub fallback: bool,
+}
+
+impl Target<'_> {
+    /// The stub that answers the call outright, if one does.
+    pub fn sole_stub(&self) -> Option<&StubTarget> {
+        self.stub.as_ref().filter(|s| !s.fallback)
+    }
 }
 
 /// The call's input as the scenario step and the handler read it.

@@ -43,6 +43,7 @@ impl Gateway for PipelineGateway {
                         index: call.index,
                         params: Vec::new(),
                         query: Vec::new(),
+                        stub: None,
                     };
                     settle(run(&mut ctx, &target).await)
                 }

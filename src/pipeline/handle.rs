@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::context::{Context, Input, Target};
 use crate::tenant::Tenant;
-use crate::vendor::{ApiError, Call, Problem, Reply};
+use crate::vendor::{ApiError, Call, GenericKind, Problem, Reply};
 
 pub fn handle(
     ctx: &mut Context<'_>,
@@ -25,7 +25,27 @@ pub fn handle(
         body: &body,
         now: ctx.now,
     };
-    target.vendor.handle(&call)
+    let vendor = target.vendor;
+    match &target.stub {
+        None => vendor.handle(&call),
+        Some(s) => {
+            let records = ctx.state.stubs.records(s.stub.vendor);
+            if !s.fallback {
+                return crate::stub::serve::serve(&s.stub, vendor, records, &call);
+            }
+            match vendor.handle(&call) {
+                Err(e) if e.kind.generic.contains(&GenericKind::NotFound) => {
+                    let call = Call {
+                        operation: s.stub.operation,
+                        params: &s.params,
+                        ..call
+                    };
+                    crate::stub::serve::serve(&s.stub, vendor, records, &call)
+                }
+                other => other,
+            }
+        }
+    }
 }
 
 /// Step 4: the body the handler will see (`Value::Null` when the operation takes none).

@@ -33,9 +33,15 @@ pub fn parse(ctx: &Context<'_>, target: &Target<'_>) -> Input {
     let (vendor, op) = (target.vendor, target.operation);
     let wants_body =
         ctx.method != Method::GET && ctx.method != Method::HEAD && ctx.method != Method::DELETE;
+    // A stub reads its query itself and takes JSON bodies only.
+    let stub = target.sole_stub().is_some();
     if !wants_body {
         return Input {
-            parsed: vendor.query_body(op, &target.query).map(Ok),
+            parsed: if stub {
+                None
+            } else {
+                vendor.query_body(op, &target.query).map(Ok)
+            },
             native: false,
         };
     }
@@ -45,7 +51,10 @@ pub fn parse(ctx: &Context<'_>, target: &Target<'_>) -> Input {
             native: false,
         };
     }
-    if let Some(native) = vendor.parse_body(op, ctx.headers, &ctx.body) {
+    if let Some(native) = (!stub)
+        .then(|| vendor.parse_body(op, ctx.headers, &ctx.body))
+        .flatten()
+    {
         return Input {
             parsed: Some(native),
             native: true,

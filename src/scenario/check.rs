@@ -59,17 +59,58 @@ pub(super) fn check(
     errors: &mut Vec<ScenarioError>,
 ) {
     check_name(&doc.name, src, errors);
+    let stubs = stub_ids(doc);
     for (i, rule) in doc.rules.iter().enumerate() {
         if src.over() {
             break;
         }
-        check_rule(i, rule, false, src, vendors, errors);
+        check_rule(i, rule, false, &stubs, src, vendors, errors);
     }
+    check_stubs(doc, src, vendors, errors);
     for (i, limit) in doc.rate_limits.iter().enumerate() {
         if src.over() {
             break;
         }
-        check_limit(i, limit, src, vendors, errors);
+        check_limit(i, limit, &stubs, src, vendors, errors);
+    }
+}
+
+/// The operations the document's own stubs add, as (vendor, id): rules may name them.
+pub(super) fn stub_ids(doc: &Document) -> Vec<(String, String)> {
+    doc.stubs
+        .iter()
+        .map(|s| (s.vendor.clone(), s.id.clone()))
+        .collect()
+}
+
+/// Whether `op` names a built-in operation of `vendor` or one of the document's stubs for it.
+fn names_operation(vendor: &dyn Vendor, op: &str, stubs: &[(String, String)]) -> bool {
+    vendor.operation(op).is_some() || stubs.iter().any(|(v, id)| v == vendor.name() && id == op)
+}
+
+/// Each stub checked alone (every problem located at the text it names), then the document's
+/// stubs together: two that take the same method and path cannot both load.
+fn check_stubs(
+    doc: &Document,
+    src: &Source<'_>,
+    vendors: &[Box<dyn Vendor>],
+    errors: &mut Vec<ScenarioError>,
+) {
+    let mut compiled = Vec::new();
+    for (i, stub) in doc.stubs.iter().enumerate() {
+        match crate::stub::compile::compile(stub, vendors) {
+            Ok(c) => compiled.push(c),
+            Err(problems) => {
+                for p in problems {
+                    let (at, len) = src.locate("stubs", i, &p.needle);
+                    errors.push(src.error(at, len, format!("stubs[{i}]: {}", p.message), p.hint));
+                }
+            }
+        }
+    }
+    if let Err(e) = crate::stub::table::routes(compiled, vendors.len()) {
+        let (at, len) = find_key(src.text, "stubs", 0).map_or((0, 1), |o| (o, 1));
+        errors.push(src.error(at, len, e, None));
     }
 }
 
@@ -88,6 +129,7 @@ pub(super) fn check_name(name: &str, src: &Source<'_>, errors: &mut Vec<Scenario
 pub(super) fn check_limit(
     i: usize,
     limit: &RateLimit,
+    stubs: &[(String, String)],
     src: &Source<'_>,
     vendors: &[Box<dyn Vendor>],
     errors: &mut Vec<ScenarioError>,
@@ -104,7 +146,7 @@ pub(super) fn check_limit(
         ),
         Some(v) => {
             if let Some(op) = &limit.operation {
-                if v.operation(op).is_none() {
+                if !names_operation(v.as_ref(), op, stubs) {
                     err(
                         op,
                         format!("rate_limits[{i}]: {} has no operation '{op}'", v.name()),
@@ -142,6 +184,7 @@ pub(super) fn check_rule(
     i: usize,
     rule: &Rule,
     pruned: bool,
+    stubs: &[(String, String)],
     src: &Source<'_>,
     vendors: &[Box<dyn Vendor>],
     errors: &mut Vec<ScenarioError>,
@@ -160,7 +203,7 @@ pub(super) fn check_rule(
         return;
     };
     if let Some(op) = &rule.operation {
-        if vendor.operation(op).is_none() {
+        if !names_operation(vendor.as_ref(), op, stubs) {
             err(
                 op,
                 format!("{} has no operation '{op}'", vendor.name()),

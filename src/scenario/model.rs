@@ -20,6 +20,9 @@ pub struct Document {
     pub rate_limits: Vec<RateLimit>,
     #[serde(default, skip_serializing_if = "Auth::is_empty")]
     pub auth: Auth,
+    /// User stubs: operations the document adds (see `crate::stub`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stubs: Vec<crate::stub::model::Stub>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -61,13 +61,25 @@ fn check_sound_parts(
     if let Some(name) = doc["name"].as_str() {
         super::check::check_name(name, src, errors);
     }
+    // The ids of the stubs that read well on their own: rules may name them.
+    let stubs: Vec<(String, String)> = doc["stubs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| {
+            Some((
+                s["vendor"].as_str()?.to_owned(),
+                s["id"].as_str()?.to_owned(),
+            ))
+        })
+        .collect();
     for (i, rule) in doc["rules"].as_array().into_iter().flatten().enumerate() {
         if src.over() {
             break;
         }
         let (rule, pruned) = sound_keys(rule);
         if let Ok(rule) = serde_json::from_value::<Rule>(rule) {
-            super::check::check_rule(i, &rule, pruned, src, vendors, errors);
+            super::check::check_rule(i, &rule, pruned, &stubs, src, vendors, errors);
         }
     }
     for (i, limit) in doc["rate_limits"]
@@ -77,7 +89,7 @@ fn check_sound_parts(
         .enumerate()
     {
         if let Ok(limit) = serde_json::from_value::<RateLimit>(limit.clone()) {
-            super::check::check_limit(i, &limit, src, vendors, errors);
+            super::check::check_limit(i, &limit, &stubs, src, vendors, errors);
         }
     }
 }

@@ -31,6 +31,8 @@ enum Kind {
     Fault,
     /// One of these words.
     OneOf(&'static [&'static str]),
+    /// Any value at all (a stub's body template).
+    Any,
     Object(&'static [Field]),
     List(&'static [Field]),
 }
@@ -64,6 +66,28 @@ const DOCUMENT: &[Field] = &[
     opt("rules", Kind::List(RULE)),
     opt("rate_limits", Kind::List(RATE_LIMIT)),
     opt("auth", Kind::Object(AUTH)),
+    opt("stubs", Kind::List(STUB)),
+];
+const STUB: &[Field] = &[
+    req("id", Kind::Text),
+    req("vendor", Kind::Text),
+    req("method", Kind::Text),
+    req("path", Kind::Text),
+    opt("summary", Kind::Text),
+    opt("status", Kind::SmallCount),
+    opt("headers", Kind::TextMap),
+    opt("body", Kind::Any),
+    opt("store", Kind::Object(STORE)),
+];
+const STORE: &[Field] = &[
+    req("collection", Kind::Text),
+    opt("key", Kind::Text),
+    opt(
+        "action",
+        Kind::OneOf(&["put", "get", "list", "merge", "delete"]),
+    ),
+    opt("record", Kind::Any),
+    opt("set", Kind::Mapping),
 ];
 const RULE: &[Field] = &[
     req("vendor", Kind::Text),
@@ -265,6 +289,7 @@ impl Walk<'_, '_> {
                     None => Some(wrong("a fault name")),
                 }
             }
+            Kind::Any => None,
             Kind::OneOf(words) => match v.as_str() {
                 Some(w) if words.contains(&w) => None,
                 _ => Some(wrong(&format!("one of {}", words.join(", ")))),

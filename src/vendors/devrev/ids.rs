@@ -81,7 +81,20 @@ impl ObjectId {
         let (partition, ty) = self.kind.don_parts();
         format!("don:{partition}:dvrv-us-1:{DEV_ORG}:{ty}/{}", self.number)
     }
+}
 
+/// The DON of object `number` of DON type `ty` (`account`, `devu`...), in the identity partition
+/// for user types and the core partition otherwise, as user stubs mint them.
+pub fn don_of(ty: &str, number: u64) -> String {
+    let partition = Kind::ALL
+        .iter()
+        .map(|k| k.don_parts())
+        .find(|(_, t)| *t == ty)
+        .map_or("core", |(p, _)| p);
+    format!("don:{partition}:dvrv-us-1:{DEV_ORG}:{ty}/{number}")
+}
+
+impl ObjectId {
     pub fn display(&self) -> String {
         format!("{}-{}", self.kind.display_prefix(), self.number)
     }

@@ -74,8 +74,14 @@ pub fn base62(mut n: u64, width: usize) -> String {
 
 /// The 15-character id of record number `number` of `object` on `pod`.
 pub fn mint(object: Object, pod: &str, number: u64) -> String {
+    mint_prefixed(object.prefix(), pod, number)
+}
+
+/// The 15-character id of record number `number` under any 3-character key prefix (`001` for
+/// Account), as user stubs mint them.
+pub fn mint_prefixed(prefix: &str, pod: &str, number: u64) -> String {
     let mut id = String::with_capacity(18);
-    id.push_str(object.prefix());
+    id.push_str(prefix);
     id.push_str(pod);
     id.push('0');
     id.push_str(&base62(number, 9));

@@ -107,5 +107,5 @@ fn the_readme_example_passes_the_check() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("ok (4 rules, 1 rate limits)"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ok (4 rules, 1 rate limits, 0 stubs)"));
 }

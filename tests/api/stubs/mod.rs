@@ -1,0 +1,20 @@
+//! User stubs: the shipped stub files for calls the simulator has no built-in for (each written
+//! then read back), templates, stored records, the pipeline around stubs (credentials, scenarios,
+//! journal, tenants) and their precedence against built-ins.
+
+mod pipeline;
+mod shipped;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::support::scenario::load;
+use crate::support::{bearer, fresh_token, TestServer};
+
+/// A simulator with the repository's `stubs/` folder loaded through `--stubs`.
+async fn with_shipped_stubs() -> TestServer {
+    TestServer::configured(|c| {
+        c.stubs = vec![format!("{}/stubs", env!("CARGO_MANIFEST_DIR")).into()]
+    })
+    .await
+}
