@@ -4,6 +4,11 @@
 //! requests never wait on one another to be recorded. The journal is bounded in bytes as well as
 //! in entries: bodies are cut at [`BODY_LIMIT`] bytes (with a marker), and when the entries held
 //! exceed the byte budget (`--journal-max-bytes`) the oldest are forgotten before the ring wraps.
+//!
+//! New entries are also offered to live watchers (the dashboard's stream) through a bounded
+//! broadcast channel: sending never waits, and a watcher that falls behind loses the oldest
+//! entries it has not read (and is told how many) rather than slowing the request that recorded
+//! them. With nobody watching, nothing is sent.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,6 +18,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use tokio::sync::{broadcast, watch};
 
 use crate::store::lock::lock;
 use crate::tenant::Tenants;
@@ -195,7 +201,14 @@ pub struct Journal {
     byte_budget: usize,
     /// Every entry with a lower sequence number has been forgotten or overwritten.
     trimmed: AtomicU64,
+    /// New entries, for live watchers; holds at most [`LIVE_BACKLOG`] unread entries each.
+    live: broadcast::Sender<Arc<Entry>>,
+    /// Set when the server stops, so open streams end instead of holding the drain.
+    closing: watch::Sender<bool>,
 }
+
+/// How many recorded entries a live watcher may fall behind before it loses the oldest.
+pub const LIVE_BACKLOG: usize = 1024;
 
 impl Journal {
     /// A ring of `capacity` entries holding at most about `byte_budget` bytes (0: no byte bound).
@@ -211,7 +224,20 @@ impl Journal {
                 byte_budget
             },
             trimmed: AtomicU64::new(1),
+            live: broadcast::channel(LIVE_BACKLOG).0,
+            closing: watch::channel(false).0,
         }
+    }
+
+    /// Entries recorded from now on, as they are recorded, and a signal that turns true when the
+    /// server stops.
+    pub fn watch(&self) -> (broadcast::Receiver<Arc<Entry>>, watch::Receiver<bool>) {
+        (self.live.subscribe(), self.closing.subscribe())
+    }
+
+    /// Tells every live watcher to end.
+    pub fn close_watchers(&self) {
+        self.closing.send_replace(true);
     }
 
     /// Takes the next sequence number; the entry is stored by [`Journal::record`].
@@ -222,19 +248,24 @@ impl Journal {
     pub fn record(&self, entry: Entry) {
         let seq = entry.seq;
         let size = entry.footprint();
+        let entry = Arc::new(entry);
         {
             let mut guard = self.slot(seq);
             // A slower writer of an older entry must not overwrite a newer one.
             if guard.as_ref().is_some_and(|old| old.seq >= seq) {
                 return;
             }
-            if let Some(old) = guard.replace(Arc::new(entry)) {
+            if let Some(old) = guard.replace(entry.clone()) {
                 self.bytes.fetch_sub(old.footprint(), Ordering::Relaxed);
             }
             self.bytes.fetch_add(size, Ordering::Relaxed);
         }
         if self.bytes.load(Ordering::Relaxed) > self.byte_budget {
             self.trim(seq);
+        }
+        if self.live.receiver_count() > 0 {
+            // Fails only when the last watcher left meanwhile; nothing to do then.
+            let _ = self.live.send(entry);
         }
     }
 

@@ -1,9 +1,10 @@
 //! The admin API under `/__admin` (INTERFACE.md section 4): health, operations, reset, the
-//! journal, state dumps, scenarios and the clock. Every answer and every refusal is JSON; with `--admin-token` set, each
+//! journal (listed and streamed), state dumps, scenarios, the clock and the dashboard (`ui`). Every answer and every refusal is JSON; with `--admin-token` set, each
 //! call must carry it as a bearer token, compared in constant time.
 
 mod journal;
 mod scenarios;
+mod ui;
 
 use std::sync::Arc;
 
@@ -32,6 +33,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/reset", post(reset))
         .route("/requests", get(journal::list).delete(journal::clear))
         .route("/requests/count", post(journal::count))
+        .route("/requests/stream", get(journal::stream))
         .route("/state", get(state_dump))
         .route(
             "/scenarios",
@@ -44,6 +46,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             axum::routing::delete(scenarios::unload),
         )
         .route("/clock", post(scenarios::clock))
+        .merge(ui::routes())
         .fallback(|req: Request| async move {
             error(
                 StatusCode::NOT_FOUND,
@@ -59,13 +62,22 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
 
 async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     if let Some(expected) = &state.config.admin_token {
+        let path = req.uri().path();
+        if ui::is_public(path) {
+            return next.run(req).await;
+        }
         let given = req
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !constant_time_eq(given, expected) {
+            .map(str::to_owned)
+            .or_else(|| ui::query_token(path, req.uri().query()))
+            .unwrap_or_default();
+        if !constant_time_eq(&given, expected) {
+            if path == ui::PAGE_PATH {
+                return ui::login();
+            }
             return error(
                 StatusCode::UNAUTHORIZED,
                 "the admin API needs 'Authorization: Bearer <admin token>'",

@@ -5,6 +5,7 @@ mod support;
 
 mod admin;
 mod clock;
+mod dashboard;
 mod devrev;
 mod fuzz;
 mod isolation;
