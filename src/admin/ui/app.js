@@ -111,7 +111,7 @@ function statusClass(status) {
 function row(e) {
   const tr = el('tr', { 'data-seq': e.seq, class: e.seq === selected ? 'selected' : '' },
     el('td', { class: 'num' }, e.seq),
-    el('td', { class: 'time' }, (e.time || '').replace('T', ' ').replace('Z', '')),
+    el('td', { class: 'time', title: e.time }, (e.time || '').slice(11, 23)),
     el('td', {}, e.vendor || '—'),
     el('td', {}, e.operation || '—'),
     el('td', { class: 'tenant' }, e.tenant || '—'),
