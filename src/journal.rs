@@ -334,3 +334,43 @@ impl Journal {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(journal: &Journal) -> Entry {
+        let empty = Exchange::capture(&HeaderMap::new(), &Bytes::new());
+        Entry {
+            seq: journal.next_seq(),
+            time: DateTime::<Utc>::UNIX_EPOCH,
+            vendor: Some("devrev"),
+            operation: None,
+            tenant: None,
+            tenant_key: None,
+            method: "GET".into(),
+            path: "/".into(),
+            query: None,
+            status: 200,
+            duration_ms: 0.0,
+            rule: None,
+            request: empty.clone(),
+            response: empty,
+        }
+    }
+
+    #[test]
+    fn a_watcher_that_does_not_read_loses_the_oldest_and_is_told_how_many() {
+        let journal = Journal::new(8, 0);
+        let (mut watcher, _) = journal.watch();
+        // Recording never waits for the watcher, however far behind it is.
+        for _ in 0..LIVE_BACKLOG + 5 {
+            journal.record(entry(&journal));
+        }
+        assert!(matches!(
+            watcher.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(5))
+        ));
+        assert_eq!(watcher.try_recv().unwrap().seq, 6);
+    }
+}
