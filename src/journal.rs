@@ -201,18 +201,16 @@ pub struct Journal {
     byte_budget: usize,
     /// Every entry with a lower sequence number has been forgotten or overwritten.
     trimmed: AtomicU64,
-    /// New entries, for live watchers; holds at most [`LIVE_BACKLOG`] unread entries each.
+    /// New entries, for live watchers; holds at most `--journal-stream-backlog` unread entries.
     live: broadcast::Sender<Arc<Entry>>,
     /// Set when the server stops, so open streams end instead of holding the drain.
     closing: watch::Sender<bool>,
 }
 
-/// How many recorded entries a live watcher may fall behind before it loses the oldest.
-pub const LIVE_BACKLOG: usize = 1024;
-
 impl Journal {
-    /// A ring of `capacity` entries holding at most about `byte_budget` bytes (0: no byte bound).
-    pub fn new(capacity: usize, byte_budget: usize) -> Journal {
+    /// A ring of `capacity` entries holding at most about `byte_budget` bytes (0: no byte bound);
+    /// a live watcher may fall `backlog` new entries behind.
+    pub fn new(capacity: usize, byte_budget: usize, backlog: usize) -> Journal {
         let capacity = capacity.max(1);
         Journal {
             slots: (0..capacity).map(|_| Mutex::new(None)).collect(),
@@ -224,7 +222,7 @@ impl Journal {
                 byte_budget
             },
             trimmed: AtomicU64::new(1),
-            live: broadcast::channel(LIVE_BACKLOG).0,
+            live: broadcast::channel(backlog.max(1)).0,
             closing: watch::channel(false).0,
         }
     }
@@ -361,10 +359,10 @@ mod tests {
 
     #[test]
     fn a_watcher_that_does_not_read_loses_the_oldest_and_is_told_how_many() {
-        let journal = Journal::new(8, 0);
+        let journal = Journal::new(8, 0, 16);
         let (mut watcher, _) = journal.watch();
         // Recording never waits for the watcher, however far behind it is.
-        for _ in 0..LIVE_BACKLOG + 5 {
+        for _ in 0..16 + 5 {
             journal.record(entry(&journal));
         }
         assert!(matches!(

@@ -42,7 +42,11 @@ impl AppState {
         let contracts = Contracts::compile(registry.vendors())?;
         Ok(AppState {
             contracts,
-            journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
+            journal: Journal::new(
+                config.journal_capacity,
+                config.journal_max_bytes,
+                config.journal_stream_backlog,
+            ),
             tenants: Tenants::default(),
             scenarios: Engine::new(config.seed, clock.clone()),
             clock,

@@ -83,7 +83,7 @@ pub async fn count(State(state): State<Arc<AppState>>, body: Bytes) -> Response 
 /// `GET /__admin/requests/stream`: server-sent events, one `entry` event per journal entry (JSON,
 /// as `/__admin/requests` lists them). It first sends the entries already held (newest `limit`,
 /// default 100), then each new one as it is recorded; the same filters apply. A watcher that
-/// falls more than [`crate::journal::LIVE_BACKLOG`] entries behind gets a `lagged` event with the
+/// falls more than `--journal-stream-backlog` entries behind gets a `lagged` event with the
 /// number it missed. The stream ends when the server stops.
 pub async fn stream(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let mut filter = match filter_from_query(req.uri().query()) {
