@@ -205,6 +205,7 @@ impl Simulator {
     /// Stops accepting, lets in-flight requests finish, saves the state file if there is one, and
     /// returns when every listener is done.
     pub async fn stop(self) {
+        self.state.journal.close_watchers();
         let _ = self.stop.send(true);
         for task in self.tasks {
             let _ = task.await;

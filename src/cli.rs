@@ -115,6 +115,15 @@ pub struct ServeArgs {
     /// entries are forgotten first (0: bounded by entries only).
     #[arg(long = "journal-max-bytes", value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub journal_max_bytes: usize,
+    /// How many new journal entries a live stream reader (the dashboard) may fall behind before
+    /// it loses the oldest (and is told how many); recording never waits for a reader (0 counts
+    /// as 1).
+    #[arg(
+        long = "journal-stream-backlog",
+        value_name = "N",
+        default_value_t = 1024
+    )]
+    pub journal_stream_backlog: usize,
     /// The most records of one kind a tenant keeps per vendor; creating more evicts the oldest
     /// (0: no limit).
     #[arg(
@@ -210,6 +219,7 @@ impl ServeArgs {
             body_limit: self.body_limit,
             journal_capacity: self.journal_capacity,
             journal_max_bytes: self.journal_max_bytes,
+            journal_stream_backlog: self.journal_stream_backlog,
             tenant_record_limit: self.tenant_record_limit,
             admin_token: self.admin_token.filter(|t| !t.is_empty()),
             log_format: match self.log_format {

@@ -35,6 +35,9 @@ pub struct Config {
     pub journal_capacity: usize,
     /// The most bytes the journal holds (0: bounded by entries only).
     pub journal_max_bytes: usize,
+    /// How many new journal entries a live watcher (the dashboard) may fall behind before it
+    /// loses the oldest.
+    pub journal_stream_backlog: usize,
     /// The most records of one kind a tenant keeps per vendor (0: no limit).
     pub tenant_record_limit: usize,
     pub admin_token: Option<String>,
@@ -94,6 +97,7 @@ impl Default for Config {
             body_limit: 1024 * 1024,
             journal_capacity: 10_000,
             journal_max_bytes: 8 * 1024 * 1024,
+            journal_stream_backlog: 1024,
             tenant_record_limit: 5_000,
             admin_token: None,
             log_format: LogFormat::Pretty,

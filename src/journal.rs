@@ -4,6 +4,11 @@
 //! requests never wait on one another to be recorded. The journal is bounded in bytes as well as
 //! in entries: bodies are cut at [`BODY_LIMIT`] bytes (with a marker), and when the entries held
 //! exceed the byte budget (`--journal-max-bytes`) the oldest are forgotten before the ring wraps.
+//!
+//! New entries are also offered to live watchers (the dashboard's stream) through a bounded
+//! broadcast channel: sending never waits, and a watcher that falls behind loses the oldest
+//! entries it has not read (and is told how many) rather than slowing the request that recorded
+//! them. With nobody watching, nothing is sent.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,6 +18,7 @@ use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
+use tokio::sync::{broadcast, watch};
 
 use crate::store::lock::lock;
 use crate::tenant::Tenants;
@@ -195,11 +201,16 @@ pub struct Journal {
     byte_budget: usize,
     /// Every entry with a lower sequence number has been forgotten or overwritten.
     trimmed: AtomicU64,
+    /// New entries, for live watchers; holds at most `--journal-stream-backlog` unread entries.
+    live: broadcast::Sender<Arc<Entry>>,
+    /// Set when the server stops, so open streams end instead of holding the drain.
+    closing: watch::Sender<bool>,
 }
 
 impl Journal {
-    /// A ring of `capacity` entries holding at most about `byte_budget` bytes (0: no byte bound).
-    pub fn new(capacity: usize, byte_budget: usize) -> Journal {
+    /// A ring of `capacity` entries holding at most about `byte_budget` bytes (0: no byte bound);
+    /// a live watcher may fall `backlog` new entries behind.
+    pub fn new(capacity: usize, byte_budget: usize, backlog: usize) -> Journal {
         let capacity = capacity.max(1);
         Journal {
             slots: (0..capacity).map(|_| Mutex::new(None)).collect(),
@@ -211,7 +222,20 @@ impl Journal {
                 byte_budget
             },
             trimmed: AtomicU64::new(1),
+            live: broadcast::channel(backlog.max(1)).0,
+            closing: watch::channel(false).0,
         }
+    }
+
+    /// Entries recorded from now on, as they are recorded, and a signal that turns true when the
+    /// server stops.
+    pub fn watch(&self) -> (broadcast::Receiver<Arc<Entry>>, watch::Receiver<bool>) {
+        (self.live.subscribe(), self.closing.subscribe())
+    }
+
+    /// Tells every live watcher to end.
+    pub fn close_watchers(&self) {
+        self.closing.send_replace(true);
     }
 
     /// Takes the next sequence number; the entry is stored by [`Journal::record`].
@@ -222,19 +246,24 @@ impl Journal {
     pub fn record(&self, entry: Entry) {
         let seq = entry.seq;
         let size = entry.footprint();
+        let entry = Arc::new(entry);
         {
             let mut guard = self.slot(seq);
             // A slower writer of an older entry must not overwrite a newer one.
             if guard.as_ref().is_some_and(|old| old.seq >= seq) {
                 return;
             }
-            if let Some(old) = guard.replace(Arc::new(entry)) {
+            if let Some(old) = guard.replace(entry.clone()) {
                 self.bytes.fetch_sub(old.footprint(), Ordering::Relaxed);
             }
             self.bytes.fetch_add(size, Ordering::Relaxed);
         }
         if self.bytes.load(Ordering::Relaxed) > self.byte_budget {
             self.trim(seq);
+        }
+        if self.live.receiver_count() > 0 {
+            // Fails only when the last watcher left meanwhile; nothing to do then.
+            let _ = self.live.send(entry);
         }
     }
 
@@ -306,5 +335,45 @@ impl Journal {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(journal: &Journal) -> Entry {
+        let empty = Exchange::capture(&HeaderMap::new(), &Bytes::new());
+        Entry {
+            seq: journal.next_seq(),
+            time: DateTime::<Utc>::UNIX_EPOCH,
+            vendor: Some("devrev"),
+            operation: None,
+            tenant: None,
+            tenant_key: None,
+            method: "GET".into(),
+            path: "/".into(),
+            query: None,
+            status: 200,
+            duration_ms: 0.0,
+            rule: None,
+            request: empty.clone(),
+            response: empty,
+        }
+    }
+
+    #[test]
+    fn a_watcher_that_does_not_read_loses_the_oldest_and_is_told_how_many() {
+        let journal = Journal::new(8, 0, 16);
+        let (mut watcher, _) = journal.watch();
+        // Recording never waits for the watcher, however far behind it is.
+        for _ in 0..16 + 5 {
+            journal.record(entry(&journal));
+        }
+        assert!(matches!(
+            watcher.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(5))
+        ));
+        assert_eq!(watcher.try_recv().unwrap().seq, 6);
     }
 }

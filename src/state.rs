@@ -51,7 +51,11 @@ impl AppState {
         Ok(AppState {
             stubs: crate::stub::Stubs::new(registry.vendors().len(), &settings),
             contracts,
-            journal: Journal::new(config.journal_capacity, config.journal_max_bytes),
+            journal: Journal::new(
+                config.journal_capacity,
+                config.journal_max_bytes,
+                config.journal_stream_backlog,
+            ),
             metrics: crate::metrics::Metrics::default(),
             tenants: Tenants::default(),
             scenarios: Engine::new(config.seed, clock.clone())

@@ -1,11 +1,12 @@
 //! The admin API under `/__admin` (INTERFACE.md section 4): health, operations, reset, the
-//! journal, state dumps, scenarios, the clock and metrics. Every answer and every refusal is JSON; with `--admin-token` set, each
+//! journal (listed and streamed), state dumps, scenarios, the clock, metrics and the dashboard (`ui`). Every answer and every refusal is JSON; with `--admin-token` set, each
 //! call must carry it as a bearer token, compared in constant time.
 
 mod guard;
 mod journal;
 mod metrics;
 mod scenarios;
+mod ui;
 
 use std::sync::Arc;
 
@@ -35,6 +36,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/reset", post(reset))
         .route("/requests", get(journal::list).delete(journal::clear))
         .route("/requests/count", post(journal::count))
+        .route("/requests/stream", get(journal::stream))
         .route("/state", get(state_dump))
         .route(
             "/scenarios",
@@ -48,6 +50,7 @@ pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         )
         .route("/clock", post(scenarios::clock))
         .route("/openapi/{vendor}", get(openapi))
+        .merge(ui::routes())
         .fallback(|req: Request| async move {
             error(
                 StatusCode::NOT_FOUND,
@@ -89,13 +92,22 @@ async fn require_token(State(state): State<Arc<AppState>>, req: Request, next: N
         return error(StatusCode::FORBIDDEN, why);
     }
     if let Some(expected) = &state.config.admin_token {
+        let path = req.uri().path();
+        if ui::is_public(path) {
+            return next.run(req).await;
+        }
         let given = req
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !constant_time_eq(given, expected) {
+            .map(str::to_owned)
+            .or_else(|| ui::query_token(path, req.uri().query()))
+            .unwrap_or_default();
+        if !constant_time_eq(&given, expected) {
+            if path == ui::PAGE_PATH {
+                return ui::login();
+            }
             return error(
                 StatusCode::UNAUTHORIZED,
                 "the admin API needs 'Authorization: Bearer <admin token>'",
