@@ -63,6 +63,21 @@ impl IdSource {
         }
     }
 
+    /// Continues the ids a tenant had before it was forgotten (`--max-tenants`): numbers go on
+    /// from where they stopped, and the random stream is one no earlier life of the tenant drew
+    /// from, so a returning client never gets an id it was given before.
+    pub fn resume(&mut self, saved: SavedIds) {
+        let generation = saved.generation + 1;
+        let mut seed = [0u8; 32];
+        self.rng.fill_bytes(&mut seed);
+        for (b, g) in seed.iter_mut().zip(generation.to_le_bytes()) {
+            *b ^= g;
+        }
+        self.rng = rand::SeedableRng::from_seed(seed);
+        self.next = self.next.max(saved.next);
+        self.generation = generation;
+    }
+
     /// The next sequence number, used up.
     pub fn next_number(&mut self) -> u64 {
         let n = self.next;
@@ -126,6 +141,18 @@ mod tests {
         assert_ne!(again.rng().next_u64(), first_draw);
         let after_kill = IdSource::restore(SavedIds::default(), &settings(3), &["v", "t"]);
         assert_eq!(after_kill.peek(), 3_000_000_001);
+    }
+
+    #[test]
+    fn a_resumed_tenant_continues_its_numbers_on_a_new_stream() {
+        let mut first = IdSource::new(&settings(0), &["v", "t"]);
+        let drawn: Vec<u64> = (0..3).map(|_| first.rng().next_u64()).collect();
+        first.next_number();
+        let mut again = IdSource::new(&settings(0), &["v", "t"]);
+        again.resume(first.save());
+        assert_eq!(again.next_number(), 2);
+        let redrawn: Vec<u64> = (0..3).map(|_| again.rng().next_u64()).collect();
+        assert!(drawn.iter().all(|d| !redrawn.contains(d)));
     }
 
     #[test]

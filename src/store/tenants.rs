@@ -5,14 +5,17 @@
 //! sits behind its own lock in a [`Slot`], so two tenants never wait for each other and no request
 //! takes a global lock.
 
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use dashmap::DashMap;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use super::ids::{IdSource, SavedIds};
 use super::lock;
 use super::settings::VendorSettings;
 use super::window::CallWindow;
@@ -31,6 +34,9 @@ pub trait TenantState: Send + Sync + Sized + 'static {
 
     /// This tenant for the state file.
     fn save(&self, key: &str) -> Self::Saved;
+
+    /// The tenant's id source, carried over when a tenant forgotten under `--max-tenants` returns.
+    fn ids(&mut self) -> &mut IdSource;
 
     /// A tenant back from the state file, with its key; an inconsistent one is refused.
     fn load(saved: Self::Saved, settings: &VendorSettings) -> Result<(String, Self), String>;
@@ -87,6 +93,18 @@ pub struct TenantStore<T> {
     settings: VendorSettings,
     /// Counts lookups; a slot's `used` is this counter's value at its last lookup.
     uses: AtomicU64,
+    /// The ids of tenants forgotten under `--max-tenants`, by a hash of their key, so one that
+    /// comes back never gets an id it was given before. At most [`RETIRED`] are remembered.
+    retired: Mutex<HashMap<u64, SavedIds>>,
+}
+
+/// Forgotten tenants whose ids are remembered (24 bytes each).
+const RETIRED: usize = 100_000;
+
+fn key_hash(key: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    key.hash(&mut h);
+    h.finish()
 }
 
 impl<T> TenantStore<T> {
@@ -95,6 +113,7 @@ impl<T> TenantStore<T> {
             tenants: DashMap::new(),
             settings,
             uses: AtomicU64::new(0),
+            retired: Mutex::new(HashMap::new()),
         }
     }
 
@@ -104,8 +123,12 @@ impl<T> TenantStore<T> {
     }
 
     /// Makes room for one more tenant under `--max-tenants`: the least recently used goes, with
-    /// everything it held (a client that comes back starts as a fresh tenant).
-    fn make_room(&self) {
+    /// everything it held but its ids (a client that comes back starts with no records, and ids
+    /// that continue).
+    fn make_room(&self)
+    where
+        T: TenantState,
+    {
         let max = self.settings.tenant_limit;
         while max > 0 && self.tenants.len() >= max {
             let oldest = self
@@ -115,7 +138,15 @@ impl<T> TenantStore<T> {
                 .map(|e| e.key().clone());
             match oldest {
                 Some(key) => {
-                    self.tenants.remove(&key);
+                    if let Some((key, slot)) = self.tenants.remove(&key) {
+                        let saved = slot.write().ids().save();
+                        let mut retired = lock::lock(&self.retired);
+                        if retired.len() >= RETIRED {
+                            let any = retired.keys().next().copied();
+                            any.map(|k| retired.remove(&k));
+                        }
+                        retired.insert(key_hash(&key), saved);
+                    }
                 }
                 None => break,
             }
@@ -131,7 +162,15 @@ impl<T> TenantStore<T> {
     where
         T: TenantState,
     {
-        self.get_or_init(tenant, || T::fresh(&tenant.key, &self.settings))
+        self.get_or_init(tenant, || {
+            let mut fresh = T::fresh(&tenant.key, &self.settings);
+            if self.settings.tenant_limit > 0 {
+                if let Some(saved) = lock::lock(&self.retired).remove(&key_hash(&tenant.key)) {
+                    fresh.ids().resume(saved);
+                }
+            }
+            fresh
+        })
     }
 
     /// Runs `f` on the tenant's state under its read lock.
@@ -151,7 +190,10 @@ impl<T> TenantStore<T> {
     }
 
     /// The tenant's state, created by `init` on first use.
-    pub fn get_or_init(&self, tenant: &Tenant, init: impl FnOnce() -> T) -> Arc<Slot<T>> {
+    fn get_or_init(&self, tenant: &Tenant, init: impl FnOnce() -> T) -> Arc<Slot<T>>
+    where
+        T: TenantState,
+    {
         if let Some(slot) = self.tenants.get(&*tenant.key) {
             self.touch(&slot);
             return slot.clone();

@@ -103,6 +103,10 @@ impl TenantState for StubData {
         }
     }
 
+    fn ids(&mut self) -> &mut IdSource {
+        &mut self.ids
+    }
+
     fn show(&self) -> Value {
         let collections: serde_json::Map<String, Value> = self
             .records

@@ -60,3 +60,47 @@ async fn many_fresh_credentials_stay_within_the_tenant_limit() {
     }
     assert_eq!(tenants(&s).await, 20);
 }
+
+/// A tenant forgotten under the limit loses its records, never its ids: when its client comes
+/// back, DevRev numbers go on and Siro's UUIDs come from a stream it has not drawn from.
+#[tokio::test]
+async fn a_tenant_that_comes_back_is_never_given_an_id_twice() {
+    let s = TestServer::configured(|c| c.max_tenants = 1).await;
+    let (a, b) = (fresh_token("return-a"), fresh_token("return-b"));
+    let create = |t: String| {
+        let s = &s;
+        async move {
+            let c = s
+                .post("/devrev/engagements.create", &bearer(&t), &body())
+                .await;
+            assert_eq!(c.status, 201, "{}", c.text);
+            c.json["engagement"]["display_id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let sync = |t: String, external: &'static str| {
+        let s = &s;
+        async move {
+            let c = s
+                .put(
+                    "/siro/api-externalApi/v1/integrations/sync/engagements",
+                    &bearer(&t),
+                    &json!({"externalId": external}),
+                )
+                .await;
+            assert_eq!(c.status, 200, "{}", c.text);
+            c.json["data"]["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let first = create(a.clone()).await;
+    let first_siro = sync(a.clone(), "e-1").await;
+    // b takes the only place; a is forgotten with its records.
+    create(b.clone()).await;
+    sync(b.clone(), "e-1").await;
+    let again = create(a.clone()).await;
+    let again_siro = sync(a.clone(), "e-1").await;
+    assert_eq!((first.as_str(), again.as_str()), ("ENG-1", "ENG-2"));
+    assert_ne!(first_siro, again_siro);
+}

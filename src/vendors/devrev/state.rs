@@ -240,6 +240,10 @@ impl TenantState for TenantData {
         TenantData::new(user_for(settings.seed, key), settings)
     }
 
+    fn ids(&mut self) -> &mut IdSource {
+        &mut self.ids
+    }
+
     fn show(&self) -> Value {
         let engagements: Vec<&Engagement> = self.engagements.values().collect();
         serde_json::json!({ "engagements": engagements })

@@ -187,6 +187,10 @@ impl TenantState for TenantData {
         TenantData::new(IdSource::new(settings, &id_parts(key)))
     }
 
+    fn ids(&mut self) -> &mut IdSource {
+        &mut self.ids
+    }
+
     fn show(&self) -> Value {
         let engagements: Vec<&Engagement> = self.engagements.values().collect();
         json!({ "engagements": engagements })

@@ -195,6 +195,10 @@ impl TenantState for TenantData {
         TenantData::new(settings, key)
     }
 
+    fn ids(&mut self) -> &mut IdSource {
+        &mut self.ids
+    }
+
     fn show(&self) -> Value {
         let records: Vec<&Record> = self.records.values().collect();
         serde_json::json!({ "records": records })

@@ -118,6 +118,10 @@ impl TenantState for TenantData {
         TenantData::seeded(settings.clone(), key)
     }
 
+    fn ids(&mut self) -> &mut IdSource {
+        &mut self.ids
+    }
+
     fn show(&self) -> Value {
         let dsrs: Vec<&Dsr> = self.dsrs.values().collect();
         serde_json::json!({

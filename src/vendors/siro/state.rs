@@ -505,6 +505,10 @@ impl TenantState for TenantData {
         TenantData::new(organization_id, ids)
     }
 
+    fn ids(&mut self) -> &mut IdSource {
+        &mut self.ids
+    }
+
     fn show(&self) -> Value {
         self.dump()
     }
