@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${1:-target/ci-venv}"
 examples="${SCHEMATHESIS_EXAMPLES:-10}"
-port="${SCHEMATHESIS_PORT:-4391}"
+port="${SCHEMATHESIS_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
 out="target/openapi"
 mkdir -p "$out"
 failed=()
