@@ -124,14 +124,7 @@ impl Table {
             Some(&index) => Routed::Operation {
                 index,
                 operation: self.operations[index],
-                params: matched
-                    .params
-                    .iter()
-                    .map(|(k, v)| {
-                        let decoded = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
-                        (k.to_owned(), decoded.into_owned())
-                    })
-                    .collect(),
+                params: decoded(&matched.params),
             },
             None => Routed::MethodNotAllowed {
                 allowed: matched
@@ -147,4 +140,15 @@ impl Table {
             },
         }
     }
+}
+
+/// A path template's captured parameters, percent-decoded (`crm%20id` is `crm id`).
+pub fn decoded(params: &matchit::Params<'_, '_>) -> Vec<(String, String)> {
+    params
+        .iter()
+        .map(|(k, v)| {
+            let decoded = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
+            (k.to_owned(), decoded.into_owned())
+        })
+        .collect()
 }

@@ -139,14 +139,7 @@ impl Stubs {
         match matched.value.iter().find(|s| s.operation.method == *wanted) {
             Some(stub) => Found::Stub {
                 stub: stub.clone(),
-                params: matched
-                    .params
-                    .iter()
-                    .map(|(k, v)| {
-                        let decoded = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
-                        (k.to_owned(), decoded.into_owned())
-                    })
-                    .collect(),
+                params: crate::registry::decoded(&matched.params),
             },
             None => Found::MethodNotAllowed(
                 matched

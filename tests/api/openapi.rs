@@ -72,17 +72,9 @@ async fn the_admin_export_lists_builtins_and_loaded_stubs() {
 
 #[tokio::test]
 async fn the_cli_export_includes_stub_files_and_leaves_out_mcp_tools() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_engagement-sim"))
-        .args(["openapi", "salesforce", "--stubs"])
-        .arg(format!("{}/stubs", env!("CARGO_MANIFEST_DIR")))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stubs = format!("{}/stubs", env!("CARGO_MANIFEST_DIR"));
+    let out = crate::support::cli::cli_ok(["openapi", "salesforce", "--stubs", &stubs]);
+    let doc: Value = serde_json::from_slice(&out).unwrap();
     let account = &doc["paths"]["/services/data/{version}/sobjects/Account/{id}"];
     for method in ["get", "patch", "delete"] {
         assert!(account[method].is_object(), "{method}");

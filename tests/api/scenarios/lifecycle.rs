@@ -62,14 +62,7 @@ async fn scenarios_load_replace_list_and_unload() {
 async fn broken_documents_are_refused_with_located_problems() {
     let s = TestServer::start().await;
     let doc = "name: broken\nrules:\n  - vendor: devrev\n    operation: engagements.craete\n    respond: { error: too_many_request }\n";
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc),
-        )
-        .await;
+    let a = crate::support::scenario::upload(&s, doc).await;
     assert_eq!(a.status, 400);
     let problems = a.json["problems"].as_array().unwrap();
     assert_eq!(problems.len(), 2);
@@ -96,14 +89,7 @@ async fn broken_documents_are_refused_with_located_problems() {
         "name: x\nrules:\n  - vendor: devrev\n    fault: explode\n",
         "\u{0}\u{1}",
     ] {
-        let a = s
-            .send(
-                s.http
-                    .post(s.url("/__admin/scenarios"))
-                    .header("Content-Type", "application/yaml")
-                    .body(bad),
-            )
-            .await;
+        let a = crate::support::scenario::upload(&s, bad).await;
         assert_eq!(a.status, 400, "{bad:?}: {}", a.text);
     }
     assert_eq!(s.admin_get("/health").await.status, 200);

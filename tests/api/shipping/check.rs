@@ -1,6 +1,7 @@
 //! `scenario check` reports every problem of a file in one run, structural ones included, each
 //! in plain words at its own line and column, with hints that point at the README.
 
+use std::ffi::OsStr;
 use std::process::Command;
 
 use crate::support::scenario::scenario_file;
@@ -97,15 +98,10 @@ fn the_readme_example_passes_the_check() {
     let start = section.find("```yaml\n").expect("a YAML example") + "```yaml\n".len();
     let example = &section[start..start + section[start..].find("```").unwrap()];
     let file = scenario_file("readme-example", example);
-    let out = Command::new(env!("CARGO_BIN_EXE_engagement-sim"))
-        .args(["scenario", "check"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("ok (4 rules, 1 rate limits, 0 stubs)"));
+    let out = crate::support::cli::cli_ok([
+        OsStr::new("scenario"),
+        OsStr::new("check"),
+        file.as_os_str(),
+    ]);
+    assert!(String::from_utf8_lossy(&out).contains("ok (4 rules, 1 rate limits, 0 stubs)"));
 }

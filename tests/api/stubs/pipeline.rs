@@ -220,14 +220,7 @@ async fn stored_records_belong_to_their_tenant() {
 async fn broken_templates_are_refused_with_located_problems() {
     let s = TestServer::start().await;
     let doc = "name: broken\nstubs:\n  - id: x.get\n    vendor: devrev\n    method: GET\n    path: /x/{id}\n    body:\n      a: \"{{path.ident}}\"\n      b: \"{{fake.colour}}\"\n      c: \"{{stored}}\"\n      d: \"{{now\"\n";
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc),
-        )
-        .await;
+    let a = crate::support::scenario::upload(&s, doc).await;
     assert_eq!(a.status, 400, "{}", a.text);
     let problems = a.json["problems"].as_array().unwrap();
     let lines: Vec<(u64, &str)> = problems

@@ -2,18 +2,22 @@
 
 use std::path::PathBuf;
 
-use super::{fresh_token, TestServer};
+use super::{fresh_token, Answer, TestServer};
+
+/// Posts a scenario document (YAML or JSON) to `POST /__admin/scenarios`; answers the answer.
+pub async fn upload(s: &TestServer, doc: &str) -> Answer {
+    s.send(
+        s.http
+            .post(s.url("/__admin/scenarios"))
+            .header("Content-Type", "application/yaml")
+            .body(doc.to_owned()),
+    )
+    .await
+}
 
 /// Loads a scenario document (YAML or JSON) through `POST /__admin/scenarios`, asserting 201.
 pub async fn load(s: &TestServer, doc: &str) {
-    let a = s
-        .send(
-            s.http
-                .post(s.url("/__admin/scenarios"))
-                .header("Content-Type", "application/yaml")
-                .body(doc.to_owned()),
-        )
-        .await;
+    let a = upload(s, doc).await;
     assert_eq!(a.status, 201, "{}", a.text);
 }
 
