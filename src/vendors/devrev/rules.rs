@@ -207,7 +207,7 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 /// the same user engagements name in `created_by`. The dev-user object has no `type` (the
 /// summaries do); its other fields are the summary's.
 pub fn dev_users_self(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let mut user = serde_json::to_value(&data.user).unwrap_or_default();
     if let Some(fields) = user.as_object_mut() {
@@ -233,7 +233,7 @@ fn find(data: &TenantData, body: &Value) -> Result<u64, ApiError> {
 }
 
 pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let n = find(data, call.body)?;
     Ok(Reply::json(
@@ -334,7 +334,7 @@ fn filters(body: &Value) -> Result<Filters, ApiError> {
 }
 
 pub fn count(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let f = filters(call.body)?;
     let count = data.engagements.values().filter(|e| f.accepts(e)).count();
@@ -351,7 +351,7 @@ fn decode_cursor(text: &str) -> Result<u64, ApiError> {
 }
 
 pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let body = call.body;
     let f = filters(body)?;
