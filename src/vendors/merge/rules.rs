@@ -323,6 +323,8 @@ pub fn partial_update(
     let e = data.find_mut(&id).ok_or_else(not_found)?;
     apply(e, model, remote_fields);
     e.modified_at = call.now;
+    data.resized(settings, &id);
+    let e = data.find(&id).ok_or_else(not_found)?;
     let shape = Shape {
         remote_fields: true,
         ..Shape::default()
