@@ -57,6 +57,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod persist;
 pub mod pipeline;
+pub mod proxy;
 pub mod registry;
 pub mod respond;
 pub mod scenario;

@@ -15,6 +15,7 @@ mod logging;
 mod merge;
 mod openapi;
 mod persistence;
+mod proxy;
 mod reliability;
 mod salesforce;
 mod scenarios;
