@@ -53,6 +53,30 @@ pub enum Command {
         #[arg(long = "scenario", value_name = "FILE")]
         scenarios: Vec<PathBuf>,
     },
+    /// Send each operation's documented example to a live vendor and print, one line each, where
+    /// its answers differ from our response contracts. Exit 1 on any difference.
+    Drift {
+        vendor: String,
+        /// The vendor's base URL (`https://api.devrev.ai`, or a simulator's `.../devrev`).
+        #[arg(long, value_name = "URL")]
+        upstream: String,
+        /// Sent as `Authorization: Bearer T`.
+        #[arg(long, value_name = "T", env = "ENGAGEMENT_SIM_DRIFT_TOKEN")]
+        token: String,
+        /// Another header every call carries (`X-Account-Token: ...` for Merge); repeatable.
+        #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
+        headers: Vec<(String, String)>,
+        /// Seconds each call may take.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        timeout: u64,
+    },
+}
+
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("'{text}' is not NAME:VALUE"))?;
+    Ok((name.trim().to_owned(), value.trim().to_owned()))
 }
 
 #[derive(Debug, Subcommand)]

@@ -50,6 +50,7 @@ pub mod commands;
 pub mod config;
 pub mod conn;
 pub mod contract;
+pub mod drift;
 pub mod fault;
 pub mod journal;
 pub mod json;
