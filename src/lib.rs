@@ -20,6 +20,8 @@
 //!   JSON bodies, turning replies into responses.
 //! - [`persist`]: `--state-file`, saved atomically and restored at start; [`metrics`]: the
 //!   Prometheus counters the record step feeds.
+//! - [`proxy`]: `--proxy` forwarding to the real vendor and `--record` stub files; [`drift`]:
+//!   `engagement-sim drift`, a live vendor's answers against our contracts.
 //! - [`admin`], [`admin_reply`]: `/__admin`; [`cli`], [`config`], [`commands`], [`telemetry`]:
 //!   the binary's side.
 //!

@@ -131,7 +131,14 @@ pub fn stub_of(
         mask_value(b, &secrets);
     }
     let stub = Stub {
-        id: format!("recorded.{}", method.as_str().to_ascii_lowercase()),
+        // `recorded.post_accounts.create`: the journal and scenario rules tell recorded calls apart.
+        id: format!(
+            "recorded.{}",
+            file_name(vendor, method, rest)
+                .trim_start_matches(vendor)
+                .trim_start_matches('-')
+                .trim_end_matches(".yaml")
+        ),
         vendor: vendor.to_owned(),
         method: method.to_string(),
         path: rest.to_owned(),
