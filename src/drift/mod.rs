@@ -172,7 +172,9 @@ pub fn command(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let http = reqwest::Client::new();
+    let http = crate::proxy::upstream_client()
+        .build()
+        .unwrap_or_else(|_| reqwest::Client::new());
     let mut differences = Vec::new();
     runtime.block_on(async {
         for (op, body) in chosen.iter().cloned() {

@@ -97,12 +97,37 @@ fn passes(name: &HeaderName, extra: &HeaderMap) -> bool {
 fn client() -> &'static reqwest::Client {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
-        reqwest::Client::builder()
+        upstream_client()
             // The caller sees the vendor's redirect as the vendor sent it.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .expect("a client without TLS roots or proxies always builds")
+            .unwrap_or_else(|_| reqwest::Client::new())
     })
+}
+
+/// Where the system keeps its CA bundle, by distribution; `SSL_CERT_FILE` comes first.
+const CA_BUNDLES: [&str; 3] = [
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/cert.pem",
+];
+
+/// A client for a real vendor's HTTPS. The TLS stack is built without a root store of its own, so
+/// the system's CA bundle (or the PEM file `SSL_CERT_FILE` names, e.g. a test CA) is trusted
+/// instead; `drift` shares it.
+pub fn upstream_client() -> reqwest::ClientBuilder {
+    let mut builder = reqwest::Client::builder();
+    let named = std::env::var_os("SSL_CERT_FILE").map(PathBuf::from);
+    let bundle = named
+        .into_iter()
+        .chain(CA_BUNDLES.iter().map(PathBuf::from))
+        .find_map(|p| std::fs::read(p).ok());
+    if let Some(pem) = bundle {
+        for cert in reqwest::Certificate::from_pem_bundle(&pem).unwrap_or_default() {
+            builder = builder.add_root_certificate(cert);
+        }
+    }
+    builder
 }
 
 /// Sends the call to `base` and answers with what came back. An upstream that cannot be reached

@@ -23,6 +23,11 @@ impl Drop for Served {
 
 /// Starts `engagement-sim serve` with `args` and waits until it answers.
 pub async fn serve(args: &[&str]) -> Served {
+    serve_env(args, &[]).await
+}
+
+/// As [`serve`], with these environment variables set.
+pub async fn serve_env(args: &[&str], env: &[(&str, &std::path::Path)]) -> Served {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -31,6 +36,7 @@ pub async fn serve(args: &[&str]) -> Served {
     let child = Command::new(env!("CARGO_BIN_EXE_engagement-sim"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::serve;
-use crate::support::scenario::server_with;
+use super::{serve, serve_env};
+use crate::support::scenario::{scenario_file, server_with};
 use crate::support::{bearer, fresh_token, Answer, TestServer};
 
 /// Upstream-only DevRev calls: the simulator has no `widgets.*` operations.
@@ -210,4 +210,24 @@ fn a_proxy_naming_no_vendor_is_refused() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("'acme' is not a simulated vendor"));
+}
+
+#[tokio::test]
+async fn an_https_upstream_is_trusted_through_the_system_bundle_or_ssl_cert_file() {
+    let ca = std::env::temp_dir().join(format!("{}-ca.pem", fresh_token("proxy-tls")));
+    let upstream = TestServer::configured(|c| {
+        c.tls = Some(engagement_sim::tls::Source::Generated { ca_out: ca.clone() });
+        c.scenarios = vec![scenario_file("upstream-widgets", UPSTREAM)];
+    })
+    .await;
+    let https = format!(
+        "devrev=https://localhost:{}/devrev",
+        upstream.sim.addr().port()
+    );
+    let proxy = serve_env(&["--proxy", &https], &[("SSL_CERT_FILE", ca.as_path())]).await;
+    let online = calls(&proxy.base, &fresh_token("tls")).await;
+    assert_eq!(
+        online[1],
+        (206, None, json!({"widgets": [], "next_cursor": null}))
+    );
 }
