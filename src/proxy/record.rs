@@ -6,7 +6,9 @@
 //! `session` or `auth`) wherever it reappears in the answer, since in this simulator and at the
 //! vendors the credential is what names the tenant; answer headers of those names and
 //! `Set-Cookie`; and string fields of the answer body whose name holds `token`, `secret`,
-//! `password` or ends in `key`.
+//! `password` or ends in `key`. Tenant-identifying ids are masked where their format says so: a
+//! DevRev DON's dev org (`devo/…` becomes `devo/0`, the simulator's own) and a Salesforce
+//! organization id (`00D…` becomes `00D000000000000AAA`).
 //!
 //! Paths are kept literal: an id in a path is not turned into a `{param}`, since a parameter would
 //! answer every id with the one record seen. One file per method and path: a later exchange on the
@@ -64,9 +66,49 @@ fn credentials(request: &HeaderMap) -> Vec<String> {
 }
 
 fn mask_text(text: &str, secrets: &[String]) -> String {
-    secrets
+    let text = secrets
         .iter()
-        .fold(text.to_owned(), |t, s| t.replace(s.as_str(), MASK))
+        .fold(text.to_owned(), |t, s| t.replace(s.as_str(), MASK));
+    mask_salesforce_org(&mask_devrev_org(&text))
+}
+
+/// A DevRev DON names the dev org (`devo/1a2B3c`); it becomes `devo/0`, the simulator's own.
+fn mask_devrev_org(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("devo/") {
+        out.push_str(&rest[..at + 5]);
+        rest = &rest[at + 5..];
+        let end = rest.find([':', '/', '"', ' ']).unwrap_or(rest.len());
+        out.push('0');
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A Salesforce organization id (key prefix `00D`, 15 or 18 characters) names the org.
+fn mask_salesforce_org(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.starts_with("00D") && (word.len() == 15 || word.len() == 18) {
+            out.push_str(&"00D000000000000AAA"[..word.len()]);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 fn mask_value(value: &mut Value, secrets: &[String]) {

@@ -30,7 +30,11 @@ stubs:
     vendor: devrev
     method: GET
     path: /widgets.whoami
-    body: {caller: "{{header.authorization}}", session_token: abc, tenant: "{{tenant}}"}
+    body:
+      caller: "{{header.authorization}}"
+      session_token: abc
+      dev_user: "don:identity:dvrv-us-1:devo/7xQb2:devu/1"
+      org: 00D5g000004XyZaEAK
 "#;
 
 async fn calls(base: &str, token: &str) -> Vec<(u16, Option<String>, Value)> {
