@@ -70,8 +70,10 @@ pub struct Outgoing<'a> {
 }
 
 /// Headers that describe one connection, not the message (RFC 9110 section 7.6.1), and the ones
-/// the client recomputes; none is passed on in either direction.
-const HOP_BY_HOP: [&str; 10] = [
+/// the client recomputes; none is passed on in either direction. `accept-encoding` is dropped so
+/// the vendor answers in plain bytes, which `--record` can keep as a stub body.
+const HOP_BY_HOP: [&str; 11] = [
+    "accept-encoding",
     "connection",
     "keep-alive",
     "proxy-authenticate",

@@ -235,3 +235,32 @@ async fn an_https_upstream_is_trusted_through_the_system_bundle_or_ssl_cert_file
         (206, None, json!({"widgets": [], "next_cursor": null}))
     );
 }
+
+#[tokio::test]
+async fn the_vendor_is_asked_for_plain_bytes_and_hop_by_hop_headers_stay_behind() {
+    let upstream = server_with(UPSTREAM).await;
+    let proxy = serve(&["--proxy", &format!("devrev={}", upstream.url("/devrev"))]).await;
+    let res = reqwest::Client::new()
+        .get(format!("{}/devrev/widgets.list", proxy.base))
+        .header("Authorization", bearer(&fresh_token("enc")))
+        .header("Accept-Encoding", "gzip")
+        .header("Connection", "keep-alive, x-hop")
+        .header("X-Hop", "private")
+        .header("X-Kept", "passed-on")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 206);
+    let seen = reqwest::get(upstream.url("/__admin/requests"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(seen.contains("passed-on"), "{seen}");
+    assert!(
+        !seen.contains("gzip") && !seen.contains("private"),
+        "{seen}"
+    );
+}
