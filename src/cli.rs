@@ -53,6 +53,30 @@ pub enum Command {
         #[arg(long = "scenario", value_name = "FILE")]
         scenarios: Vec<PathBuf>,
     },
+    /// Send each operation's documented example to a live vendor and print, one line each, where
+    /// its answers differ from our response contracts. Exit 1 on any difference.
+    Drift {
+        vendor: String,
+        /// The vendor's base URL (`https://api.devrev.ai`, or a simulator's `.../devrev`).
+        #[arg(long, value_name = "URL")]
+        upstream: String,
+        /// Sent as `Authorization: Bearer T`.
+        #[arg(long, value_name = "T", env = "ENGAGEMENT_SIM_DRIFT_TOKEN")]
+        token: String,
+        /// Another header every call carries (`X-Account-Token: ...` for Merge); repeatable.
+        #[arg(long = "header", value_name = "NAME:VALUE", value_parser = parse_header)]
+        headers: Vec<(String, String)>,
+        /// Seconds each call may take.
+        #[arg(long, value_name = "SECS", default_value_t = 30)]
+        timeout: u64,
+    },
+}
+
+fn parse_header(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| format!("'{text}' is not NAME:VALUE"))?;
+    Ok((name.trim().to_owned(), value.trim().to_owned()))
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,6 +218,33 @@ pub struct ServeArgs {
     /// is forgotten with its records.
     #[arg(long = "max-tenants", value_name = "N", default_value_t = 2_000)]
     pub max_tenants: usize,
+    /// Forward calls of VENDOR that the simulator does not serve to the real vendor at URL, with
+    /// the caller's credentials; repeatable.
+    #[arg(long = "proxy", value_name = "VENDOR=URL", value_parser = parse_proxy)]
+    pub proxy: Vec<(String, String)>,
+    /// Forward every call of a proxied vendor, built-in operations and stubs too.
+    #[arg(long = "proxy-all", requires = "proxy")]
+    pub proxy_all: bool,
+    /// Seconds a forwarded call may take at the upstream, connecting included; past it the
+    /// caller gets the vendor's `unavailable` error.
+    #[arg(long = "proxy-timeout", value_name = "SECS", default_value_t = 30.0)]
+    pub proxy_timeout: f64,
+    /// Write each forwarded exchange as a stub file in DIR (credentials masked), for `--stubs DIR`.
+    #[arg(long = "record", value_name = "DIR", requires = "proxy")]
+    pub record: Option<PathBuf>,
+}
+
+fn parse_proxy(text: &str) -> Result<(String, String), String> {
+    let (vendor, url) = text
+        .split_once('=')
+        .ok_or_else(|| format!("'{text}' is not VENDOR=URL"))?;
+    if !["devrev", "merge", "salesforce", "seismic", "siro"].contains(&vendor) {
+        return Err(format!("'{vendor}' is not a simulated vendor"));
+    }
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!("'{url}' is not an http:// or https:// URL"));
+    }
+    Ok((vendor.to_owned(), url.to_owned()))
 }
 
 fn parse_vendor_listen(text: &str) -> Result<(String, SocketAddr), String> {
@@ -255,6 +306,18 @@ impl ServeArgs {
             max_scenario_bytes: self.max_scenario_bytes,
             max_mcp_sessions: self.max_mcp_sessions,
             max_tenants: self.max_tenants,
+            proxy: crate::proxy::Settings {
+                upstreams: self.proxy,
+                all: self.proxy_all,
+                timeout: std::time::Duration::from_secs_f64(
+                    if self.proxy_timeout.is_finite() && self.proxy_timeout > 0.0 {
+                        self.proxy_timeout.min(3600.0)
+                    } else {
+                        30.0
+                    },
+                ),
+                record: self.record,
+            },
         }
     }
 }

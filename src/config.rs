@@ -57,6 +57,8 @@ pub struct Config {
     pub max_mcp_sessions: usize,
     /// The most tenants each vendor keeps; past it the least recently used is forgotten.
     pub max_tenants: usize,
+    /// Forwarding to real vendors and recording (`--proxy`, `--record`).
+    pub proxy: crate::proxy::Settings,
 }
 
 /// How long a client may hold a connection without sending a request (see [`crate::conn`]).
@@ -111,6 +113,7 @@ impl Default for Config {
             max_scenario_bytes: 16 * 1024 * 1024,
             max_mcp_sessions: 1_000,
             max_tenants: 2_000,
+            proxy: Default::default(),
         }
     }
 }

@@ -20,6 +20,8 @@
 //!   JSON bodies, turning replies into responses.
 //! - [`persist`]: `--state-file`, saved atomically and restored at start; [`metrics`]: the
 //!   Prometheus counters the record step feeds.
+//! - [`proxy`]: `--proxy` forwarding to the real vendor and `--record` stub files; [`drift`]:
+//!   `engagement-sim drift`, a live vendor's answers against our contracts.
 //! - [`admin`], [`admin_reply`]: `/__admin`; [`cli`], [`config`], [`commands`], [`telemetry`]:
 //!   the binary's side.
 //!
@@ -50,6 +52,7 @@ pub mod commands;
 pub mod config;
 pub mod conn;
 pub mod contract;
+pub mod drift;
 pub mod fault;
 pub mod journal;
 pub mod json;
@@ -57,6 +60,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod persist;
 pub mod pipeline;
+pub mod proxy;
 pub mod registry;
 pub mod respond;
 pub mod scenario;

@@ -22,6 +22,19 @@ fn main() -> ExitCode {
             stubs,
             scenarios,
         } => engagement_sim::commands::openapi(&vendor, stubs, scenarios),
+        Command::Drift {
+            vendor,
+            upstream,
+            token,
+            headers,
+            timeout,
+        } => engagement_sim::drift::command(engagement_sim::drift::Args {
+            vendor,
+            upstream,
+            token,
+            headers,
+            timeout: std::time::Duration::from_secs(timeout),
+        }),
         Command::Scenario {
             command: ScenarioCommand::Check { files },
         } => engagement_sim::commands::check_scenarios(&files),

@@ -23,7 +23,7 @@ mod embedded {
 }
 
 /// The response contract of `op` of `vendor` (`error` for the error envelope).
-fn response_contract(vendor: &str, op: &str) -> Option<&'static str> {
+pub fn response_contract(vendor: &str, op: &str) -> Option<&'static str> {
     embedded::RESPONSES
         .iter()
         .find(|(v, o, _)| *v == vendor && *o == op)

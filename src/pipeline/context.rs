@@ -56,6 +56,21 @@ pub struct Target<'a> {
     pub stub: Option<StubTarget>,
 }
 
+/// Where routing sends a call: down the simulator's own path, or to the vendor (`--proxy`).
+pub enum Routing<'a> {
+    Serve(Target<'a>),
+    Forward(Forward<'a>),
+}
+
+/// A call forwarded to the real vendor.
+pub struct Forward<'a> {
+    pub vendor: &'a dyn Vendor,
+    /// The upstream's base URL.
+    pub base: &'a str,
+    /// The path below the vendor prefix.
+    pub rest: &'a str,
+}
+
 /// A user stub a call was routed to.
 pub struct StubTarget {
     pub stub: std::sync::Arc<crate::stub::Compiled>,

@@ -10,14 +10,44 @@ use axum::http::StatusCode;
 
 use std::sync::Arc;
 
-use super::context::{Context, StubTarget, Target};
+use super::context::{Context, Forward, Routing, StubTarget, Target};
 use crate::registry::Routed;
 use crate::stub::compile::stub_is_more_specific;
 use crate::stub::{Compiled, Found};
 use crate::vendor::{Problem, Reply, Vendor};
 
 /// `fixed` names the vendor when it is served at the root of its own port (`--vendor-listen`).
-pub fn route<'a>(ctx: &mut Context<'a>, fixed: Option<usize>) -> Result<Target<'a>, Box<Reply>> {
+/// A call of a proxied vendor (`--proxy`) that nothing here serves, or any call of it under
+/// `--proxy-all`, is forwarded instead of refused.
+pub fn route<'a>(ctx: &mut Context<'a>, fixed: Option<usize>) -> Result<Routing<'a>, Box<Reply>> {
+    let proxy = &ctx.state.config.proxy;
+    let found = match fixed {
+        Some(i) => Some((i, ctx.path)),
+        None => ctx.state.registry.by_prefix(ctx.path),
+    };
+    let forward = found.and_then(|(i, rest)| {
+        let vendor = ctx.state.registry.get(i);
+        proxy
+            .upstream(vendor.name())
+            .map(|base| Forward { vendor, base, rest })
+    });
+    match (forward, proxy.all) {
+        (Some(f), true) => Ok(forwarded(ctx, f)),
+        (Some(f), false) => match serve(ctx, fixed) {
+            Err(_) if ctx.found.operation.is_none() => Ok(forwarded(ctx, f)),
+            other => other.map(Routing::Serve),
+        },
+        (None, _) => serve(ctx, fixed).map(Routing::Serve),
+    }
+}
+
+fn forwarded<'a>(ctx: &mut Context<'a>, forward: Forward<'a>) -> Routing<'a> {
+    ctx.found.vendor = Some(forward.vendor);
+    ctx.found.operation = Some(&crate::proxy::OPERATION);
+    Routing::Forward(forward)
+}
+
+fn serve<'a>(ctx: &mut Context<'a>, fixed: Option<usize>) -> Result<Target<'a>, Box<Reply>> {
     let registry = &ctx.state.registry;
     let found = match fixed {
         Some(i) => Some((i, ctx.path)),

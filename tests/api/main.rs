@@ -15,6 +15,7 @@ mod logging;
 mod merge;
 mod openapi;
 mod persistence;
+mod proxy;
 mod read_state;
 mod reliability;
 mod salesforce;
