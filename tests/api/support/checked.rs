@@ -120,10 +120,17 @@ pub fn check_answer(
         _ => None,
     };
     let file = if (200..300).contains(&status) {
-        match operation {
-            Some(id) => format!("{id}.response.json"),
-            None => return,
-        }
+        let Some(id) = operation else { return };
+        // A contract shared by a resource's operations that answer one record of it (Seismic's
+        // `dsr.response.json` for `dsr.create` and `dsr.get`) is named after the resource.
+        let resource = id.split('.').next().unwrap_or(id);
+        [
+            format!("{id}.response.json"),
+            format!("{resource}.response.json"),
+        ]
+        .into_iter()
+        .find(|f| schema(vendor, f).is_some())
+        .unwrap_or_default()
     } else {
         operation
             .map(|id| format!("{id}.error.response.json"))
