@@ -132,6 +132,14 @@ pub struct ServeArgs {
         default_value_t = 5_000
     )]
     pub tenant_record_limit: usize,
+    /// The most bytes of one kind of record a tenant keeps per vendor, each record counted by its
+    /// JSON size when stored; storing more evicts the oldest (0: no limit).
+    #[arg(
+        long = "tenant-record-bytes",
+        value_name = "BYTES",
+        default_value_t = 8 * 1024 * 1024
+    )]
+    pub tenant_record_bytes: usize,
     /// Require `Authorization: Bearer TOKEN` on /__admin; needed off loopback.
     #[arg(
         long = "admin-token",
@@ -221,6 +229,7 @@ impl ServeArgs {
             journal_max_bytes: self.journal_max_bytes,
             journal_stream_backlog: self.journal_stream_backlog,
             tenant_record_limit: self.tenant_record_limit,
+            tenant_record_bytes: self.tenant_record_bytes,
             admin_token: self.admin_token.filter(|t| !t.is_empty()),
             log_format: match self.log_format {
                 LogFormatArg::Pretty => LogFormat::Pretty,

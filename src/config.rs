@@ -40,6 +40,8 @@ pub struct Config {
     pub journal_stream_backlog: usize,
     /// The most records of one kind a tenant keeps per vendor (0: no limit).
     pub tenant_record_limit: usize,
+    /// `--tenant-record-bytes`.
+    pub tenant_record_bytes: usize,
     pub admin_token: Option<String>,
     pub log_format: LogFormat,
     /// Serve HTTPS on every listener, with this certificate.
@@ -99,6 +101,7 @@ impl Default for Config {
             journal_max_bytes: 8 * 1024 * 1024,
             journal_stream_backlog: 1024,
             tenant_record_limit: 5_000,
+            tenant_record_bytes: 8 * 1024 * 1024,
             admin_token: None,
             log_format: LogFormat::Pretty,
             tls: None,
@@ -131,6 +134,7 @@ impl Config {
     pub fn vendor_settings_on(&self, epoch: u64, clock: Arc<Clock>) -> VendorSettings {
         VendorSettings::new(self.seed, self.tenant_record_limit, epoch, clock)
             .with_tenant_limit(self.max_tenants)
+            .with_record_bytes(self.tenant_record_bytes)
     }
 
     /// Checks what flags cannot check one by one.

@@ -60,7 +60,24 @@ pub fn document(vendor: &dyn Vendor, stubs: &[Arc<Compiled>]) -> Value {
             }),
             _ => None,
         };
-        let mut operation = describe(name, op, &mut ids, request, ok, None, &error);
+        let error = match response_contract(name, &format!("{}.error", op.id)) {
+            Some(text) => components.add(&format!("{}.error", op.id), text),
+            None => error.clone(),
+        };
+        let public = is_public(vendor, op);
+        let mut operation = describe(
+            name,
+            op,
+            &mut ids,
+            Spec {
+                request,
+                ok,
+                status: None,
+                error: &error,
+                public,
+                path: op.path,
+            },
+        );
         if let (Some(text), false) = (op.request_schema, takes_body(&op.method)) {
             add_query(&mut operation, text);
         }
@@ -78,8 +95,55 @@ pub fn document(vendor: &dyn Vendor, stubs: &[Arc<Compiled>]) -> Value {
             schema: json!({}),
         });
         let status = Some(stub.status.as_u16());
-        let operation = describe(name, op, &mut ids, request, body, status, &error);
+        let public = is_public(vendor, op);
+        let operation = describe(
+            name,
+            op,
+            &mut ids,
+            Spec {
+                request,
+                ok: body,
+                status,
+                error: &error,
+                public,
+                path: op.path,
+            },
+        );
         insert(&mut paths, op, operation);
+        // A built-in whose template also matches the stub's path still answers the methods the
+        // stub does not take there (its `Allow` lists them), so the path lists them too.
+        let sample = concrete(op.path);
+        for builtin in &operations {
+            let shadows = builtin.method != op.method && matches_template(builtin.path, &sample);
+            let listed = paths.get(&openapi_path(op.path)).is_some_and(|item| {
+                item.get(builtin.method.as_str().to_ascii_lowercase())
+                    .is_some()
+            });
+            if shadows && !listed {
+                let ok = response_contract(name, builtin.id)
+                    .map(|text| components.add(&format!("{}.response", builtin.id), text));
+                let public = is_public(vendor, builtin);
+                let described = describe(
+                    name,
+                    builtin,
+                    &mut ids,
+                    Spec {
+                        request: None,
+                        ok,
+                        status: None,
+                        error: &error,
+                        public,
+                        path: op.path,
+                    },
+                );
+                let item = paths
+                    .entry(openapi_path(op.path))
+                    .or_insert_with(|| json!({}));
+                if let Value::Object(item) = item {
+                    item.insert(builtin.method.as_str().to_ascii_lowercase(), described);
+                }
+            }
+        }
     }
     json!({
         "openapi": "3.1.0",
@@ -92,6 +156,47 @@ pub fn document(vendor: &dyn Vendor, stubs: &[Arc<Compiled>]) -> Value {
         "paths": paths,
         "components": { "schemas": components.0 },
     })
+}
+
+/// Whether `op` answers without credentials (Salesforce's login and version list).
+fn is_public(vendor: &dyn Vendor, op: &Operation) -> bool {
+    vendor
+        .authenticate(op, &axum::http::HeaderMap::new())
+        .is_ok()
+}
+
+/// A path template with every `{param}` filled with its own name: a path it matches.
+fn concrete(template: &str) -> String {
+    template
+        .split('/')
+        .map(|seg| {
+            seg.strip_prefix("{*")
+                .or_else(|| seg.strip_prefix('{'))
+                .and_then(|s| s.strip_suffix('}'))
+                .unwrap_or(seg)
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether the path template `template` matches the concrete path `path`.
+fn matches_template(template: &str, path: &str) -> bool {
+    let mut router = matchit::Router::new();
+    router.insert(template, ()).is_ok() && router.at(path).is_ok()
+}
+
+/// What an operation object says besides its id, path and summary.
+struct Spec<'a> {
+    request: Option<Body>,
+    /// The success body's schema, if there is a contract for it.
+    ok: Option<Value>,
+    /// A stub's fixed status; built-ins answer somewhere in 2XX.
+    status: Option<u16>,
+    error: &'a Value,
+    /// Answers without credentials, so no credential header is required.
+    public: bool,
+    /// The path template it is listed under (its own, or a stub's that it also answers).
+    path: &'a str,
 }
 
 /// A request body: its schema, and whether the operation refuses a call without one.
@@ -194,15 +299,15 @@ fn insert(paths: &mut Map<String, Value>, op: &Operation, operation: Value) {
 
 /// One operation object. `ids` keeps operation ids unique (an id served on two paths or methods
 /// gets a suffix). `status` is a stub's fixed status; built-ins answer somewhere in 2XX.
-fn describe(
-    vendor: &str,
-    op: &Operation,
-    ids: &mut Vec<String>,
-    request: Option<Body>,
-    ok: Option<Value>,
-    status: Option<u16>,
-    error: &Value,
-) -> Value {
+fn describe(vendor: &str, op: &Operation, ids: &mut Vec<String>, spec: Spec<'_>) -> Value {
+    let Spec {
+        request,
+        ok,
+        status,
+        error,
+        public,
+        path,
+    } = spec;
     let mut id = op.id.to_owned();
     let mut n = 1;
     while ids.contains(&id) {
@@ -210,12 +315,14 @@ fn describe(
         id = format!("{}_{n}", op.id);
     }
     ids.push(id.clone());
-    let mut parameters: Vec<Value> = crate::stub::compile::params_of(op.path)
+    let mut parameters: Vec<Value> = crate::stub::compile::params_of(path)
         .unwrap_or_default()
         .into_iter()
         .map(|p| json!({ "name": p, "in": "path", "required": true, "schema": { "type": "string", "minLength": 1 } }))
         .collect();
-    parameters.extend(credential_headers(vendor));
+    if !public {
+        parameters.extend(credential_headers(vendor));
+    }
     let success = match ok {
         Some(schema) => json!({
             "description": "success",

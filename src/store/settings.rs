@@ -16,6 +16,9 @@ pub struct VendorSettings {
     /// The most tenants a vendor keeps (`--max-tenants`, 0 = no limit); past it the least
     /// recently used is forgotten.
     pub tenant_limit: usize,
+    /// The most bytes of one kind of record a tenant keeps (`--tenant-record-bytes`, 0 = no
+    /// limit), so a few huge records cannot do what the record count stops many small ones doing.
+    pub record_bytes: usize,
     /// How many times the state file was restored after an unclean stop (0 on a fresh start or
     /// after a clean one). Ids issued after the last save of a killed process are gone from the file
     /// but were seen by clients, so each epoch draws ids from ranges and streams no earlier epoch
@@ -42,6 +45,7 @@ impl VendorSettings {
             seed,
             record_limit,
             tenant_limit: 0,
+            record_bytes: 0,
             epoch,
             clock,
         }
@@ -51,6 +55,22 @@ impl VendorSettings {
     pub fn with_tenant_limit(mut self, limit: usize) -> VendorSettings {
         self.tenant_limit = limit;
         self
+    }
+
+    /// The same settings keeping at most `bytes` of one kind of record per tenant (0: no limit).
+    pub fn with_record_bytes(mut self, bytes: usize) -> VendorSettings {
+        self.record_bytes = bytes;
+        self
+    }
+
+    /// Whether a collection holding `len` records of `bytes` in all must evict one before taking
+    /// a record of `adding` bytes. The last record is never evicted for its size alone: a
+    /// collection that is empty takes any record (the body limit bounds it).
+    pub fn over(&self, len: usize, bytes: usize, adding: usize) -> bool {
+        self.full(len)
+            || (self.record_bytes > 0
+                && len > 0
+                && bytes.saturating_add(adding) > self.record_bytes)
     }
 
     /// The lowest sequence number this epoch may hand out (1 on a fresh start).

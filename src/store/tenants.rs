@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 use super::ids::{IdSource, SavedIds};
 use super::lock;
 use super::settings::VendorSettings;
-use super::window::CallWindow;
+use super::window::{CallWindow, Counted};
 use crate::tenant::{fingerprint, Tenant, Tenants};
 
 /// One tenant's state of one vendor, as the store keeps, shows, saves and restores it.
@@ -59,11 +59,9 @@ pub trait StateStore: Send + Sync {
     fn restore(&self, snapshot: Value) -> Result<(), String>;
 }
 
-/// One tenant's state behind its lock, with its call window.
+/// One tenant's state behind its lock.
 pub struct Slot<T> {
     data: RwLock<T>,
-    /// Calls in the current rate-limit window, for vendors that report one.
-    pub window: CallWindow,
     /// The store's use counter when this tenant was last looked up, for least-recently-used
     /// eviction past `--max-tenants`.
     used: AtomicU64,
@@ -73,7 +71,6 @@ impl<T> Slot<T> {
     fn new(data: T) -> Slot<T> {
         Slot {
             data: RwLock::new(data),
-            window: CallWindow::default(),
             used: AtomicU64::new(0),
         }
     }
@@ -96,7 +93,12 @@ pub struct TenantStore<T> {
     /// The ids of tenants forgotten under `--max-tenants`, by a hash of their key, so one that
     /// comes back never gets an id it was given before. At most [`RETIRED`] are remembered.
     retired: Mutex<HashMap<u64, SavedIds>>,
+    /// Rate-limit windows by a hash of the tenant key, at most [`WINDOWS`].
+    windows: Mutex<HashMap<u64, CallWindow>>,
 }
+
+/// Rate-limit windows kept per vendor (about 40 bytes each).
+const WINDOWS: usize = 10_000;
 
 /// Forgotten tenants whose ids are remembered (24 bytes each).
 const RETIRED: usize = 100_000;
@@ -114,6 +116,7 @@ impl<T> TenantStore<T> {
             settings,
             uses: AtomicU64::new(0),
             retired: Mutex::new(HashMap::new()),
+            windows: Mutex::new(HashMap::new()),
         }
     }
 
@@ -173,12 +176,46 @@ impl<T> TenantStore<T> {
         })
     }
 
-    /// Runs `f` on the tenant's state under its read lock.
+    /// The tenant's state for a read: the stored one, or for a tenant with no state yet a fresh one
+    /// built for this call and not kept, so reads by any number of new credentials leave nothing
+    /// behind. A fresh tenant depends only on the seed and its key, so the answer is the one a
+    /// stored fresh tenant would give.
+    pub fn view(&self, tenant: &Tenant) -> Arc<Slot<T>>
+    where
+        T: TenantState,
+    {
+        match self.tenants.get(&*tenant.key).map(|s| s.clone()) {
+            Some(slot) => {
+                self.touch(&slot);
+                slot
+            }
+            None => Arc::new(Slot::new(T::fresh(&tenant.key, &self.settings))),
+        }
+    }
+
+    /// Runs `f` on the tenant's state under its read lock; see [`TenantStore::view`].
     pub fn reading<R>(&self, tenant: &Tenant, f: impl FnOnce(&T) -> R) -> R
     where
         T: TenantState,
     {
-        f(&self.tenant(tenant).read())
+        f(&self.view(tenant).read())
+    }
+
+    /// Counts one call of the tenant in windows of `length` seconds, for rate-limit headers. The
+    /// windows live in a map of at most [`WINDOWS`] entries apart from tenant state, so counting a
+    /// read creates no tenant; past the bound, windows that have ended go first, then any.
+    pub fn count_call(&self, tenant: &Tenant, length: i64) -> Counted {
+        let now = self.settings.now().timestamp();
+        let key = key_hash(&tenant.key);
+        let mut windows = lock::lock(&self.windows);
+        if !windows.contains_key(&key) && windows.len() >= WINDOWS {
+            windows.retain(|_, w| !w.ended(now, length));
+            if windows.len() >= WINDOWS {
+                let any = windows.keys().next().copied();
+                any.map(|k| windows.remove(&k));
+            }
+        }
+        windows.entry(key).or_default().count(now, length)
     }
 
     /// Runs `f` on the tenant's state under its write lock.

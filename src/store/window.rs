@@ -19,6 +19,11 @@ pub struct Counted {
 }
 
 impl CallWindow {
+    /// Whether the window of `length` seconds this one counts in has ended by `now`.
+    pub fn ended(&self, now: i64, length: i64) -> bool {
+        now - self.start.load(Ordering::Relaxed) >= length
+    }
+
     /// Counts one call at `now` (Unix seconds) in windows of `length` seconds; a call past the end
     /// of the window starts the next one.
     pub fn count(&self, now: i64, length: i64) -> Counted {

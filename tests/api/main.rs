@@ -16,6 +16,7 @@ mod logging;
 mod merge;
 mod openapi;
 mod persistence;
+mod read_state;
 mod reliability;
 mod salesforce;
 mod scenarios;

@@ -267,7 +267,12 @@ async function loadScenario() {
   const out = document.getElementById('load-result');
   out.className = '';
   try {
-    const res = await api('/scenarios', { method: 'POST', body: document.getElementById('scenario-text').value });
+    // YAML is a superset of JSON, and the admin API refuses uploads of any other type.
+    const res = await api('/scenarios', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/yaml' },
+      body: document.getElementById('scenario-text').value,
+    });
     const body = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(body.message || res.statusText);
     out.textContent = 'loaded ' + body.loaded + ' (' + body.rules + ' rules)';

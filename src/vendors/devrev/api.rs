@@ -193,9 +193,7 @@ impl Vendor for Served<TenantData> {
 
     /// `X-Ratelimit-*` on every answer, counted per tenant over DevRev's five-minute window.
     fn decorate(&self, tenant: &Tenant, reply: &mut Reply) {
-        let slot = self.0.tenant(tenant);
-        let now = self.0.settings().now().timestamp();
-        let counted = slot.window.count(now, RATE_WINDOW_SECS);
+        let counted = self.0.count_call(tenant, RATE_WINDOW_SECS);
         reply.set_header(HeaderName::from_static("x-ratelimit-limit"), RATE_LIMIT);
         reply.set_header(
             HeaderName::from_static("x-ratelimit-remaining"),

@@ -159,11 +159,15 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let tags = tag_list("tags", &body["tags"])?;
     check_artifacts(data, &artifacts, None)?;
 
-    if settings.full(data.engagements.len()) {
-        // The tenant is at the record limit: the oldest engagement makes room.
-        if let Some((_, oldest)) = data.engagements.pop_first() {
-            detach(data, &oldest.artifacts);
-        }
+    // At the record limit (`--tenant-record-limit`, `--tenant-record-bytes`, the new one counted
+    // by the size of its body), the oldest engagements make room.
+    let adding = call.body.to_string().len();
+    while settings.over(data.engagements.len(), data.bytes.total(), adding) {
+        let Some((n, oldest)) = data.engagements.pop_first() else {
+            break;
+        };
+        data.bytes.forget(&n);
+        detach(data, &oldest.artifacts);
     }
     let number = data.ids.next_number();
     let id = ObjectId {
@@ -199,6 +203,7 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
             engagement: &engagement,
         },
     );
+    data.bytes.set(number, &engagement);
     data.engagements.insert(number, engagement);
     Ok(reply)
 }
@@ -207,7 +212,7 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 /// the same user engagements name in `created_by`. The dev-user object has no `type` (the
 /// summaries do); its other fields are the summary's.
 pub fn dev_users_self(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let mut user = serde_json::to_value(&data.user).unwrap_or_default();
     if let Some(fields) = user.as_object_mut() {
@@ -233,7 +238,7 @@ fn find(data: &TenantData, body: &Value) -> Result<u64, ApiError> {
 }
 
 pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let n = find(data, call.body)?;
     Ok(Reply::json(
@@ -247,6 +252,7 @@ pub fn delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let data = &mut *slot.write();
     let n = find(data, call.body)?;
     if let Some(e) = data.engagements.remove(&n) {
+        data.bytes.forget(&n);
         detach(data, &e.artifacts);
     }
     Ok(Reply::json(StatusCode::OK, &json!({})))
@@ -312,7 +318,14 @@ pub fn update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     }
     e.modified_by = user;
     e.modified_date = rfc3339(call.now);
-    Ok(Reply::json(StatusCode::OK, &One { engagement: e }))
+    // The new size counts from now; past the byte limit the oldest go at the next create.
+    data.bytes.set(n, &data.engagements[&n]);
+    Ok(Reply::json(
+        StatusCode::OK,
+        &One {
+            engagement: &data.engagements[&n],
+        },
+    ))
 }
 
 fn filters(body: &Value) -> Result<Filters, ApiError> {
@@ -334,7 +347,7 @@ fn filters(body: &Value) -> Result<Filters, ApiError> {
 }
 
 pub fn count(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let f = filters(call.body)?;
     let count = data.engagements.values().filter(|e| f.accepts(e)).count();
@@ -351,7 +364,7 @@ fn decode_cursor(text: &str) -> Result<u64, ApiError> {
 }
 
 pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let body = call.body;
     let f = filters(body)?;

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::clock::seeded_rng;
-use crate::store::{IdSource, SavedIds, TenantState, TenantStore, VendorSettings};
+use crate::store::{IdSource, RecordBytes, SavedIds, TenantState, TenantStore, VendorSettings};
 
 /// Every tenant's DevRev records.
 pub type Records = TenantStore<TenantData>;
@@ -134,6 +134,8 @@ pub struct TenantData {
     /// Artifact DON → number of the engagement it is attached to.
     pub artifact_parent: HashMap<String, u64>,
     pub user: UserSummary,
+    /// The engagements' sizes by number, for `--tenant-record-bytes`.
+    pub bytes: RecordBytes<u64>,
 }
 
 impl TenantData {
@@ -143,6 +145,7 @@ impl TenantData {
             engagements: BTreeMap::new(),
             artifact_parent: HashMap::new(),
             user,
+            bytes: RecordBytes::default(),
         }
     }
 
@@ -180,11 +183,16 @@ impl TenantData {
             next: snap.next_number,
             generation: snap.id_generation,
         };
+        let mut bytes = RecordBytes::default();
+        for (n, e) in &engagements {
+            bytes.set(*n, e);
+        }
         Ok(TenantData {
             ids: IdSource::restore(saved, settings, &["devrev"]),
             engagements,
             artifact_parent: snap.artifact_parent,
             user: snap.user,
+            bytes,
         })
     }
 

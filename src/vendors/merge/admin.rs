@@ -53,7 +53,7 @@ async fn show(records: Arc<Records>, query: Option<String>) -> Response {
         Ok(t) => t,
         Err((status, why)) => return error(status, why),
     };
-    let slot = records.tenant(&tenant);
+    let slot = records.view(&tenant);
     let data = slot.read();
     answer(&tenant.fingerprint, &data.required)
 }

@@ -36,19 +36,19 @@ pub fn partial_update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiEr
 }
 
 pub fn retrieve(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = slot.read();
     rules::retrieve(&data, call, &shape(records, &data, call))
 }
 
 pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = slot.read();
     listing::engagements(&data, call, &shape(records, &data, call))
 }
 
 pub fn meta_post(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = slot.read();
     Ok(rules::meta(
         &rules::CREATE_SCHEMA,
@@ -58,7 +58,7 @@ pub fn meta_post(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> 
 }
 
 pub fn meta_patch(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = slot.read();
     rules::meta_patch(&data, call, refs(records, &data, call))
 }
@@ -97,7 +97,7 @@ fn catalog(
     which: impl Fn(&Refs) -> &Catalog,
     keep: impl Fn(&Value) -> bool,
 ) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = slot.read();
     let refs = refs(records, &data, call);
     listing::catalog(which(refs), refs, call, keep)
@@ -109,7 +109,7 @@ fn catalog_item(
     call: &Call<'_>,
     which: impl Fn(&Refs) -> &Catalog,
 ) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = slot.read();
     let refs = refs(records, &data, call);
     listing::catalog_item(which(refs), refs, call)

@@ -124,7 +124,8 @@ fn apply(e: &mut Engagement, model: &Map<String, Value>, remote_fields: Option<V
 
 /// The `remote_fields` a write sent, each with its `remote_field_class` expanded to the
 /// account's RemoteFieldClass object, as Merge's page and docs spec show it in answers. A class
-/// the account does not know keeps what was sent (an object, or `{"id": ...}` for an id).
+/// the account does not know is answered as `{"id": ...}` (or `{}` without an id): what a client
+/// made up is not echoed back as if it were one of the account's classes.
 /// The account's reference records are built only when a write sets remote fields.
 fn resolve_remote_fields(
     data: &TenantData,
@@ -143,10 +144,11 @@ fn resolve_remote_fields(
                     .as_str()
                     .or_else(|| sent["id"].as_str())
                     .map(|s| canonical(s).unwrap_or_else(|| s.to_owned()));
-                let class = match (id.as_deref().and_then(|i| refs.remote_field_classes.get(i)), sent) {
+                let known = id.as_deref().and_then(|i| refs.remote_field_classes.get(i));
+                let class = match (known, &id) {
                     (Some(known), _) => known.clone(),
-                    (None, Value::Object(_)) => sent.clone(),
-                    (None, _) => json!({ "id": id }),
+                    (None, Some(id)) => json!({ "id": id }),
+                    (None, None) => json!({}),
                 };
                 json!({ "remote_field_class": class, "value": item.get("value").cloned().unwrap_or(Value::Null) })
             })
@@ -321,6 +323,8 @@ pub fn partial_update(
     let e = data.find_mut(&id).ok_or_else(not_found)?;
     apply(e, model, remote_fields);
     e.modified_at = call.now;
+    data.resized(settings, &id);
+    let e = data.find(&id).ok_or_else(not_found)?;
     let shape = Shape {
         remote_fields: true,
         ..Shape::default()

@@ -159,6 +159,7 @@ pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData,
             return Err(format!("engagement {} is saved twice", engagement.id));
         }
         data.by_id.insert(engagement.id.clone(), rank);
+        data.bytes.set(rank, &engagement);
         data.engagements.insert(rank, engagement);
     }
     let mut idempotency = HashMap::new();

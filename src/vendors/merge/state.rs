@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::seed::Refs;
-use crate::store::{IdSource, TenantStore, VendorSettings};
+use crate::store::{IdSource, RecordBytes, TenantStore, VendorSettings};
 
 /// Every linked account's Merge records.
 pub type Records = TenantStore<TenantData>;
@@ -167,6 +167,8 @@ pub struct TenantData {
     pub created: u64,
     pub engagements: BTreeMap<Rank, Engagement>,
     pub by_id: HashMap<String, Rank>,
+    /// The engagements' sizes, for `--tenant-record-bytes`.
+    pub bytes: RecordBytes<Rank>,
     /// What meta/post and meta/patch declare required, and creates and patches enforce.
     pub required: RequiredFields,
 }
@@ -180,6 +182,7 @@ impl TenantData {
             created: 0,
             engagements: BTreeMap::new(),
             by_id: HashMap::new(),
+            bytes: RecordBytes::default(),
             required: RequiredFields::default(),
         }
     }
@@ -228,16 +231,41 @@ impl TenantData {
         self.engagements.get_mut(&rank)
     }
 
-    /// Stores a new engagement, forgetting the oldest when the account is at the record limit
-    /// (`--tenant-record-limit`); the id index forgets it too, so nothing points at it.
+    /// Stores a new engagement, forgetting the oldest while the account is at the record limit
+    /// (`--tenant-record-limit`) or the new one would take it past `--tenant-record-bytes`; the
+    /// id index forgets them too, so nothing points at them.
     pub fn insert(&mut self, settings: &VendorSettings, rank: Rank, engagement: Engagement) {
-        if settings.full(self.engagements.len()) {
-            if let Some((_, oldest)) = self.engagements.pop_last() {
-                self.by_id.remove(&oldest.id);
-            }
+        let adding = crate::store::bytes::size_of(&engagement);
+        while settings.over(self.engagements.len(), self.bytes.total(), adding) {
+            let Some((old, oldest)) = self.engagements.pop_last() else {
+                break;
+            };
+            self.by_id.remove(&oldest.id);
+            self.bytes.forget(&old);
         }
         self.by_id.insert(engagement.id.clone(), rank);
+        self.bytes.set(rank, &engagement);
         self.engagements.insert(rank, engagement);
+    }
+
+    /// Counts a changed engagement's new size; past `--tenant-record-bytes` the oldest others go.
+    pub fn resized(&mut self, settings: &VendorSettings, id: &str) {
+        let Some(rank) = self.by_id.get(id).copied() else {
+            return;
+        };
+        if let Some(e) = self.engagements.get(&rank) {
+            self.bytes.set(rank, e);
+        }
+        while settings.over(self.engagements.len() - 1, self.bytes.total(), 0) {
+            match self.engagements.last_key_value() {
+                Some((&old, oldest)) if old != rank => {
+                    self.by_id.remove(&oldest.id);
+                    self.engagements.remove(&old);
+                    self.bytes.forget(&old);
+                }
+                _ => break,
+            }
+        }
     }
 }
 

@@ -31,12 +31,12 @@ pub fn sobject_get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError
 
 pub fn query(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let version = rules::version(call)?;
-    records.writing(call.tenant, |data| query::query(data, call, version, false))
+    query::query(&mut records.view(call.tenant).write(), call, version, false)
 }
 
 pub fn query_all(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let version = rules::version(call)?;
-    records.writing(call.tenant, |data| query::query(data, call, version, true))
+    query::query(&mut records.view(call.tenant).write(), call, version, true)
 }
 
 pub fn sobject_create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {

@@ -44,7 +44,7 @@ async fn list(records: Arc<Records>, query: Option<String>) -> Response {
         Ok(t) => t,
         Err(r) => return refuse(r),
     };
-    let state = records.tenant(&tenant);
+    let state = records.view(&tenant);
     let data = state.read();
     Json(json!({ "tenant": tenant.fingerprint.as_ref(), "templates": data.templates }))
         .into_response()

@@ -169,9 +169,7 @@ impl Vendor for Served<TenantData> {
     /// `X-Seismic-Remaining-Calls` and `X-Seismic-Total-Calls` on every answer, counted per tenant
     /// over 60-second windows; a 429 also gets the documented `clientId` and `tenant`.
     fn decorate(&self, tenant: &Tenant, reply: &mut Reply) {
-        let state = self.0.tenant(tenant);
-        let now = self.0.settings().now().timestamp();
-        let used = state.window.count(now, RATE_WINDOW_SECS).used;
+        let used = self.0.count_call(tenant, RATE_WINDOW_SECS).used;
         reply.set_header(
             HeaderName::from_static("x-seismic-remaining-calls"),
             RATE_LIMIT.saturating_sub(used),
@@ -187,7 +185,7 @@ impl Vendor for Served<TenantData> {
                     let error = ApiError::new(&errors::RATE_LIMIT_EXCEEDED, "")
                         .with("retry_after", secs)
                         .with("clientId", self.client_id(tenant))
-                        .with("tenant", state.read().slug.clone());
+                        .with("tenant", self.0.reading(tenant, |s| s.slug.clone()));
                     reply.body = errors::render(&error).body;
                 }
             }

@@ -308,7 +308,7 @@ pub fn add_content(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError
 
 /// `get_comments_from_dsr`: the room's people and its comments (none are ever made here).
 pub fn comments(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let dsr_id = text(call.body, "dsrId").unwrap_or_default();
     let dsr = data.dsr(dsr_id).ok_or_else(|| {
@@ -334,7 +334,7 @@ pub fn comments(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 
 /// `GET /dsr/v1/dsrs/{id}`.
 pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let id = call.param("id").unwrap_or_default();
     let dsr = data
@@ -370,7 +370,7 @@ fn paging(body: &Value) -> Result<(u64, usize), ApiError> {
 
 /// `GET /dsr/v1/dsrs`: the tenant's rooms, oldest first, continuation-paged.
 pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let (after, limit) = paging(call.body)?;
     let (items, more) = data.page(after, limit, |_| true);
@@ -383,7 +383,7 @@ pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 
 /// `get_the_dsr_engagement_list`: DSR engagements for one CRM record, continuation-paged.
 pub fn engagement_list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let body = call.body;
     let (after, limit) = paging(body)?;
@@ -464,7 +464,7 @@ pub fn deliver(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 
 /// `list_dsr_templates`: every template, id and title.
 pub fn list_templates(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let items: Vec<Value> = data
         .templates
@@ -480,7 +480,7 @@ pub fn list_templates(records: &Records, call: &Call<'_>) -> Result<Reply, ApiEr
 /// `GET /reporting/v2/digitalSalesRoomTemplates`: one row per template, as JSON or, when the
 /// `Accept` header asks for it, CSV (reporting endpoints serve both).
 pub fn report_templates(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let wants_csv = call
         .headers

@@ -61,7 +61,7 @@ pub fn sync_batch(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError>
 
 /// `GET /v1/integrations/engagements/{id}`: the bare engagement, soft-deleted ones included.
 pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let id = path_param(call, "id");
     let id = id.as_str();
@@ -83,7 +83,7 @@ fn page_limit(body: &Value) -> usize {
 /// `GET /v1/integrations/engagements`: live (not soft-deleted) engagements in sync order, filtered
 /// by `externalId` / `recordingId`, paged by an opaque `cursor`.
 pub fn list(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let body = call.body;
     let limit = page_limit(body);
@@ -224,7 +224,7 @@ pub fn soft_delete_removed(records: &Records, call: &Call<'_>) -> Result<Reply, 
 /// `startingAfter` / `startingBefore` engagement ids. `{id}` is the engagement user's internal id
 /// or external id.
 pub fn user_engagements(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
+    let slot = records.view(call.tenant);
     let data = &*slot.read();
     let id = path_param(call, "id");
     let id = id.as_str();

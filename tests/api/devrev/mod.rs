@@ -7,6 +7,7 @@ mod fidelity;
 mod lists_and_races;
 mod operations;
 mod properties;
+mod record_bytes;
 mod snapshots;
 
 use serde_json::{json, Value};

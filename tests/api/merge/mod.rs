@@ -26,6 +26,7 @@ mod errors;
 mod fidelity;
 mod props;
 mod reads;
+mod record_bytes;
 mod scenarios;
 mod state;
 mod tenants;

@@ -22,12 +22,13 @@ use crate::support::{assert_contract, bearer, Answer, TestServer};
 
 /// The tenant's seeded records, read through the admin state dump.
 pub async fn tenant_state(s: &TestServer, token: &str) -> Value {
-    // Any call creates the tenant's seeded data.
-    s.get(
-        "/seismic/reporting/v2/digitalSalesRoomTemplates",
-        &bearer(token),
-    )
-    .await;
+    // Reads create no state, so the tenant is made to exist by a write that changes nothing:
+    // adding no templates.
+    let path = format!("/seismic/templates?tenant={token}");
+    let made = s
+        .admin(reqwest::Method::POST, &path, Some(&json!([])))
+        .await;
+    assert_eq!(made.status, 200, "{}", made.text);
     let a = s
         .admin_get(&format!("/state?vendor=seismic&tenant={token}"))
         .await;

@@ -1,0 +1,70 @@
+//! The bytes of one tenant's stored records of one kind, for `--tenant-record-bytes`: each record
+//! is counted by its JSON size when it is stored or changed, so the total is known without
+//! serializing the collection again.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use serde::Serialize;
+
+/// Sizes of the records of one collection, by the collection's key, and their sum.
+#[derive(Debug)]
+pub struct RecordBytes<K> {
+    sizes: HashMap<K, usize>,
+    total: usize,
+}
+
+impl<K> Default for RecordBytes<K> {
+    fn default() -> Self {
+        RecordBytes {
+            sizes: HashMap::new(),
+            total: 0,
+        }
+    }
+}
+
+/// A record's size as counted: its JSON length (what the state file would hold of it).
+pub fn size_of<T: Serialize>(record: &T) -> usize {
+    serde_json::to_vec(record).map_or(0, |v| v.len())
+}
+
+impl<K: Hash + Eq> RecordBytes<K> {
+    /// Counts `record` under `key`, replacing what was counted for that key before.
+    pub fn set<T: Serialize>(&mut self, key: K, record: &T) {
+        let size = size_of(record);
+        if let Some(old) = self.sizes.insert(key, size) {
+            self.total -= old;
+        }
+        self.total += size;
+    }
+
+    /// Stops counting the record under `key`.
+    pub fn forget(&mut self, key: &K) {
+        if let Some(old) = self.sizes.remove(key) {
+            self.total -= old;
+        }
+    }
+
+    /// The bytes of every record counted.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replacing_and_forgetting_keep_the_sum() {
+        let mut b = RecordBytes::default();
+        b.set(1, &"abc");
+        b.set(2, &"abcdef");
+        assert_eq!(b.total(), 5 + 8);
+        b.set(1, &"a");
+        assert_eq!(b.total(), 3 + 8);
+        b.forget(&2);
+        b.forget(&2);
+        assert_eq!(b.total(), 3);
+    }
+}
