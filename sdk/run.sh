@@ -16,7 +16,7 @@ cd "$(dirname "$0")"
 ROOT=$(cd .. && pwd)
 
 echo "-- installing SDKs"
-if [ ! -d node_modules/@devrev ] || [ ! -d node_modules/nforce ] || [ ! -d node_modules/playwright-core ]; then
+if [ ! -d node_modules/@devrev ] || [ ! -d node_modules/nforce ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/@modelcontextprotocol/inspector ]; then
   npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm install failed"; exit 1; }
 fi
 # Reinstalled when requirements.txt changes (a copy of the one installed is kept in the venv).

@@ -113,7 +113,7 @@ async fn the_stream_applies_the_journal_filters() {
 async fn open_streams_end_when_the_server_stops() {
     let s = TestServer::start().await;
     let mut events = Events::open(&s, "").await;
-    let TestServer { sim, http: _ } = s;
+    let TestServer { sim, .. } = s;
     // Without the close signal the drain would wait for the stream, and this would time out.
     let stopping = tokio::spawn(sim.stop());
     assert!(events.next_entry().await.is_none());

@@ -7,6 +7,7 @@ mod admin;
 mod admin_guard;
 mod clock;
 mod connections;
+mod contract_check;
 mod dashboard;
 mod devrev;
 mod fuzz;

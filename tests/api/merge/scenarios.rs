@@ -118,6 +118,7 @@ rules:
 #[tokio::test]
 async fn a_malformed_body_fault_hits_only_its_operation() {
     let s = server_with("name: fault\nrules:\n  - { vendor: merge, operation: engagements.create, fault: malformed_body }\n").await;
+    s.raw_replies();
     let a = Linked::new(&s);
     let r = a.create(typed_model("broken")).await;
     assert_eq!(r.status, 201);

@@ -70,6 +70,7 @@ async fn a_scripted_native_error_renders_exactly() {
 #[tokio::test]
 async fn a_fault_hits_one_operation_only() {
     let s = server_with("name: sf-fault\nrules:\n  - { vendor: salesforce, operation: query.run, fault: malformed_body }\n").await;
+    s.raw_replies();
     let auth = bearer(&fresh_token("sf-fault"));
     let a = s.get(&format!("{V}{QUERY}"), &auth).await;
     assert_eq!(a.status, 200);

@@ -136,6 +136,7 @@ rules:
 "#,
     )
     .await;
+    s.raw_replies();
     let a = s
         .post("/devrev/engagements.count", "Bearer r", &json!({}))
         .await;

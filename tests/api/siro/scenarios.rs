@@ -94,6 +94,7 @@ rules:
 #[tokio::test]
 async fn a_fault_breaks_one_operation_only() {
     let s = server_with("name: fault\nrules:\n  - { vendor: siro, operation: engagements.sync, match: { body: { \"/externalId\": \"boom-1\" } }, fault: connection_reset }\n  - { vendor: siro, operation: engagements.list, fault: malformed_body }\n").await;
+    s.raw_replies();
     let auth = auth();
     let err = s
         .http

@@ -4,6 +4,7 @@
 //! (`state`) and the runtime property tests drive the simulator with (`props`).
 
 pub mod auth;
+pub mod checked;
 pub mod cli;
 pub mod contract;
 pub mod json;

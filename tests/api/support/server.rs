@@ -1,6 +1,8 @@
 //! A real simulator on an ephemeral port, an HTTP client for it, and answers read whole.
 
 use engagement_sim::{Config, Simulator};
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -8,6 +10,9 @@ use serde_json::{json, Value};
 pub struct TestServer {
     pub sim: Simulator,
     pub http: reqwest::Client,
+    /// Whether answers from vendor paths are checked against their response contracts (on
+    /// unless a test scripts raw answers: see [`TestServer::raw_replies`]).
+    check_contracts: AtomicBool,
 }
 
 /// A response read whole: status, headers and the body as JSON (or `Value::Null`).
@@ -47,19 +52,56 @@ impl TestServer {
         TestServer {
             sim,
             http: reqwest::Client::new(),
+            check_contracts: AtomicBool::new(true),
         }
+    }
+
+    /// For tests whose scenarios script raw answers (bodies of their own making, not the
+    /// vendor's): answers from this server are no longer checked against response contracts.
+    pub fn raw_replies(&self) {
+        self.check_contracts.store(false, Ordering::Relaxed);
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.sim.base_url())
     }
 
-    /// Sends a request and reads the whole answer.
+    /// Sends a request and reads the whole answer; an answer from a vendor path must match its
+    /// response contract (see `support::checked`).
     pub async fn send(&self, req: reqwest::RequestBuilder) -> Answer {
-        let res = req.send().await.expect("request is answered");
+        self.exchange(req, self.check_contracts.load(Ordering::Relaxed))
+            .await
+    }
+
+    /// Sends a request whose answer a scenario may have scripted raw (a test's own body, not the
+    /// vendor's), so it is not checked against a contract; on a server shared with other tests,
+    /// where [`TestServer::raw_replies`] would switch the check off for them too.
+    pub async fn send_raw(&self, req: reqwest::RequestBuilder) -> Answer {
+        self.exchange(req, false).await
+    }
+
+    async fn exchange(&self, req: reqwest::RequestBuilder, check: bool) -> Answer {
+        let (client, req) = req.build_split();
+        let req = req.expect("request builds");
+        let method = req.method().clone();
+        let res = client.execute(req).await.expect("request is answered");
+        let url = res.url().clone();
         let status = res.status().as_u16();
         let headers = res.headers().clone();
         let text = res.text().await.expect("body is read");
+        if check {
+            super::checked::check_answer(
+                &method,
+                &url,
+                self.sim.addr(),
+                self.sim.vendor_addrs(),
+                status,
+                headers
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok()),
+                &text,
+            );
+        }
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
         Answer {
             status,
