@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::model::{Delay, Document, RateLimit, Rule};
 use super::source::{find_key, ScenarioError, Source};
-use crate::vendor::Vendor;
+use crate::vendor::{GenericKind, Vendor};
 
 /// Edit distance, for "did you mean" hints.
 pub(super) fn distance(a: &str, b: &str) -> usize {
@@ -40,16 +40,6 @@ pub(super) fn suggest<'a>(
     }
 }
 
-const GENERIC_KINDS: [&str; 8] = [
-    "bad_request",
-    "unauthorized",
-    "forbidden",
-    "not_found",
-    "conflict",
-    "rate_limited",
-    "server_error",
-    "unavailable",
-];
 const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 pub(super) fn check(
@@ -313,7 +303,7 @@ fn check_respond(
             };
             let Some(spec) = vendor.find_kind(kind) else {
                 let mut names: Vec<&str> = vendor.error_kinds().iter().map(|k| k.name).collect();
-                for g in GENERIC_KINDS {
+                for g in GenericKind::ALL.map(GenericKind::name) {
                     if !names.contains(&g) {
                         names.push(g);
                     }
