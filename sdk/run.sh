@@ -12,6 +12,7 @@
 # sdk/dashboard/browser.mjs drives the dashboard in Debian's chromium (CHROMIUM overrides the
 # path); without one it is skipped, unless REQUIRE_BROWSER=1 (CI) makes that a failure.
 set -uo pipefail
+CALLER_DIR=$PWD
 cd "$(dirname "$0")"
 ROOT=$(cd .. && pwd)
 
@@ -35,6 +36,8 @@ if [ -n "${SIM_URL:-}" ]; then
     || { echo "no simulator answers at $SIM_URL/__admin/health"; exit 1; }
 else
   BIN=${SIM_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/debug/engagement-sim}
+  # A relative SIM_BIN names a path from where the script was started, not from sdk/.
+  case "$BIN" in /*) ;; *) BIN="$CALLER_DIR/$BIN" ;; esac
   [ -x "$BIN" ] || (cd "$ROOT" && cargo build --quiet) || exit 1
   PORT=$(free_port)
   # Salesforce also at the root of its own port: jsforce's SOAP login keeps only the origin of serverUrl.
