@@ -139,6 +139,10 @@ pub struct ServeArgs {
     /// entries are forgotten first (0: bounded by entries only).
     #[arg(long = "journal-max-bytes", value_name = "BYTES", default_value_t = 8 * 1024 * 1024)]
     pub journal_max_bytes: usize,
+    /// The most bytes of log lines waiting to be written to stderr (a batch being written may hold
+    /// as much again); with stderr a pipe nobody reads, further lines are dropped and counted.
+    #[arg(long = "log-queue-bytes", value_name = "BYTES", default_value_t = 4 * 1024 * 1024)]
+    pub log_queue_bytes: usize,
     /// How many new journal entries a live stream reader (the dashboard) may fall behind before
     /// it loses the oldest (and is told how many); recording never waits for a reader (0 counts
     /// as 1).
@@ -278,6 +282,7 @@ impl ServeArgs {
             body_limit: self.body_limit,
             journal_capacity: self.journal_capacity,
             journal_max_bytes: self.journal_max_bytes,
+            log_queue_bytes: self.log_queue_bytes,
             journal_stream_backlog: self.journal_stream_backlog,
             tenant_record_limit: self.tenant_record_limit,
             tenant_record_bytes: self.tenant_record_bytes,

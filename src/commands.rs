@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::state::AppState;
 
 pub fn serve(config: Config) -> ExitCode {
-    let _log_guard = crate::telemetry::init(config.log_format);
+    let _log_guard = crate::telemetry::init(config.log_format, config.log_queue_bytes);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -35,6 +35,8 @@ pub struct Config {
     pub journal_capacity: usize,
     /// The most bytes the journal holds (0: bounded by entries only).
     pub journal_max_bytes: usize,
+    /// The most bytes of log lines waiting for stderr; past it lines are dropped and counted.
+    pub log_queue_bytes: usize,
     /// How many new journal entries a live watcher (the dashboard) may fall behind before it
     /// loses the oldest.
     pub journal_stream_backlog: usize,
@@ -101,6 +103,7 @@ impl Default for Config {
             body_limit: 1024 * 1024,
             journal_capacity: 10_000,
             journal_max_bytes: 8 * 1024 * 1024,
+            log_queue_bytes: 4 * 1024 * 1024,
             journal_stream_backlog: 1024,
             tenant_record_limit: 5_000,
             tenant_record_bytes: 8 * 1024 * 1024,

@@ -22,8 +22,8 @@
 //!   Prometheus counters the record step feeds.
 //! - [`proxy`]: `--proxy` forwarding to the real vendor and `--record` stub files; [`drift`]:
 //!   `engagement-sim drift`, a live vendor's answers against our contracts.
-//! - [`admin`], [`admin_reply`]: `/__admin`; [`cli`], [`config`], [`commands`], [`telemetry`]:
-//!   the binary's side.
+//! - [`admin`], [`admin_reply`]: `/__admin`; [`cli`], [`config`], [`commands`], [`telemetry`],
+//!   [`log_queue`]: the binary's side.
 //!
 //! # The request path
 //! [`server`] hands every call to a vendor to [`pipeline::dispatch`]: the vendor by prefix and
@@ -56,6 +56,7 @@ pub mod drift;
 pub mod fault;
 pub mod journal;
 pub mod json;
+pub mod log_queue;
 pub mod metrics;
 pub mod openapi;
 pub mod persist;

@@ -1,6 +1,6 @@
 //! Logging: one line per request (vendor, operation, tenant, status, duration, rule), pretty or
-//! JSON; `RUST_LOG` narrows or widens it. Lines are written by a background thread through a
-//! buffer that is flushed whenever the queue runs dry, so the request path never waits on stderr.
+//! JSON; `RUST_LOG` narrows or widens it. Lines go through [`crate::log_queue`], whose background
+//! thread writes them in batches, so the request path never waits on stderr.
 //!
 //! The request line is the one log line every request pays for, so it is formatted here directly
 //! (a per-thread buffer, a timestamp prefix cached per second) instead of through the `tracing`
@@ -12,20 +12,17 @@ use std::cell::RefCell;
 use std::io::Write as _;
 use std::sync::OnceLock;
 
-use tracing_appender::non_blocking::{NonBlocking, WorkerGuard};
-use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
+use crate::log_queue::{LogGuard, LogQueue};
 
-/// Lines waiting for stderr at most; more are dropped rather than held.
-const LOG_QUEUE_LINES: usize = 8_192;
 /// The most bytes of a request's path a log line carries; the rest is cut and marked.
 const LOGGED_PATH_BYTES: usize = 1_024;
 
 /// Where request lines go once [`init`] ran.
 struct RequestLog {
-    writer: NonBlocking,
+    writer: LogQueue,
     format: LogFormat,
     ansi: bool,
     /// Whether `RUST_LOG` lets request lines through; the filter is fixed once logging starts.
@@ -34,15 +31,11 @@ struct RequestLog {
 
 static REQUEST_LOG: OnceLock<RequestLog> = OnceLock::new();
 
-/// Starts logging; keep the guard until exit so the last lines are written.
-pub fn init(format: LogFormat) -> WorkerGuard {
+/// Starts logging, with at most `queue_bytes` of lines waiting for stderr; keep the guard until
+/// exit so the last lines are written.
+pub fn init(format: LogFormat, queue_bytes: usize) -> LogGuard {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    // Bounded in lines, and each request line bounded in bytes (`render`): with stderr a pipe
-    // nobody reads, the queue holds at most about LOG_QUEUE_LINES × 1.3 KiB; past it lines drop.
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .buffered_lines_limit(LOG_QUEUE_LINES)
-        .lossy(true)
-        .finish(std::io::BufWriter::new(std::io::stderr()));
+    let (writer, guard) = LogQueue::start(std::io::stderr(), queue_bytes);
     // Colours only for a person at a terminal: escape codes cost time and clutter files.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
@@ -100,8 +93,7 @@ pub fn log_request(line: &RequestLine) {
     BUFFER.with_borrow_mut(|(text, clock)| {
         text.clear();
         render(text, clock.now(), line, log.format, log.ansi);
-        // The writer hands the bytes to the background thread; it does not block.
-        let _ = log.writer.make_writer().write_all(text);
+        log.writer.push(text);
     });
 }
 

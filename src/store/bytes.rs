@@ -23,15 +23,38 @@ impl<K> Default for RecordBytes<K> {
     }
 }
 
-/// A record's size as counted: its JSON length (what the state file would hold of it).
+/// A record's size as counted: its JSON length (what the state file would hold of it). Counted
+/// as it is written, without keeping the text: this runs on every create.
 pub fn size_of<T: Serialize>(record: &T) -> usize {
-    serde_json::to_vec(record).map_or(0, |v| v.len())
+    let mut counter = Counter(0);
+    match serde_json::to_writer(&mut counter, record) {
+        Ok(()) => counter.0,
+        Err(_) => 0,
+    }
+}
+
+/// A writer that only counts what it is given.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl<K: Hash + Eq> RecordBytes<K> {
     /// Counts `record` under `key`, replacing what was counted for that key before.
     pub fn set<T: Serialize>(&mut self, key: K, record: &T) {
-        let size = size_of(record);
+        self.set_size(key, size_of(record));
+    }
+
+    /// Counts `size` bytes under `key` (a size the caller has already taken with [`size_of`]).
+    pub fn set_size(&mut self, key: K, size: usize) {
         if let Some(old) = self.sizes.insert(key, size) {
             self.total -= old;
         }
@@ -54,6 +77,12 @@ impl<K: Hash + Eq> RecordBytes<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_size_is_the_length_of_the_json_text() {
+        let record = serde_json::json!({"name": "Zoë \"Q\"", "n": [1, 2.5, null]});
+        assert_eq!(size_of(&record), serde_json::to_vec(&record).unwrap().len());
+    }
 
     #[test]
     fn replacing_and_forgetting_keep_the_sum() {

@@ -124,3 +124,67 @@ fn rust_log_can_silence_request_lines() {
     let text = log_of_one_request(&[], Some("info,engagement_sim::request=off"));
     assert!(!text.contains("engagement_sim::request"), "{text}");
 }
+
+/// With stderr a pipe nobody reads, requests are still answered: lines past `--log-queue-bytes`
+/// are dropped, and how many is written once stderr is read again.
+#[test]
+fn an_unread_stderr_never_stalls_requests_and_drops_are_counted() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_engagement-sim"))
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(["--log-queue-bytes", "4096"])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    // Each line carries about 1 KiB of path: 2,000 of them are far past the pipe's buffer.
+    let path = format!("/siro/v1/engagements/{}", "x".repeat(1000));
+    let answered = rt.block_on(async {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap();
+        let url = format!("http://127.0.0.1:{port}{path}");
+        for _ in 0..300 {
+            if http.get(&url).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let mut answered = 0;
+        for _ in 0..2_000 {
+            if http.get(&url).send().await.is_ok() {
+                answered += 1;
+            }
+        }
+        answered
+    });
+    assert_eq!(answered, 2_000, "every request was answered");
+    let mut stderr = child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).unwrap();
+        text
+    });
+    sigterm(child.id());
+    child.wait().unwrap();
+    let text = reader.join().unwrap();
+    let dropped: u64 = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("engagement-sim: "))
+        .filter_map(|l| l.split(' ').next()?.parse::<u64>().ok())
+        .sum();
+    let written = text.lines().filter(|l| l.contains(" /siro/v1/")).count() as u64;
+    assert!(dropped > 0, "some lines were dropped: {written} written");
+    assert!(written >= 3, "lines that fit were written");
+    assert_eq!(written + dropped, 2_001, "every line written or counted");
+}

@@ -244,7 +244,7 @@ impl TenantData {
             self.bytes.forget(&old);
         }
         self.by_id.insert(engagement.id.clone(), rank);
-        self.bytes.set(rank, &engagement);
+        self.bytes.set_size(rank, adding);
         self.engagements.insert(rank, engagement);
     }
 
