@@ -10,6 +10,9 @@ use crate::clock::Clock;
 pub struct VendorSettings {
     /// Seeds ids and fake data: the same seed and requests give the same answers.
     pub seed: u64,
+    /// `--seed` as given, not mixed with the epoch: for data every run must show the same, such
+    /// as the reference records every Merge account shares (ids a client may have stored).
+    pub reference_seed: u64,
     /// The most records of one kind a tenant keeps (0: no limit); creating beyond it evicts the
     /// oldest, so a load test cannot grow the simulator without bound.
     pub record_limit: usize,
@@ -33,6 +36,7 @@ pub const NUMBERS_PER_EPOCH: u64 = 1_000_000_000;
 
 impl VendorSettings {
     pub fn new(seed: u64, record_limit: usize, epoch: u64, clock: Arc<Clock>) -> VendorSettings {
+        let reference_seed = seed;
         let seed = if epoch == 0 {
             seed
         } else {
@@ -43,6 +47,7 @@ impl VendorSettings {
         };
         VendorSettings {
             seed,
+            reference_seed,
             record_limit,
             tenant_limit: 0,
             record_bytes: 0,

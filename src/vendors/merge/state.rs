@@ -1,11 +1,13 @@
 //! One linked account's Merge records: its engagements, in list order, with an index by id, and
 //! the tenant's seeded random source for ids (reseeded per restore generation, so a restored
 //! account never replays ids it already drew). The read-only reference records (users, accounts,
-//! contacts, engagement types, remote field classes) live in `seed.rs`.
+//! contacts, engagement types, remote field classes) live in `seed.rs`, one copy shared by every
+//! account; an account holds its own only when a state file written before they were shared
+//! gave it some.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -158,8 +160,11 @@ pub struct RequiredFields {
 pub struct TenantData {
     /// The account's ids; each restore draws from a stream no earlier run used.
     pub ids: IdSource,
-    /// The account's reference records, built once on first read.
-    pub refs: OnceLock<Refs>,
+    /// The reference records every account shares, looked up once on first read.
+    shared_refs: OnceLock<Arc<Refs>>,
+    /// Reference records of this account alone, from a state file written when each account had
+    /// its own (kept, since its engagements may name them); `None` for every other account.
+    pub own_refs: Option<Box<Refs>>,
     /// Creates made with an `Idempotency-Key`, by key.
     pub idempotency: HashMap<String, Remembered>,
     /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
@@ -177,7 +182,8 @@ impl TenantData {
     pub fn new(ids: IdSource) -> TenantData {
         TenantData {
             ids,
-            refs: OnceLock::new(),
+            shared_refs: OnceLock::new(),
+            own_refs: None,
             idempotency: HashMap::new(),
             created: 0,
             engagements: BTreeMap::new(),
@@ -270,9 +276,15 @@ impl TenantData {
 }
 
 impl TenantData {
-    /// The account's reference records, built on first use from the seed and its key.
-    pub fn refs(&self, seed: u64, key: &str) -> &Refs {
-        self.refs.get_or_init(|| Refs::new(seed, key))
+    /// The account's reference records: its own if a state file gave it some, else the copy of
+    /// `reference_seed` every account shares (`VendorSettings::reference_seed`).
+    pub fn refs(&self, reference_seed: u64) -> &Refs {
+        match &self.own_refs {
+            Some(own) => own,
+            None => self
+                .shared_refs
+                .get_or_init(|| super::seed::shared(reference_seed)),
+        }
     }
 }
 
