@@ -245,6 +245,23 @@ impl<T> TenantStore<T> {
         slot
     }
 
+    /// The tenant's state if it has any, counted as a use (for `--max-tenants`).
+    pub fn used(&self, tenant: &Tenant) -> Option<Arc<Slot<T>>> {
+        let slot = self.tenants.get(&*tenant.key).map(|s| s.clone())?;
+        self.touch(&slot);
+        Some(slot)
+    }
+
+    /// How many tenants have state.
+    pub fn len(&self) -> usize {
+        self.tenants.len()
+    }
+
+    /// Whether no tenant has state.
+    pub fn is_empty(&self) -> bool {
+        self.tenants.is_empty()
+    }
+
     /// The tenant's state if it has any.
     pub fn get(&self, tenant: &Tenant) -> Option<Arc<Slot<T>>> {
         self.tenants.get(&*tenant.key).map(|s| s.clone())

@@ -3,6 +3,7 @@
 //! journal, tenants) and their precedence against built-ins.
 
 mod pipeline;
+mod reads;
 mod shipped;
 
 use reqwest::Method;
