@@ -140,7 +140,7 @@ impl TenantState for StubData {
     }
 
     fn load(saved: SavedStubs, settings: &VendorSettings) -> Result<(String, StubData), String> {
-        let ids = IdSource::restore(saved.ids, settings, &id_parts(&saved.key));
+        let ids = IdSource::restore(saved.ids, settings, &id_parts(&saved.key))?;
         Ok((
             saved.key,
             StubData {

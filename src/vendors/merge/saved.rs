@@ -146,7 +146,7 @@ pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData,
         next: 0,
         generation: saved.generation,
     };
-    let mut data = TenantData::new(IdSource::restore(ids, settings, &id_parts(&saved.key)));
+    let mut data = TenantData::new(IdSource::restore(ids, settings, &id_parts(&saved.key))?);
     data.created = saved.created;
     data.required = saved.required;
     let lowest = u64::MAX - saved.created;

@@ -158,7 +158,7 @@ impl TenantData {
                 },
                 settings,
                 &id_parts(&snap.key),
-            ),
+            )?,
             api_usage: AtomicU64::new(snap.api_usage),
             records,
             interaction_count,

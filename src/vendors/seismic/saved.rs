@@ -97,7 +97,7 @@ impl TenantData {
             generation: snap.generation,
         };
         Ok(TenantData {
-            ids: IdSource::restore(saved, &settings, &id_parts(&snap.key)),
+            ids: IdSource::restore(saved, &settings, &id_parts(&snap.key))?,
             slug: snap.slug,
             user: snap.user,
             templates: snap.templates,

@@ -305,7 +305,7 @@ impl TenantData {
             next: snap.next_seq,
             generation: snap.generation,
         };
-        let ids = IdSource::restore(saved, settings, &id_parts(&snap.key));
+        let ids = IdSource::restore(saved, settings, &id_parts(&snap.key))?;
         let mut data = TenantData::new(snap.organization_id, ids);
         data.registries = registries;
         for e in snap.engagements {
