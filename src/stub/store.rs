@@ -95,7 +95,7 @@ impl TenantState for StubData {
 
     fn fresh(key: &str, settings: &VendorSettings) -> StubData {
         let mut ids = IdSource::new(settings, &id_parts(key));
-        let pod = crate::vendors::salesforce::ids::base62(ids.rng().random_range(62..62 * 62), 2);
+        let pod = crate::store::base62::base62(ids.rng().random_range(62..62 * 62), 2);
         StubData {
             ids,
             pod,

@@ -195,7 +195,7 @@ impl TenantData {
     pub fn new(settings: &VendorSettings, tenant_key: &str) -> TenantData {
         let mut source = IdSource::new(settings, &id_parts(tenant_key));
         let rng = source.rng();
-        let pod = ids::base62(rng.random_range(62..62 * 62), 2);
+        let pod = crate::store::base62::base62(rng.random_range(62..62 * 62), 2);
         // Real orgs' numbers do not start at 1: each org starts at a random point.
         let offset = rng.random_range(1..62u64.pow(4)) - 1;
         let owner = ids::mint(Object::User, &pod, rng.random_range(1..62u64.pow(5)));
