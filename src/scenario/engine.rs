@@ -539,7 +539,7 @@ fn triggered(rule: &Rule, n: u64, seed: u64, id: &str) -> bool {
     w.nth.as_ref().is_none_or(|list| list.contains(&n))
         && w.times.is_none_or(|t| n <= t)
         && w.after.is_none_or(|a| n > a)
-        && w.every.is_none_or(|e| n % e == 0)
+        && w.every.is_none_or(|e| n.is_multiple_of(e))
         && w.probability.is_none_or(|p| draw(seed, id, n, 0) < p)
 }
 
