@@ -118,6 +118,13 @@ fn scraped(state: &AppState) -> Registry {
             .get_or_create(&labels)
             .set(kept.try_into().unwrap_or(i64::MAX));
     }
+    let interned = Gauge::<i64>::default();
+    interned.set(state.tenants.interned().try_into().unwrap_or(i64::MAX));
+    registry.register(
+        "interned_credentials",
+        "Credentials resolved once and reused (at most --max-interned-credentials)",
+        interned,
+    );
     registry.register(
         "stub_tenants",
         "Tenants with stub records (stateful stubs), by vendor",

@@ -30,9 +30,10 @@ type LimitKey = (u64, Arc<str>);
 type Limiter =
     RateLimiter<LimitKey, DefaultKeyedStateStore<LimitKey>, LimiterClock, NoOpMiddleware<Duration>>;
 
-/// Past this many tenants counted by one rule, further tenants share one overflow count, so a flood
-/// of fresh credentials cannot grow a rule without bound.
-const MAX_COUNTED_TENANTS: usize = 100_000;
+/// Tenants one rule counts separately unless `--max-counted-tenants` says otherwise. Past the
+/// bound further tenants share one overflow count, so a flood of fresh credentials cannot grow a
+/// rule without bound.
+pub const MAX_COUNTED_TENANTS: usize = 100_000;
 
 /// A rule's match and fire counts for one tenant (or for every tenant, with `scope: global`).
 #[derive(Default)]
@@ -64,7 +65,7 @@ struct LiveRule {
     respond: Option<Respond>,
     method: Option<axum::http::Method>,
     headers: Vec<(axum::http::HeaderName, String)>,
-    /// `scope: global` counts here; it is also where tenants past [`MAX_COUNTED_TENANTS`] count.
+    /// `scope: global` counts here; it is also where tenants past `--max-counted-tenants` count.
     shared: Counts,
     per_tenant: DashMap<Arc<str>, Arc<TenantCounts>>,
 }
@@ -95,12 +96,16 @@ impl LiveRule {
     }
 
     /// Counts one matching call of `tenant`; answers its number (from 1) and where to count a fire.
-    fn count(&self, tenant: &crate::tenant::Tenant) -> (u64, Option<Arc<TenantCounts>>) {
+    fn count(
+        &self,
+        tenant: &crate::tenant::Tenant,
+        max_counted: usize,
+    ) -> (u64, Option<Arc<TenantCounts>>) {
         let counts = match self.rule.scope {
             Scope::Global => None,
             Scope::Tenant => match self.per_tenant.get(&tenant.key) {
                 Some(c) => Some(c.clone()),
-                None if self.per_tenant.len() < MAX_COUNTED_TENANTS => Some(
+                None if self.per_tenant.len() < max_counted => Some(
                     self.per_tenant
                         .entry(tenant.key.clone())
                         .or_insert_with(|| {
@@ -271,6 +276,8 @@ pub struct Engine {
     generations: DashMap<Arc<str>, u64>,
     /// The most documents loaded at once, and the most bytes they may take together as written.
     max_count: usize,
+    /// Tenants one rule counts separately (`--max-counted-tenants`).
+    max_counted: usize,
     max_bytes: usize,
 }
 
@@ -301,7 +308,14 @@ impl Engine {
             generations: DashMap::new(),
             max_count: usize::MAX,
             max_bytes: usize::MAX,
+            max_counted: MAX_COUNTED_TENANTS,
         }
+    }
+
+    /// The same engine counting at most `tenants` tenants separately per rule.
+    pub fn counting(mut self, tenants: usize) -> Engine {
+        self.max_counted = tenants;
+        self
     }
 
     /// The same engine holding at most `count` documents of `bytes` in all.
@@ -446,7 +460,7 @@ impl Engine {
                 if !matches(live, probe) {
                     continue;
                 }
-                let (n, counts) = live.count(probe.tenant);
+                let (n, counts) = live.count(probe.tenant, self.max_counted);
                 if !triggered(&live.rule, n, l.seed, &live.id) {
                     continue;
                 }
