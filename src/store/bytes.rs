@@ -31,7 +31,12 @@ pub fn size_of<T: Serialize>(record: &T) -> usize {
 impl<K: Hash + Eq> RecordBytes<K> {
     /// Counts `record` under `key`, replacing what was counted for that key before.
     pub fn set<T: Serialize>(&mut self, key: K, record: &T) {
-        let size = size_of(record);
+        self.set_size(key, size_of(record));
+    }
+
+    /// Counts `size` bytes under `key` (for records kept in a form that is not their JSON, such
+    /// as a remembered answer), replacing what was counted for that key before.
+    pub fn set_size(&mut self, key: K, size: usize) {
         if let Some(old) = self.sizes.insert(key, size) {
             self.total -= old;
         }
@@ -43,6 +48,12 @@ impl<K: Hash + Eq> RecordBytes<K> {
         if let Some(old) = self.sizes.remove(key) {
             self.total -= old;
         }
+    }
+
+    /// Stops counting every record.
+    pub fn clear(&mut self) {
+        self.sizes.clear();
+        self.total = 0;
     }
 
     /// The bytes of every record counted.

@@ -167,6 +167,8 @@ pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData,
     let mut idempotency = HashMap::new();
     for saved in saved.idempotency {
         let (key, remembered) = answer(saved)?;
+        data.idempotency_bytes
+            .set_size(key.clone(), remembered.size(&key));
         idempotency.insert(key, remembered);
     }
     data.idempotency = idempotency;

@@ -148,6 +148,20 @@ pub struct Remembered {
     pub reply: crate::vendor::Reply,
 }
 
+impl Remembered {
+    /// The bytes this answer takes as counted for `--tenant-record-bytes`: its key, headers and
+    /// body (what the state file keeps of it).
+    pub fn size(&self, key: &str) -> usize {
+        let headers: usize = self
+            .reply
+            .headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len())
+            .sum();
+        key.len() + headers + self.reply.body.len()
+    }
+}
+
 /// The model fields the linked account's integration requires on create (`post`) and on patch
 /// (`patch`). Merge derives them from the integration; a fresh simulated account requires none
 /// (the create page's `{"model": {}}` answers 201), and the admin API sets them per account.
@@ -167,6 +181,8 @@ pub struct TenantData {
     pub own_refs: Option<Box<Refs>>,
     /// Creates made with an `Idempotency-Key`, by key.
     pub idempotency: HashMap<String, Remembered>,
+    /// The remembered answers' sizes by key, for `--tenant-record-bytes`.
+    pub idempotency_bytes: RecordBytes<String>,
     /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
     /// comes first, as in Django REST framework's default cursor ordering (`-created`).
     pub created: u64,
@@ -185,6 +201,7 @@ impl TenantData {
             shared_refs: OnceLock::new(),
             own_refs: None,
             idempotency: HashMap::new(),
+            idempotency_bytes: RecordBytes::default(),
             created: 0,
             engagements: BTreeMap::new(),
             by_id: HashMap::new(),
@@ -206,26 +223,48 @@ impl TenantData {
             .filter(|r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS)
     }
 
-    /// Remembers a create's answer under its key. The log is bounded by the record limit like
-    /// the engagements: when full, expired keys go first, then the oldest.
+    /// Remembers a create's answer under its key. The log is bounded like the engagements, by
+    /// the record limit and by `--tenant-record-bytes` (each answer counted by its key, headers
+    /// and body): when full, expired keys go first, then the oldest.
     pub fn remember(&mut self, settings: &VendorSettings, key: &str, remembered: Remembered) {
-        if settings.full(self.idempotency.len()) {
+        let adding = remembered.size(key);
+        self.forget_answer(key);
+        let over = |data: &TenantData| {
+            settings.over(
+                data.idempotency.len(),
+                data.idempotency_bytes.total(),
+                adding,
+            )
+        };
+        if over(self) {
             let now = remembered.at;
-            self.idempotency
-                .retain(|_, r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS);
-            while settings.full(self.idempotency.len()) {
+            let expired: Vec<String> = self
+                .idempotency
+                .iter()
+                .filter(|(_, r)| (now - r.at).num_seconds() >= IDEMPOTENCY_TTL_SECS)
+                .map(|(k, _)| k.clone())
+                .collect();
+            expired.iter().for_each(|k| self.forget_answer(k));
+            while over(self) {
                 let oldest = self
                     .idempotency
                     .iter()
                     .min_by_key(|(_, r)| r.at)
                     .map(|(k, _)| k.clone());
                 match oldest {
-                    Some(k) => self.idempotency.remove(&k),
+                    Some(k) => self.forget_answer(&k),
                     None => break,
                 };
             }
         }
+        self.idempotency_bytes.set_size(key.to_owned(), adding);
         self.idempotency.insert(key.to_owned(), remembered);
+    }
+
+    /// Forgets the answer remembered under `key`, and its bytes.
+    fn forget_answer(&mut self, key: &str) {
+        self.idempotency.remove(key);
+        self.idempotency_bytes.forget(&key.to_owned());
     }
 
     pub fn find(&self, id: &str) -> Option<&Engagement> {
