@@ -4,6 +4,7 @@
 
 mod pipeline;
 mod reads;
+mod record_bytes;
 mod shipped;
 
 use reqwest::Method;
