@@ -106,8 +106,11 @@ impl TenantData {
             dsrs,
             dsr_by_id,
             deliveries: snap.deliveries,
+            dsr_bytes: Default::default(),
+            delivery_bytes: 0,
             settings,
-        })
+        }
+        .counted())
     }
 }
 
