@@ -49,7 +49,10 @@ pub fn sobject_create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiEr
 
 pub fn sobject_update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let version = rules::version(call)?;
-    records.writing(call.tenant, |data| sobjects::update(data, call, version))
+    let settings = records.settings();
+    records.writing(call.tenant, |data| {
+        sobjects::update(data, call, version, settings)
+    })
 }
 
 pub fn sobject_delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {

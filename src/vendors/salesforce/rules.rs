@@ -258,7 +258,7 @@ pub fn create(
             deleted: false,
             modified: None,
         };
-        data.records.insert(child, record);
+        data.insert_child(record);
     }
     let record = Record {
         object: Object::Interaction,
@@ -272,6 +272,7 @@ pub fn create(
         modified: None,
     };
     data.insert_interaction(record);
+    data.trim_bytes(settings, &id);
     Ok(json_reply(
         StatusCode::CREATED,
         &json!({

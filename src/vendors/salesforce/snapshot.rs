@@ -148,7 +148,7 @@ impl TenantData {
             cursor_order.push_back(locator.clone());
             cursors.insert(locator, cursor);
         }
-        Ok(TenantData {
+        let mut data = TenantData {
             pod: snap.pod,
             owner: snap.owner,
             ids: IdSource::restore(
@@ -162,13 +162,16 @@ impl TenantData {
             api_usage: AtomicU64::new(snap.api_usage),
             records,
             interaction_count,
+            bytes: Default::default(),
             external_ids,
             deleted: snap.deleted.into_iter().collect(),
             recycled,
             recycle_order,
             cursors,
             cursor_order,
-        })
+        };
+        data.count_bytes();
+        Ok(data)
     }
 }
 

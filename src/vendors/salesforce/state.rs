@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ids::{self, Object};
-use crate::store::{IdSource, TenantStore, VendorSettings};
+use crate::store::{IdSource, RecordBytes, TenantStore, VendorSettings};
 
 /// Every org's Salesforce records.
 pub type Records = TenantStore<TenantData>;
@@ -180,6 +180,9 @@ pub struct TenantData {
     pub records: BTreeMap<String, Record>,
     /// How many of `records` are interactions (the kind `--tenant-record-limit` counts).
     pub(super) interaction_count: usize,
+    /// The live records' sizes by id (interactions, attendees, topics), for
+    /// `--tenant-record-bytes`; counted again on restore.
+    pub(super) bytes: RecordBytes<String>,
     /// `externalIdentifierId` → interaction id (the field is a unique external id).
     pub external_ids: HashMap<String, String>,
     pub deleted: HashSet<String>,
@@ -206,6 +209,7 @@ impl TenantData {
             api_usage: AtomicU64::new(0),
             records: BTreeMap::new(),
             interaction_count: 0,
+            bytes: RecordBytes::default(),
             external_ids: HashMap::new(),
             deleted: HashSet::new(),
             recycled: BTreeMap::new(),
@@ -245,7 +249,60 @@ impl TenantData {
             self.external_ids.insert(ext.to_owned(), record.id.clone());
         }
         self.interaction_count += 1;
+        self.bytes.set(record.id.clone(), &record);
         self.records.insert(record.id.clone(), record);
+    }
+
+    /// Stores an attendee or topic (its parent lists it, or will).
+    pub fn insert_child(&mut self, record: Record) {
+        self.bytes.set(record.id.clone(), &record);
+        self.records.insert(record.id.clone(), record);
+    }
+
+    /// Counts a changed record's size again.
+    pub fn recount(&mut self, id: &str) {
+        if let Some(r) = self.records.get(id) {
+            self.bytes.set(id.to_owned(), r);
+        }
+    }
+
+    /// Counts every live record again (after a restore).
+    pub(super) fn count_bytes(&mut self) {
+        self.bytes = RecordBytes::default();
+        for (id, r) in &self.records {
+            self.bytes.set(id.clone(), r);
+        }
+    }
+
+    /// After `id` (an interaction, or an attendee or topic of one) was stored or grew: while the
+    /// live records pass `--tenant-record-bytes`, the oldest other interaction goes with its
+    /// children, as [`TenantData::evict_oldest`] makes room under the record limit. The
+    /// interaction `id` belongs to is kept whatever its size (the body limit bounds it).
+    pub fn trim_bytes(&mut self, settings: &VendorSettings, id: &str) {
+        if settings.record_bytes == 0 {
+            return;
+        }
+        let own = match self.records.get(id) {
+            Some(r) if r.object != Object::Interaction => r
+                .fields
+                .get("engagementInteractionId")
+                .and_then(Value::as_str)
+                .and_then(ids::parse)
+                .unwrap_or_else(|| id.to_owned()),
+            _ => id.to_owned(),
+        };
+        while self.bytes.total() > settings.record_bytes {
+            let oldest = self
+                .of(Object::Interaction)
+                .map(|r| r.id.clone())
+                .find(|r| *r != own);
+            match oldest {
+                Some(oldest) => {
+                    self.detach(&oldest);
+                }
+                None => break,
+            }
+        }
     }
 
     /// Removes a record and its children, leaving tombstones (`ENTITY_IS_DELETED`); `None` when
@@ -286,6 +343,8 @@ impl TenantData {
         };
         if let Some(parent) = parent.and_then(|p| self.records.get_mut(&p)) {
             parent.children.retain(|c| c != id);
+            let parent = parent.id.clone();
+            self.recount(&parent);
         }
         for mut r in children.into_iter().chain(std::iter::once(record)) {
             r.deleted = true;
@@ -322,8 +381,10 @@ impl TenantData {
     /// Takes a record and its children out of the records and the external-id index.
     fn detach(&mut self, id: &str) -> Option<Record> {
         let record = self.records.remove(id)?;
+        self.bytes.forget(&record.id);
         for child in &record.children {
             self.records.remove(child);
+            self.bytes.forget(child);
         }
         if let Some(ext) = record
             .fields
