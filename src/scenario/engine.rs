@@ -8,20 +8,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
+use dashmap::DashMap;
 use governor::clock::Clock as _;
 use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use serde_json::{json, Value};
 
-use dashmap::DashMap;
-
 use super::model::{Delay, Document, Rule, Scope};
 use super::respond::{resolve, Respond};
 use super::{Action, Decision, Probe};
 use crate::clock::{Clock, LimiterClock};
 use crate::store::lock;
-use crate::tenant::Tenants;
+use crate::tenant::{Tenant, Tenants};
 use crate::vendor::{Problem, Vendor};
 
 /// A per-tenant rate limiter on the simulator's clock, keyed by the tenant's reset generation and
@@ -29,11 +28,6 @@ use crate::vendor::{Problem, Vendor};
 type LimitKey = (u64, Arc<str>);
 type Limiter =
     RateLimiter<LimitKey, DefaultKeyedStateStore<LimitKey>, LimiterClock, NoOpMiddleware<Duration>>;
-
-/// Tenants one rule counts separately unless `--max-counted-tenants` says otherwise. Past the
-/// bound further tenants share one overflow count, so a flood of fresh credentials cannot grow a
-/// rule without bound.
-pub const MAX_COUNTED_TENANTS: usize = 100_000;
 
 /// A rule's match and fire counts for one tenant (or for every tenant, with `scope: global`).
 #[derive(Default)]
@@ -96,11 +90,7 @@ impl LiveRule {
     }
 
     /// Counts one matching call of `tenant`; answers its number (from 1) and where to count a fire.
-    fn count(
-        &self,
-        tenant: &crate::tenant::Tenant,
-        max_counted: usize,
-    ) -> (u64, Option<Arc<TenantCounts>>) {
+    fn count(&self, tenant: &Tenant, max_counted: usize) -> (u64, Option<Arc<TenantCounts>>) {
         let counts = match self.rule.scope {
             Scope::Global => None,
             Scope::Tenant => match self.per_tenant.get(&tenant.key) {
@@ -196,7 +186,7 @@ impl Loaded {
     }
 
     /// Whether `list` (one of the auth sets) names the tenant by credential or fingerprint.
-    fn names(list: &HashSet<String>, tenant: &crate::tenant::Tenant) -> bool {
+    fn names(list: &HashSet<String>, tenant: &Tenant) -> bool {
         !list.is_empty() && (list.contains(&*tenant.key) || list.contains(&*tenant.fingerprint))
     }
 
@@ -276,7 +266,8 @@ pub struct Engine {
     generations: DashMap<Arc<str>, u64>,
     /// The most documents loaded at once, and the most bytes they may take together as written.
     max_count: usize,
-    /// Tenants one rule counts separately (`--max-counted-tenants`).
+    /// Tenants one rule counts separately (`--max-counted-tenants`); past it further tenants
+    /// share one overflow count, so a flood of fresh credentials cannot grow a rule without bound.
     max_counted: usize,
     max_bytes: usize,
 }
@@ -308,7 +299,7 @@ impl Engine {
             generations: DashMap::new(),
             max_count: usize::MAX,
             max_bytes: usize::MAX,
-            max_counted: MAX_COUNTED_TENANTS,
+            max_counted: crate::config::Bookkeeping::default().counted_tenants,
         }
     }
 
