@@ -360,9 +360,13 @@ pub fn get(data: &TenantData, call: &Call<'_>, version: u32) -> Result<Reply, Ap
 }
 
 /// Deletes the interaction with its attendees and topics (they were created as one container).
-pub fn delete(data: &mut TenantData, call: &Call<'_>, recycle: usize) -> Result<Reply, ApiError> {
+pub fn delete(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    settings: &VendorSettings,
+) -> Result<Reply, ApiError> {
     let id = find_interaction(data, call)?.id.clone();
-    data.recycle(&id, recycle);
+    data.recycle(&id, settings);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 

@@ -167,6 +167,7 @@ impl TenantData {
             deleted: snap.deleted.into_iter().collect(),
             recycled,
             recycle_order,
+            recycled_bytes: Default::default(),
             cursors,
             cursor_order,
         };

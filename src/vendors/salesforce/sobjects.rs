@@ -314,9 +314,13 @@ pub fn update(
 }
 
 /// `DELETE sobjects/{type}/{id}`: 204; an interaction takes its attendees and topics with it.
-pub fn delete(data: &mut TenantData, call: &Call<'_>, recycle: usize) -> Result<Reply, ApiError> {
+pub fn delete(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    settings: &VendorSettings,
+) -> Result<Reply, ApiError> {
     let (_, id) = target(data, call)?;
-    data.recycle(&id, recycle);
+    data.recycle(&id, settings);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 

@@ -189,6 +189,8 @@ pub struct TenantData {
     /// Deleted records kept for `queryAll`, oldest deletion first, at most `--tenant-record-limit`.
     pub recycled: BTreeMap<String, Record>,
     pub(super) recycle_order: VecDeque<String>,
+    /// The recycle bin's sizes by id, for `--tenant-record-bytes`.
+    pub(super) recycled_bytes: RecordBytes<String>,
     pub(super) cursors: HashMap<String, Cursor>,
     pub(super) cursor_order: VecDeque<String>,
 }
@@ -214,6 +216,7 @@ impl TenantData {
             deleted: HashSet::new(),
             recycled: BTreeMap::new(),
             recycle_order: VecDeque::new(),
+            recycled_bytes: RecordBytes::default(),
             cursors: HashMap::new(),
             cursor_order: VecDeque::new(),
         }
@@ -266,11 +269,15 @@ impl TenantData {
         }
     }
 
-    /// Counts every live record again (after a restore).
+    /// Counts every live and recycled record again (after a restore).
     pub(super) fn count_bytes(&mut self) {
         self.bytes = RecordBytes::default();
         for (id, r) in &self.records {
             self.bytes.set(id.clone(), r);
+        }
+        self.recycled_bytes = RecordBytes::default();
+        for (id, r) in &self.recycled {
+            self.recycled_bytes.set(id.clone(), r);
         }
     }
 
@@ -316,10 +323,10 @@ impl TenantData {
 
     /// Deletes a record (an interaction with its attendees and topics; an attendee or topic alone,
     /// unlinked from its interaction) into the recycle bin, leaving tombstones. The bin keeps the
-    /// last `limit` deleted records (0: all), purging the oldest first as Salesforce purges its
-    /// bin (its bound is storage-based; this one is the record limit, so state stays bounded).
-    /// `false` when there was no such record.
-    pub fn recycle(&mut self, id: &str, limit: usize) -> bool {
+    /// last `--tenant-record-limit` deleted records (0: all) within `--tenant-record-bytes`,
+    /// purging the oldest first as Salesforce purges its bin (its bound is storage-based; these
+    /// are the record limits, so state stays bounded). `false` when there was no such record.
+    pub fn recycle(&mut self, id: &str, settings: &VendorSettings) -> bool {
         let parent = self.records.get(id).and_then(|r| {
             (r.object != Object::Interaction)
                 .then(|| {
@@ -349,11 +356,16 @@ impl TenantData {
         for mut r in children.into_iter().chain(std::iter::once(record)) {
             r.deleted = true;
             self.recycle_order.push_back(r.id.clone());
+            self.recycled_bytes.set(r.id.clone(), &r);
             self.recycled.insert(r.id.clone(), r);
         }
-        while limit > 0 && self.recycle_order.len() > limit {
+        let (limit, budget) = (settings.record_limit, settings.record_bytes);
+        while (limit > 0 && self.recycle_order.len() > limit)
+            || (budget > 0 && self.recycle_order.len() > 1 && self.recycled_bytes.total() > budget)
+        {
             if let Some(old) = self.recycle_order.pop_front() {
                 self.recycled.remove(&old);
+                self.recycled_bytes.forget(&old);
             }
         }
         true

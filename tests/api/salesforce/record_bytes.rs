@@ -98,3 +98,37 @@ async fn sobject_records_stay_within_the_byte_budget() {
         "b keeps its topic"
     );
 }
+
+/// The recycle bin (`queryAll`) is bounded in bytes too: deleted records of 30 KB under 64 KiB
+/// leave the newest two.
+#[tokio::test]
+async fn the_recycle_bin_stays_within_the_byte_budget() {
+    let s = TestServer::configured(|c| c.tenant_record_bytes = BUDGET).await;
+    let auth = auth();
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let body = json!({"CommunicationChannel": "Phone", "StartDateTime": "2026-03-01T10:00:00Z",
+                          "AttendeeVerified": false, "Notes__c": format!("{i}{}", "n".repeat(30_000))});
+        let id = sobject_id(
+            &s.post(&format!("{SOBJECTS}/EngagementInteraction"), &auth, &body)
+                .await,
+        );
+        let d = s
+            .delete(&format!("{SOBJECTS}/EngagementInteraction/{id}"), &auth)
+            .await;
+        assert_eq!(d.status, 204, "{}", d.text);
+        ids.push(id);
+    }
+    let q = "SELECT+Id+FROM+EngagementInteraction+WHERE+IsDeleted+%3D+true";
+    let a = s.get(&format!("{V}/queryAll?q={q}"), &auth).await;
+    let mut seen: Vec<String> = a.json["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["Id"].as_str().unwrap().to_owned())
+        .collect();
+    seen.sort();
+    let mut newest = ids[1..].to_vec();
+    newest.sort();
+    assert_eq!(seen, newest, "{}", a.text);
+}
