@@ -222,6 +222,35 @@ pub struct ServeArgs {
     /// is forgotten with its records.
     #[arg(long = "max-tenants", value_name = "N", default_value_t = 2_000)]
     pub max_tenants: usize,
+    /// Tenants forgotten under --max-tenants whose id counters each vendor remembers (so one that
+    /// returns never gets an id again); past it an arbitrary one is dropped and that tenant, if it
+    /// returns, starts its ids over.
+    #[arg(
+        long = "max-retired-tenants",
+        value_name = "N",
+        default_value_t = 100_000
+    )]
+    pub max_retired_tenants: usize,
+    /// Rate-limit windows each vendor keeps (0 counts as 1); past it ended windows go first, then
+    /// any, and a tenant whose window went counts from zero again.
+    #[arg(long = "max-rate-windows", value_name = "N", default_value_t = 10_000)]
+    pub max_rate_windows: usize,
+    /// Tenants one scenario rule counts separately (`nth`, `probability`); past it further
+    /// tenants share one count.
+    #[arg(
+        long = "max-counted-tenants",
+        value_name = "N",
+        default_value_t = 100_000
+    )]
+    pub max_counted_tenants: usize,
+    /// Credentials resolved once and reused; past it new credentials are still served, resolved
+    /// on every call.
+    #[arg(
+        long = "max-interned-credentials",
+        value_name = "N",
+        default_value_t = 100_000
+    )]
+    pub max_interned_credentials: usize,
     /// Forward calls of VENDOR that the simulator does not serve to the real vendor at URL, with
     /// the caller's credentials; repeatable.
     #[arg(long = "proxy", value_name = "VENDOR=URL", value_parser = parse_proxy)]
@@ -311,6 +340,12 @@ impl ServeArgs {
             max_scenario_bytes: self.max_scenario_bytes,
             max_mcp_sessions: self.max_mcp_sessions,
             max_tenants: self.max_tenants,
+            bookkeeping: crate::config::Bookkeeping {
+                retired_tenants: self.max_retired_tenants,
+                rate_windows: self.max_rate_windows,
+                counted_tenants: self.max_counted_tenants,
+                interned_credentials: self.max_interned_credentials,
+            },
             proxy: crate::proxy::Settings {
                 upstreams: self.proxy,
                 all: self.proxy_all,

@@ -59,6 +59,9 @@ pub struct Config {
     pub max_mcp_sessions: usize,
     /// The most tenants each vendor keeps; past it the least recently used is forgotten.
     pub max_tenants: usize,
+    /// Bookkeeping bounds that keep fresh credentials from growing memory (`--max-retired-tenants`,
+    /// `--max-rate-windows`, `--max-counted-tenants`, `--max-interned-credentials`).
+    pub bookkeeping: Bookkeeping,
     /// Forwarding to real vendors and recording (`--proxy`, `--record`).
     pub proxy: crate::proxy::Settings,
 }
@@ -75,6 +78,34 @@ pub struct ConnectionLimits {
     /// How long in-flight requests may finish after a shutdown signal; later ones are cancelled
     /// unanswered.
     pub drain_timeout: Duration,
+}
+
+/// How much the simulator remembers about tenants apart from their state. Each bound has a
+/// documented behaviour past it (README "Limits").
+#[derive(Debug, Clone, Copy)]
+pub struct Bookkeeping {
+    /// Forgotten tenants (`--max-tenants`) whose id counters are remembered per vendor; past it
+    /// an arbitrary one is dropped, and that tenant, if it returns, starts its ids over.
+    pub retired_tenants: usize,
+    /// Rate-limit windows kept per vendor (at least 1); past it ended windows go first, then any,
+    /// and a tenant whose window went counts from zero again.
+    pub rate_windows: usize,
+    /// Tenants one scenario rule counts separately; past it further tenants share one count.
+    pub counted_tenants: usize,
+    /// Credentials interned (resolved once, then reused); past it new ones are still served,
+    /// resolved on every call.
+    pub interned_credentials: usize,
+}
+
+impl Default for Bookkeeping {
+    fn default() -> Bookkeeping {
+        Bookkeeping {
+            retired_tenants: 100_000,
+            rate_windows: 10_000,
+            counted_tenants: 100_000,
+            interned_credentials: 100_000,
+        }
+    }
 }
 
 impl Default for ConnectionLimits {
@@ -116,6 +147,7 @@ impl Default for Config {
             max_scenario_bytes: 16 * 1024 * 1024,
             max_mcp_sessions: 1_000,
             max_tenants: 2_000,
+            bookkeeping: Bookkeeping::default(),
             proxy: Default::default(),
         }
     }
@@ -141,6 +173,10 @@ impl Config {
         VendorSettings::new(self.seed, self.tenant_record_limit, epoch, clock)
             .with_tenant_limit(self.max_tenants)
             .with_record_bytes(self.tenant_record_bytes)
+            .with_bookkeeping(
+                self.bookkeeping.retired_tenants,
+                self.bookkeeping.rate_windows,
+            )
     }
 
     /// Checks what flags cannot check one by one.

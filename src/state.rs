@@ -57,9 +57,10 @@ impl AppState {
                 config.journal_stream_backlog,
             ),
             metrics: crate::metrics::Metrics::default(),
-            tenants: Tenants::default(),
+            tenants: Tenants::with_limit(config.bookkeeping.interned_credentials),
             scenarios: Engine::new(config.seed, clock.clone())
-                .limited(config.max_scenarios, config.max_scenario_bytes),
+                .limited(config.max_scenarios, config.max_scenario_bytes)
+                .counting(config.bookkeeping.counted_tenants),
             clock,
             registry,
             epoch,

@@ -38,16 +38,34 @@ pub fn fingerprint(credential: &str) -> String {
     out
 }
 
-/// Interns tenants so a request for a known credential allocates nothing.
-#[derive(Default)]
+/// Interns tenants so a request for a known credential allocates nothing. Past `limit` distinct
+/// credentials (`--max-interned-credentials`), new ones are still served but no longer interned,
+/// so a flood of fresh credentials cannot grow the map without end.
 pub struct Tenants {
     known: DashMap<Box<str>, Tenant>,
+    limit: usize,
 }
 
-/// Past this many distinct credentials, new ones are still served but no longer interned.
-const MAX_INTERNED: usize = 100_000;
+impl Default for Tenants {
+    fn default() -> Tenants {
+        Tenants::with_limit(100_000)
+    }
+}
 
 impl Tenants {
+    /// Interning at most `limit` credentials.
+    pub fn with_limit(limit: usize) -> Tenants {
+        Tenants {
+            known: DashMap::new(),
+            limit,
+        }
+    }
+
+    /// How many credentials are interned.
+    pub fn interned(&self) -> usize {
+        self.known.len()
+    }
+
     pub fn resolve(&self, credential: &str) -> Tenant {
         if let Some(t) = self.known.get(credential) {
             return t.clone();
@@ -56,7 +74,7 @@ impl Tenants {
             key: Arc::from(credential),
             fingerprint: Arc::from(fingerprint(credential)),
         };
-        if self.known.len() < MAX_INTERNED {
+        if self.known.len() < self.limit {
             self.known.insert(Box::from(credential), tenant.clone());
         }
         tenant

@@ -108,6 +108,28 @@ fn scraped(state: &AppState) -> Registry {
         records,
     );
     registry.register("tenants", "Tenants with state, by vendor", tenants);
+    let stub_tenants = Family::<VendorLabels, Gauge>::default();
+    for (i, vendor) in state.vendors().iter().enumerate() {
+        let labels = VendorLabels {
+            vendor: vendor.name(),
+        };
+        let kept = state.stubs.records(i).len();
+        stub_tenants
+            .get_or_create(&labels)
+            .set(kept.try_into().unwrap_or(i64::MAX));
+    }
+    let interned = Gauge::<i64>::default();
+    interned.set(state.tenants.interned().try_into().unwrap_or(i64::MAX));
+    registry.register(
+        "interned_credentials",
+        "Credentials resolved once and reused (at most --max-interned-credentials)",
+        interned,
+    );
+    registry.register(
+        "stub_tenants",
+        "Tenants with stub records (stateful stubs), by vendor",
+        stub_tenants,
+    );
     registry
 }
 

@@ -8,20 +8,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use arc_swap::ArcSwap;
+use dashmap::DashMap;
 use governor::clock::Clock as _;
 use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use serde_json::{json, Value};
 
-use dashmap::DashMap;
-
 use super::model::{Delay, Document, Rule, Scope};
 use super::respond::{resolve, Respond};
 use super::{Action, Decision, Probe};
 use crate::clock::{Clock, LimiterClock};
 use crate::store::lock;
-use crate::tenant::Tenants;
+use crate::tenant::{Tenant, Tenants};
 use crate::vendor::{Problem, Vendor};
 
 /// A per-tenant rate limiter on the simulator's clock, keyed by the tenant's reset generation and
@@ -29,10 +28,6 @@ use crate::vendor::{Problem, Vendor};
 type LimitKey = (u64, Arc<str>);
 type Limiter =
     RateLimiter<LimitKey, DefaultKeyedStateStore<LimitKey>, LimiterClock, NoOpMiddleware<Duration>>;
-
-/// Past this many tenants counted by one rule, further tenants share one overflow count, so a flood
-/// of fresh credentials cannot grow a rule without bound.
-const MAX_COUNTED_TENANTS: usize = 100_000;
 
 /// A rule's match and fire counts for one tenant (or for every tenant, with `scope: global`).
 #[derive(Default)]
@@ -64,7 +59,7 @@ struct LiveRule {
     respond: Option<Respond>,
     method: Option<axum::http::Method>,
     headers: Vec<(axum::http::HeaderName, String)>,
-    /// `scope: global` counts here; it is also where tenants past [`MAX_COUNTED_TENANTS`] count.
+    /// `scope: global` counts here; it is also where tenants past `--max-counted-tenants` count.
     shared: Counts,
     per_tenant: DashMap<Arc<str>, Arc<TenantCounts>>,
 }
@@ -95,12 +90,12 @@ impl LiveRule {
     }
 
     /// Counts one matching call of `tenant`; answers its number (from 1) and where to count a fire.
-    fn count(&self, tenant: &crate::tenant::Tenant) -> (u64, Option<Arc<TenantCounts>>) {
+    fn count(&self, tenant: &Tenant, max_counted: usize) -> (u64, Option<Arc<TenantCounts>>) {
         let counts = match self.rule.scope {
             Scope::Global => None,
             Scope::Tenant => match self.per_tenant.get(&tenant.key) {
                 Some(c) => Some(c.clone()),
-                None if self.per_tenant.len() < MAX_COUNTED_TENANTS => Some(
+                None if self.per_tenant.len() < max_counted => Some(
                     self.per_tenant
                         .entry(tenant.key.clone())
                         .or_insert_with(|| {
@@ -191,7 +186,7 @@ impl Loaded {
     }
 
     /// Whether `list` (one of the auth sets) names the tenant by credential or fingerprint.
-    fn names(list: &HashSet<String>, tenant: &crate::tenant::Tenant) -> bool {
+    fn names(list: &HashSet<String>, tenant: &Tenant) -> bool {
         !list.is_empty() && (list.contains(&*tenant.key) || list.contains(&*tenant.fingerprint))
     }
 
@@ -271,6 +266,9 @@ pub struct Engine {
     generations: DashMap<Arc<str>, u64>,
     /// The most documents loaded at once, and the most bytes they may take together as written.
     max_count: usize,
+    /// Tenants one rule counts separately (`--max-counted-tenants`); past it further tenants
+    /// share one overflow count, so a flood of fresh credentials cannot grow a rule without bound.
+    max_counted: usize,
     max_bytes: usize,
 }
 
@@ -301,7 +299,14 @@ impl Engine {
             generations: DashMap::new(),
             max_count: usize::MAX,
             max_bytes: usize::MAX,
+            max_counted: crate::config::Bookkeeping::default().counted_tenants,
         }
+    }
+
+    /// The same engine counting at most `tenants` tenants separately per rule.
+    pub fn counting(mut self, tenants: usize) -> Engine {
+        self.max_counted = tenants;
+        self
     }
 
     /// The same engine holding at most `count` documents of `bytes` in all.
@@ -446,7 +451,7 @@ impl Engine {
                 if !matches(live, probe) {
                     continue;
                 }
-                let (n, counts) = live.count(probe.tenant);
+                let (n, counts) = live.count(probe.tenant, self.max_counted);
                 if !triggered(&live.rule, n, l.seed, &live.id) {
                     continue;
                 }
@@ -539,7 +544,7 @@ fn triggered(rule: &Rule, n: u64, seed: u64, id: &str) -> bool {
     w.nth.as_ref().is_none_or(|list| list.contains(&n))
         && w.times.is_none_or(|t| n <= t)
         && w.after.is_none_or(|a| n > a)
-        && w.every.is_none_or(|e| n % e == 0)
+        && w.every.is_none_or(|e| n.is_multiple_of(e))
         && w.probability.is_none_or(|p| draw(seed, id, n, 0) < p)
 }
 

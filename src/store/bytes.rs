@@ -53,7 +53,8 @@ impl<K: Hash + Eq> RecordBytes<K> {
         self.set_size(key, size_of(record));
     }
 
-    /// Counts `size` bytes under `key` (a size the caller has already taken with [`size_of`]).
+    /// Counts `size` bytes under `key` (for records kept in a form that is not their JSON, such
+    /// as a remembered answer, or one already measured with [`size_of`]), replacing what was counted for that key before.
     pub fn set_size(&mut self, key: K, size: usize) {
         if let Some(old) = self.sizes.insert(key, size) {
             self.total -= old;
@@ -66,6 +67,12 @@ impl<K: Hash + Eq> RecordBytes<K> {
         if let Some(old) = self.sizes.remove(key) {
             self.total -= old;
         }
+    }
+
+    /// Stops counting every record.
+    pub fn clear(&mut self) {
+        self.sizes.clear();
+        self.total = 0;
     }
 
     /// The bytes of every record counted.

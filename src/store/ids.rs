@@ -10,7 +10,7 @@ use rand::rngs::StdRng;
 use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
-use super::settings::VendorSettings;
+use super::settings::{VendorSettings, NUMBERS_PER_EPOCH};
 use crate::clock::seeded_rng;
 
 /// A tenant's ids: the next sequence number and a random stream for UUIDs and fake data.
@@ -50,24 +50,39 @@ impl IdSource {
     }
 
     /// Ids restored from the state file: never below this epoch's first number, and a stream no
-    /// earlier run drew from.
-    pub fn restore(saved: SavedIds, settings: &VendorSettings, parts: &[&str]) -> IdSource {
-        let generation = saved.generation + 1;
+    /// earlier run drew from. A counter that leaves fewer than [`NUMBERS_PER_EPOCH`] numbers before
+    /// it would wrap, or a generation at its maximum, was not written by a simulator (one epoch
+    /// issues fewer numbers than that) and is refused, as an epoch whose range would wrap is.
+    pub fn restore(
+        saved: SavedIds,
+        settings: &VendorSettings,
+        parts: &[&str],
+    ) -> Result<IdSource, String> {
+        if saved.next > u64::MAX - NUMBERS_PER_EPOCH {
+            return Err(format!(
+                "its id counter {} leaves fewer than {NUMBERS_PER_EPOCH} ids before it would wrap",
+                saved.next
+            ));
+        }
+        let generation = saved
+            .generation
+            .checked_add(1)
+            .ok_or("its restore generation is at its maximum")?;
         let tag = format!("restore-{generation}");
         let mut seeded: Vec<&str> = parts.to_vec();
         seeded.push(&tag);
-        IdSource {
+        Ok(IdSource {
             next: saved.next.max(settings.first_number()),
             generation,
             rng: seeded_rng(settings.seed, &seeded),
-        }
+        })
     }
 
     /// Continues the ids a tenant had before it was forgotten (`--max-tenants`): numbers go on
     /// from where they stopped, and the random stream is one no earlier life of the tenant drew
     /// from, so a returning client never gets an id it was given before.
     pub fn resume(&mut self, saved: SavedIds) {
-        let generation = saved.generation + 1;
+        let generation = saved.generation.saturating_add(1);
         let mut seed = [0u8; 32];
         self.rng.fill_bytes(&mut seed);
         for (b, g) in seed.iter_mut().zip(generation.to_le_bytes()) {
@@ -78,10 +93,11 @@ impl IdSource {
         self.generation = generation;
     }
 
-    /// The next sequence number, used up.
+    /// The next sequence number, used up. A restored counter leaves at least a whole epoch of
+    /// numbers (see [`IdSource::restore`]), so this cannot wrap; it saturates rather than panic.
     pub fn next_number(&mut self) -> u64 {
         let n = self.next;
-        self.next += 1;
+        self.next = self.next.saturating_add(1);
         n
     }
 
@@ -136,10 +152,10 @@ mod tests {
         let mut fresh = IdSource::new(&settings(0), &["v", "t"]);
         assert_eq!(fresh.next_number(), 1);
         let first_draw = fresh.rng().next_u64();
-        let mut again = IdSource::restore(fresh.save(), &settings(0), &["v", "t"]);
+        let mut again = IdSource::restore(fresh.save(), &settings(0), &["v", "t"]).unwrap();
         assert_eq!(again.next_number(), 2);
         assert_ne!(again.rng().next_u64(), first_draw);
-        let after_kill = IdSource::restore(SavedIds::default(), &settings(3), &["v", "t"]);
+        let after_kill = IdSource::restore(SavedIds::default(), &settings(3), &["v", "t"]).unwrap();
         assert_eq!(after_kill.peek(), 3_000_000_001);
     }
 
@@ -153,6 +169,21 @@ mod tests {
         assert_eq!(again.next_number(), 2);
         let redrawn: Vec<u64> = (0..3).map(|_| again.rng().next_u64()).collect();
         assert!(drawn.iter().all(|d| !redrawn.contains(d)));
+    }
+
+    #[test]
+    fn a_counter_or_generation_that_would_wrap_is_refused() {
+        let near = SavedIds {
+            next: u64::MAX - 5,
+            generation: 0,
+        };
+        let err = IdSource::restore(near, &settings(0), &["v"]).unwrap_err();
+        assert!(err.contains(&(u64::MAX - 5).to_string()), "{err}");
+        let spent = SavedIds {
+            next: 1,
+            generation: u64::MAX,
+        };
+        assert!(IdSource::restore(spent, &settings(0), &["v"]).is_err());
     }
 
     #[test]

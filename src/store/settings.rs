@@ -10,6 +10,9 @@ use crate::clock::Clock;
 pub struct VendorSettings {
     /// Seeds ids and fake data: the same seed and requests give the same answers.
     pub seed: u64,
+    /// `--seed` as given, not mixed with the epoch: for data every run must show the same, such
+    /// as the reference records every Merge account shares (ids a client may have stored).
+    pub reference_seed: u64,
     /// The most records of one kind a tenant keeps (0: no limit); creating beyond it evicts the
     /// oldest, so a load test cannot grow the simulator without bound.
     pub record_limit: usize,
@@ -19,6 +22,10 @@ pub struct VendorSettings {
     /// The most bytes of one kind of record a tenant keeps (`--tenant-record-bytes`, 0 = no
     /// limit), so a few huge records cannot do what the record count stops many small ones doing.
     pub record_bytes: usize,
+    /// Forgotten tenants whose ids the store remembers (`--max-retired-tenants`).
+    pub retired_limit: usize,
+    /// Rate-limit windows the store keeps (`--max-rate-windows`, at least 1).
+    pub window_limit: usize,
     /// How many times the state file was restored after an unclean stop (0 on a fresh start or
     /// after a clean one). Ids issued after the last save of a killed process are gone from the file
     /// but were seen by clients, so each epoch draws ids from ranges and streams no earlier epoch
@@ -33,6 +40,7 @@ pub const NUMBERS_PER_EPOCH: u64 = 1_000_000_000;
 
 impl VendorSettings {
     pub fn new(seed: u64, record_limit: usize, epoch: u64, clock: Arc<Clock>) -> VendorSettings {
+        let reference_seed = seed;
         let seed = if epoch == 0 {
             seed
         } else {
@@ -43,9 +51,12 @@ impl VendorSettings {
         };
         VendorSettings {
             seed,
+            reference_seed,
             record_limit,
             tenant_limit: 0,
             record_bytes: 0,
+            retired_limit: 100_000,
+            window_limit: 10_000,
             epoch,
             clock,
         }
@@ -60,6 +71,14 @@ impl VendorSettings {
     /// The same settings keeping at most `bytes` of one kind of record per tenant (0: no limit).
     pub fn with_record_bytes(mut self, bytes: usize) -> VendorSettings {
         self.record_bytes = bytes;
+        self
+    }
+
+    /// The same settings remembering at most `retired` forgotten tenants' ids and `windows`
+    /// rate-limit windows.
+    pub fn with_bookkeeping(mut self, retired: usize, windows: usize) -> VendorSettings {
+        self.retired_limit = retired;
+        self.window_limit = windows.max(1);
         self
     }
 

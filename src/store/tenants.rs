@@ -91,17 +91,13 @@ pub struct TenantStore<T> {
     /// Counts lookups; a slot's `used` is this counter's value at its last lookup.
     uses: AtomicU64,
     /// The ids of tenants forgotten under `--max-tenants`, by a hash of their key, so one that
-    /// comes back never gets an id it was given before. At most [`RETIRED`] are remembered.
+    /// comes back never gets an id it was given before. At most `--max-retired-tenants` are
+    /// remembered ([`VendorSettings::retired_limit`]); past it an arbitrary one is dropped.
     retired: Mutex<HashMap<u64, SavedIds>>,
-    /// Rate-limit windows by a hash of the tenant key, at most [`WINDOWS`].
+    /// Rate-limit windows by a hash of the tenant key, at most `--max-rate-windows`
+    /// ([`VendorSettings::window_limit`]).
     windows: Mutex<HashMap<u64, CallWindow>>,
 }
-
-/// Rate-limit windows kept per vendor (about 40 bytes each).
-const WINDOWS: usize = 10_000;
-
-/// Forgotten tenants whose ids are remembered (24 bytes each).
-const RETIRED: usize = 100_000;
 
 fn key_hash(key: &str) -> u64 {
     let mut h = DefaultHasher::new();
@@ -144,11 +140,15 @@ impl<T> TenantStore<T> {
                     if let Some((key, slot)) = self.tenants.remove(&key) {
                         let saved = slot.write().ids().save();
                         let mut retired = lock::lock(&self.retired);
-                        if retired.len() >= RETIRED {
+                        // Remembered ids take 24 bytes each; the bound keeps a flood of fresh
+                        // credentials from growing this map without end.
+                        while !retired.is_empty() && retired.len() >= self.settings.retired_limit {
                             let any = retired.keys().next().copied();
                             any.map(|k| retired.remove(&k));
                         }
-                        retired.insert(key_hash(&key), saved);
+                        if self.settings.retired_limit > 0 {
+                            retired.insert(key_hash(&key), saved);
+                        }
                     }
                 }
                 None => break,
@@ -202,15 +202,17 @@ impl<T> TenantStore<T> {
     }
 
     /// Counts one call of the tenant in windows of `length` seconds, for rate-limit headers. The
-    /// windows live in a map of at most [`WINDOWS`] entries apart from tenant state, so counting a
+    /// windows live in a map of at most `--max-rate-windows` entries (about 40 bytes each) apart
+    /// from tenant state, so counting a
     /// read creates no tenant; past the bound, windows that have ended go first, then any.
     pub fn count_call(&self, tenant: &Tenant, length: i64) -> Counted {
         let now = self.settings.now().timestamp();
         let key = key_hash(&tenant.key);
         let mut windows = lock::lock(&self.windows);
-        if !windows.contains_key(&key) && windows.len() >= WINDOWS {
+        let max = self.settings.window_limit.max(1);
+        if !windows.contains_key(&key) && windows.len() >= max {
             windows.retain(|_, w| !w.ended(now, length));
-            if windows.len() >= WINDOWS {
+            while windows.len() >= max {
                 let any = windows.keys().next().copied();
                 any.map(|k| windows.remove(&k));
             }
@@ -243,6 +245,23 @@ impl<T> TenantStore<T> {
             .clone();
         self.touch(&slot);
         slot
+    }
+
+    /// The tenant's state if it has any, counted as a use (for `--max-tenants`).
+    pub fn used(&self, tenant: &Tenant) -> Option<Arc<Slot<T>>> {
+        let slot = self.tenants.get(&*tenant.key).map(|s| s.clone())?;
+        self.touch(&slot);
+        Some(slot)
+    }
+
+    /// How many tenants have state.
+    pub fn len(&self) -> usize {
+        self.tenants.len()
+    }
+
+    /// Whether no tenant has state.
+    pub fn is_empty(&self) -> bool {
+        self.tenants.is_empty()
     }
 
     /// The tenant's state if it has any.

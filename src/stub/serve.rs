@@ -1,6 +1,12 @@
 //! Answering a call with a stub: the store step first (keep, read, list, merge or remove the
 //! tenant's record), then the header and body templates, which may name the stored record. A key
 //! that names nothing is the vendor's own not-found, in its envelope.
+//!
+//! A call that changes nothing creates no tenant, as the vendors' reads do: a credential with no
+//! stub state is answered from a fresh tenant built for the call and dropped after it. Only when
+//! that answer changed the fresh tenant (it stored a record, or drew a fresh id or fake data, which
+//! moves the tenant's id stream on) is the call answered again against a kept tenant; a fresh
+//! tenant depends only on the seed and its key, so both answers are the same.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use bytes::Bytes;
@@ -10,7 +16,7 @@ use super::compile::{Compiled, CompiledStore};
 use super::model::Action;
 use super::store::{Collections, StubRecords};
 use super::template::{Fresh, Inputs};
-use crate::store::VendorSettings;
+use crate::store::{TenantState, VendorSettings};
 use crate::vendor::{ApiError, Call, Problem, Reply, Vendor};
 
 /// The stub's answer to `call` (whose params are the stub's own).
@@ -20,9 +26,32 @@ pub fn serve(
     records: &StubRecords,
     call: &Call<'_>,
 ) -> Result<Reply, ApiError> {
+    if let Some(slot) = records.used(call.tenant) {
+        return answer(stub, vendor, records, call, &mut slot.write()).0;
+    }
+    let mut throwaway = super::store::StubData::fresh(&call.tenant.key, records.settings());
+    let (reply, changed) = answer(stub, vendor, records, call, &mut throwaway);
+    if !changed {
+        return reply;
+    }
     let slot = records.tenant(call.tenant);
     let mut data = slot.write();
-    let data = &mut *data;
+    answer(stub, vendor, records, call, &mut data).0
+}
+
+/// The stub's answer against `data`, and whether it changed `data` (stored a record or drew
+/// from its id source).
+fn answer(
+    stub: &Compiled,
+    vendor: &dyn Vendor,
+    records: &StubRecords,
+    call: &Call<'_>,
+    data: &mut super::store::StubData,
+) -> (Result<Reply, ApiError>, bool) {
+    let stores = stub
+        .store
+        .as_ref()
+        .is_some_and(|s| s.key.is_some() && matches!(s.action, Action::Put | Action::Merge));
     let mut fresh = Fresh::new(&mut data.ids, &data.pod);
     let mut inputs = Inputs {
         params: call.params,
@@ -42,7 +71,10 @@ pub fn serve(
                 &mut data.records,
                 records.settings(),
             );
-            Some(kept.ok_or_else(|| not_found(vendor, call))?)
+            match kept {
+                Some(kept) => Some(kept),
+                None => return (Err(not_found(vendor, call)), fresh.drew()),
+            }
         }
         None => None,
     };
@@ -68,7 +100,8 @@ pub fn serve(
             reply.body = Bytes::from(s);
         }
     }
-    Ok(reply)
+    let changed = stores || fresh.drew();
+    (Ok(reply), changed)
 }
 
 /// The vendor's not-found, in its envelope.

@@ -1,6 +1,7 @@
 //! What stateful stubs keep: per vendor, per tenant (the shared [`TenantStore`]), named collections
 //! of records by key, in the order they were written, with the tenant's id source for fresh ids
-//! and fake data. Collections are bounded by `--tenant-record-limit` (oldest first out).
+//! and fake data. Collections are bounded by `--tenant-record-limit` and `--tenant-record-bytes`
+//! (oldest first out), as the vendors' own records are.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::store::{IdSource, SavedIds, TenantState, TenantStore, VendorSettings};
+use crate::store::{IdSource, RecordBytes, SavedIds, TenantState, TenantStore, VendorSettings};
 
 /// One tenant's stub records of one vendor.
 pub struct StubData {
@@ -27,6 +28,9 @@ struct Collection {
     /// Key to (write order, record).
     records: BTreeMap<String, (u64, Value)>,
     next: u64,
+    /// The records' sizes by key, for `--tenant-record-bytes` (counted again on load).
+    #[serde(skip)]
+    bytes: RecordBytes<String>,
 }
 
 /// The per-tenant stub records of one vendor.
@@ -41,19 +45,29 @@ impl Collections {
         self.0.get(collection)?.records.get(key).map(|(_, v)| v)
     }
 
-    /// Keeps `record` under `key`; a full collection forgets its oldest record first.
+    /// Keeps `record` under `key`; while the collection is at the record limit, or the record
+    /// would take it past `--tenant-record-bytes`, its oldest other record goes first.
     pub fn put(&mut self, collection: &str, key: String, record: Value, settings: &VendorSettings) {
         let c = self.0.entry(collection.to_owned()).or_default();
-        if !c.records.contains_key(&key) && settings.full(c.records.len()) {
+        let adding = crate::store::bytes::size_of(&record);
+        c.bytes.forget(&key);
+        let others = |c: &Collection| c.records.len() - usize::from(c.records.contains_key(&key));
+        while settings.over(others(c), c.bytes.total(), adding) {
             let oldest = c
                 .records
                 .iter()
+                .filter(|(k, _)| **k != key)
                 .min_by_key(|(_, (n, _))| *n)
                 .map(|(k, _)| k.clone());
-            if let Some(k) = oldest {
-                c.records.remove(&k);
+            match oldest {
+                Some(k) => {
+                    c.records.remove(&k);
+                    c.bytes.forget(&k);
+                }
+                None => break,
             }
         }
+        c.bytes.set_size(key.clone(), adding);
         c.next += 1;
         let order = match c.records.get(&key) {
             Some((n, _)) => *n,
@@ -63,11 +77,9 @@ impl Collections {
     }
 
     pub fn remove(&mut self, collection: &str, key: &str) -> Option<Value> {
-        self.0
-            .get_mut(collection)?
-            .records
-            .remove(key)
-            .map(|(_, v)| v)
+        let c = self.0.get_mut(collection)?;
+        c.bytes.forget(&key.to_owned());
+        c.records.remove(key).map(|(_, v)| v)
     }
 
     /// Every record of the collection, in the order they were first written.
@@ -95,7 +107,7 @@ impl TenantState for StubData {
 
     fn fresh(key: &str, settings: &VendorSettings) -> StubData {
         let mut ids = IdSource::new(settings, &id_parts(key));
-        let pod = crate::vendors::salesforce::ids::base62(ids.rng().random_range(62..62 * 62), 2);
+        let pod = crate::store::base62::base62(ids.rng().random_range(62..62 * 62), 2);
         StubData {
             ids,
             pod,
@@ -132,6 +144,7 @@ impl TenantState for StubData {
                         Collection {
                             records: c.records.clone(),
                             next: c.next,
+                            bytes: RecordBytes::default(),
                         },
                     )
                 })
@@ -140,13 +153,24 @@ impl TenantState for StubData {
     }
 
     fn load(saved: SavedStubs, settings: &VendorSettings) -> Result<(String, StubData), String> {
-        let ids = IdSource::restore(saved.ids, settings, &id_parts(&saved.key));
+        let ids = IdSource::restore(saved.ids, settings, &id_parts(&saved.key))?;
         Ok((
             saved.key,
             StubData {
                 ids,
                 pod: saved.pod,
-                records: Collections(saved.collections),
+                records: Collections(
+                    saved
+                        .collections
+                        .into_iter()
+                        .map(|(name, mut c)| {
+                            for (key, (_, record)) in &c.records {
+                                c.bytes.set(key.clone(), record);
+                            }
+                            (name, c)
+                        })
+                        .collect(),
+                ),
             },
         ))
     }

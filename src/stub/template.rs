@@ -274,6 +274,8 @@ pub struct Fresh<'a> {
     /// The tenant's Salesforce pod (two base-62 characters).
     pub pod: &'a str,
     minted: BTreeMap<IdKind, String>,
+    /// Whether fake data was drawn from the tenant's stream.
+    faked: bool,
 }
 
 impl<'a> Fresh<'a> {
@@ -282,7 +284,14 @@ impl<'a> Fresh<'a> {
             ids,
             pod,
             minted: BTreeMap::new(),
+            faked: false,
         }
+    }
+
+    /// Whether rendering drew from the tenant's id source (a fresh id or fake data): the tenant's
+    /// stream moved on, so its state changed.
+    pub fn drew(&self) -> bool {
+        self.faked || !self.minted.is_empty()
     }
 
     fn id(&mut self, kind: &IdKind) -> String {
@@ -306,6 +315,7 @@ impl<'a> Fresh<'a> {
 
     fn fake(&mut self, kind: &str) -> Value {
         use fake::faker::{address, company, internet, lorem, name, phone_number};
+        self.faked = true;
         let rng = self.ids.rng();
         let text: String = match kind {
             "name" => name::en::Name().fake_with_rng(rng),

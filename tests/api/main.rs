@@ -5,6 +5,7 @@ mod support;
 
 mod admin;
 mod admin_guard;
+mod bookkeeping;
 mod clock;
 mod connections;
 mod contract_check;

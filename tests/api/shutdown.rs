@@ -1,6 +1,7 @@
 //! Shutdown never loses an acknowledged record: a request that outlives the drain is cancelled
 //! before it answers, one that finishes within it is answered and saved. And a state file whose
-//! epoch would wrap the id counter onto existing records is refused.
+//! epoch would wrap the id counter onto existing records, or whose id counter would overflow, is
+//! refused.
 
 use std::time::Duration;
 
@@ -97,4 +98,34 @@ fn an_epoch_whose_ids_would_wrap_is_refused() {
         assert!(err.contains("epoch") && err.contains(epoch), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), content, "kept");
     }
+}
+
+/// A crafted state file whose id counter sits near `u64::MAX` would overflow on the next create:
+/// it is refused at start, naming the vendor and the counter, and the file is kept.
+#[test]
+fn an_id_counter_that_would_wrap_is_refused() {
+    let path = state::state_path("esim-counter");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let s = TestServer::with_config(config(&path)).await;
+        let a = s
+            .post(
+                "/devrev/engagements.create",
+                &crate::support::bearer("counter"),
+                &body(),
+            )
+            .await;
+        assert_eq!(a.status, 201, "{}", a.text);
+        s.sim.stop().await;
+    });
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let near = u64::MAX - 5;
+    doc["vendors"]["devrev"]["tenants"][0]["next_number"] = json!(near);
+    let content = doc.to_string();
+    std::fs::write(&path, &content).unwrap();
+    let err = start_refused(config(&path));
+    assert!(
+        err.contains("devrev") && err.contains(&near.to_string()) && err.contains("wrap"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), content, "kept");
 }

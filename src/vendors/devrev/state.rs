@@ -188,7 +188,7 @@ impl TenantData {
             bytes.set(*n, e);
         }
         Ok(TenantData {
-            ids: IdSource::restore(saved, settings, &["devrev"]),
+            ids: IdSource::restore(saved, settings, &["devrev"])?,
             engagements,
             artifact_parent: snap.artifact_parent,
             user: snap.user,

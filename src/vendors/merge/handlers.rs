@@ -11,15 +11,13 @@ use super::state::{Records, TenantData};
 use super::view::{Expand, Shape};
 use crate::vendor::{ApiError, Call, Reply};
 
-fn refs<'a>(records: &Records, data: &'a TenantData, call: &Call<'_>) -> &'a Refs {
-    data.refs(records.settings().seed, &call.tenant.key)
+fn refs<'a>(records: &Records, data: &'a TenantData) -> &'a Refs {
+    data.refs(records.settings().reference_seed)
 }
 
 /// How a read shows engagements: reference records are built only when `expand` needs them.
 fn shape<'a>(records: &Records, data: &'a TenantData, call: &Call<'_>) -> Shape<'a> {
-    let refs = Expand::from_call(call)
-        .any()
-        .then(|| refs(records, data, call));
+    let refs = Expand::from_call(call).any().then(|| refs(records, data));
     Shape::for_read(call, refs)
 }
 
@@ -53,14 +51,14 @@ pub fn meta_post(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> 
     Ok(rules::meta(
         &rules::CREATE_SCHEMA,
         &data.required.post,
-        refs(records, &data, call),
+        refs(records, &data),
     ))
 }
 
 pub fn meta_patch(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let slot = records.view(call.tenant);
     let data = slot.read();
-    rules::meta_patch(&data, call, refs(records, &data, call))
+    rules::meta_patch(&data, call, refs(records, &data))
 }
 
 /// `account-details`: the linked account the `X-Account-Token` names, drawn from the seed and the
@@ -99,7 +97,7 @@ fn catalog(
 ) -> Result<Reply, ApiError> {
     let slot = records.view(call.tenant);
     let data = slot.read();
-    let refs = refs(records, &data, call);
+    let refs = refs(records, &data);
     listing::catalog(which(refs), refs, call, keep)
 }
 
@@ -111,7 +109,7 @@ fn catalog_item(
 ) -> Result<Reply, ApiError> {
     let slot = records.view(call.tenant);
     let data = slot.read();
-    let refs = refs(records, &data, call);
+    let refs = refs(records, &data);
     listing::catalog_item(which(refs), refs, call)
 }
 

@@ -126,15 +126,14 @@ fn apply(e: &mut Engagement, model: &Map<String, Value>, remote_fields: Option<V
 /// account's RemoteFieldClass object, as Merge's page and docs spec show it in answers. A class
 /// the account does not know is answered as `{"id": ...}` (or `{}` without an id): what a client
 /// made up is not echoed back as if it were one of the account's classes.
-/// The account's reference records are built only when a write sets remote fields.
+/// The shared reference records are looked up only when a write sets remote fields.
 fn resolve_remote_fields(
     data: &TenantData,
-    seed: u64,
-    key: &str,
+    reference_seed: u64,
     model: &Map<String, Value>,
 ) -> Option<Vec<Value>> {
     let items = model.get("remote_fields")?.as_array()?;
-    let refs = data.refs(seed, key);
+    let refs = data.refs(reference_seed);
     Some(
         items
             .iter()
@@ -260,7 +259,7 @@ fn create_new(
     let model = model(call);
     check_required(model, &data.required.post)?;
     let warnings = unrecognized(model);
-    let remote_fields = resolve_remote_fields(data, settings.seed, &call.tenant.key, model);
+    let remote_fields = resolve_remote_fields(data, settings.reference_seed, model);
     let now: DateTime<Utc> = call.now;
     let id = merge_id(data.ids.rng());
     let mut e = Engagement::new(id, Some(remote_id(data.ids.rng())), now);
@@ -312,7 +311,7 @@ pub fn partial_update(
     data.find(&id).ok_or_else(not_found)?;
     check_required(model, &data.required.patch)?;
     let warnings = unrecognized(model);
-    let remote_fields = resolve_remote_fields(data, settings.seed, &call.tenant.key, model);
+    let remote_fields = resolve_remote_fields(data, settings.reference_seed, model);
     let remote = data
         .find(&id)
         .ok_or_else(not_found)?

@@ -1,7 +1,9 @@
 //! Merge's part of the `--state-file`: every linked account's engagements (with their list
 //! ranks), its creation counter, its remembered `Idempotency-Key` answers (so a replay after a
 //! restart still answers exactly what the first create did, `run_async` and `is_debug_mode`
-//! included), its reference records and the generation its random source is seeded with.
+//! included) and the generation its random source is seeded with. Reference records are shared
+//! and fixed by `--seed`, so they are not saved; an account that a file written before they were
+//! shared gave its own keeps them (loaded, and saved again).
 
 use std::collections::HashMap;
 
@@ -70,7 +72,7 @@ fn records(c: &Catalog) -> Vec<Value> {
 }
 
 pub fn save(key: &str, data: &TenantData) -> SavedTenant {
-    let refs = data.refs.get();
+    let refs = data.own_refs.as_deref();
     SavedTenant {
         key: key.to_owned(),
         generation: data.ids.save().generation,
@@ -144,7 +146,7 @@ pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData,
         next: 0,
         generation: saved.generation,
     };
-    let mut data = TenantData::new(IdSource::restore(ids, settings, &id_parts(&saved.key)));
+    let mut data = TenantData::new(IdSource::restore(ids, settings, &id_parts(&saved.key))?);
     data.created = saved.created;
     data.required = saved.required;
     let lowest = u64::MAX - saved.created;
@@ -165,6 +167,8 @@ pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData,
     let mut idempotency = HashMap::new();
     for saved in saved.idempotency {
         let (key, remembered) = answer(saved)?;
+        data.idempotency_bytes
+            .set_size(key.clone(), remembered.size(&key));
         idempotency.insert(key, remembered);
     }
     data.idempotency = idempotency;
@@ -176,7 +180,7 @@ pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData,
             engagement_types: Catalog::from_records(r.engagement_types)?,
             remote_field_classes: Catalog::from_records(r.remote_field_classes)?,
         };
-        let _ = data.refs.set(refs);
+        data.own_refs = Some(Box::new(refs));
     }
     Ok(data)
 }

@@ -1,10 +1,12 @@
 //! The records a linked account already holds when a client first looks: CRM users, accounts,
 //! contacts, the three engagement types and the engagement remote field classes. They are fake,
-//! drawn from the seed and the account token only, so every run shows the same ones. They are
-//! read-only (Merge's CRM API has no writes for users or engagement types) and are built on the
-//! first read that needs them, never on the create path.
+//! drawn from `--seed` only, so every run shows the same ones. They are read-only (Merge's CRM API
+//! has no writes for users or engagement types), so no account can change them: one copy per seed
+//! is built on the first read that needs it (never on the create path) and every account shares
+//! it ([`shared`]), instead of each account holding ~100 KB of its own.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, Weak};
 
 use fake::Fake;
 use rand::rngs::StdRng;
@@ -98,9 +100,28 @@ fn pick<'a>(rng: &mut StdRng, ids: &'a [String]) -> &'a str {
     &ids[rng.random_range(0..ids.len())]
 }
 
+/// The reference records of `seed`, built once while any account holds them. The cache holds
+/// them weakly (accounts hold them strongly), so simulators with other seeds in the same process
+/// (tests, embedding) leave nothing behind when they stop.
+pub fn shared(seed: u64) -> Arc<Refs> {
+    static BUILT: Mutex<Vec<(u64, Weak<Refs>)>> = Mutex::new(Vec::new());
+    let mut built = crate::store::lock::lock(&BUILT);
+    built.retain(|(_, refs)| refs.strong_count() > 0);
+    if let Some(refs) = built
+        .iter()
+        .find(|(s, _)| *s == seed)
+        .and_then(|(_, r)| r.upgrade())
+    {
+        return refs;
+    }
+    let refs = Arc::new(Refs::new(seed));
+    built.push((seed, Arc::downgrade(&refs)));
+    refs
+}
+
 impl Refs {
-    pub fn new(seed: u64, tenant_key: &str) -> Refs {
-        let mut rng = seeded_rng(seed, &["merge-seed", tenant_key]);
+    pub fn new(seed: u64) -> Refs {
+        let mut rng = seeded_rng(seed, &["merge-seed"]);
         let rng = &mut rng;
         let mut refs = Refs {
             users: Catalog::default(),
@@ -278,10 +299,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_seed_and_token_fix_the_reference_records() {
-        let a = Refs::new(3, "token");
-        let b = Refs::new(3, "token");
-        let c = Refs::new(3, "other");
+    fn the_seed_fixes_the_reference_records() {
+        let a = Refs::new(3);
+        let b = Refs::new(3);
+        let c = Refs::new(4);
         assert_eq!(a.users.items, b.users.items);
         assert_ne!(a.users.items, c.users.items);
         let contact = a.contacts.items.values().next().unwrap();
@@ -289,5 +310,13 @@ mod tests {
             .accounts
             .get(contact["account"].as_str().unwrap())
             .is_some());
+    }
+
+    #[test]
+    fn one_copy_per_seed_is_shared_while_held() {
+        let a = shared(11);
+        assert!(Arc::ptr_eq(&a, &shared(11)));
+        assert!(!Arc::ptr_eq(&a, &shared(12)));
+        assert_eq!(a.users.items, Refs::new(11).users.items);
     }
 }

@@ -1,11 +1,13 @@
 //! One linked account's Merge records: its engagements, in list order, with an index by id, and
 //! the tenant's seeded random source for ids (reseeded per restore generation, so a restored
 //! account never replays ids it already drew). The read-only reference records (users, accounts,
-//! contacts, engagement types, remote field classes) live in `seed.rs`.
+//! contacts, engagement types, remote field classes) live in `seed.rs`, one copy shared by every
+//! account; an account holds its own only when a state file written before they were shared
+//! gave it some.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -146,6 +148,20 @@ pub struct Remembered {
     pub reply: crate::vendor::Reply,
 }
 
+impl Remembered {
+    /// The bytes this answer takes as counted for `--tenant-record-bytes`: its key, headers and
+    /// body (what the state file keeps of it).
+    pub fn size(&self, key: &str) -> usize {
+        let headers: usize = self
+            .reply
+            .headers
+            .iter()
+            .map(|(k, v)| k.as_str().len() + v.len())
+            .sum();
+        key.len() + headers + self.reply.body.len()
+    }
+}
+
 /// The model fields the linked account's integration requires on create (`post`) and on patch
 /// (`patch`). Merge derives them from the integration; a fresh simulated account requires none
 /// (the create page's `{"model": {}}` answers 201), and the admin API sets them per account.
@@ -158,10 +174,15 @@ pub struct RequiredFields {
 pub struct TenantData {
     /// The account's ids; each restore draws from a stream no earlier run used.
     pub ids: IdSource,
-    /// The account's reference records, built once on first read.
-    pub refs: OnceLock<Refs>,
+    /// The reference records every account shares, looked up once on first read.
+    shared_refs: OnceLock<Arc<Refs>>,
+    /// Reference records of this account alone, from a state file written when each account had
+    /// its own (kept, since its engagements may name them); `None` for every other account.
+    pub own_refs: Option<Box<Refs>>,
     /// Creates made with an `Idempotency-Key`, by key.
     pub idempotency: HashMap<String, Remembered>,
+    /// The remembered answers' sizes by key, for `--tenant-record-bytes`.
+    pub idempotency_bytes: RecordBytes<String>,
     /// Creations so far; an engagement's rank is `u64::MAX - its creation number`, so the newest
     /// comes first, as in Django REST framework's default cursor ordering (`-created`).
     pub created: u64,
@@ -177,8 +198,10 @@ impl TenantData {
     pub fn new(ids: IdSource) -> TenantData {
         TenantData {
             ids,
-            refs: OnceLock::new(),
+            shared_refs: OnceLock::new(),
+            own_refs: None,
             idempotency: HashMap::new(),
+            idempotency_bytes: RecordBytes::default(),
             created: 0,
             engagements: BTreeMap::new(),
             by_id: HashMap::new(),
@@ -200,26 +223,48 @@ impl TenantData {
             .filter(|r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS)
     }
 
-    /// Remembers a create's answer under its key. The log is bounded by the record limit like
-    /// the engagements: when full, expired keys go first, then the oldest.
+    /// Remembers a create's answer under its key. The log is bounded like the engagements, by
+    /// the record limit and by `--tenant-record-bytes` (each answer counted by its key, headers
+    /// and body): when full, expired keys go first, then the oldest.
     pub fn remember(&mut self, settings: &VendorSettings, key: &str, remembered: Remembered) {
-        if settings.full(self.idempotency.len()) {
+        let adding = remembered.size(key);
+        self.forget_answer(key);
+        let over = |data: &TenantData| {
+            settings.over(
+                data.idempotency.len(),
+                data.idempotency_bytes.total(),
+                adding,
+            )
+        };
+        if over(self) {
             let now = remembered.at;
-            self.idempotency
-                .retain(|_, r| (now - r.at).num_seconds() < IDEMPOTENCY_TTL_SECS);
-            while settings.full(self.idempotency.len()) {
+            let expired: Vec<String> = self
+                .idempotency
+                .iter()
+                .filter(|(_, r)| (now - r.at).num_seconds() >= IDEMPOTENCY_TTL_SECS)
+                .map(|(k, _)| k.clone())
+                .collect();
+            expired.iter().for_each(|k| self.forget_answer(k));
+            while over(self) {
                 let oldest = self
                     .idempotency
                     .iter()
                     .min_by_key(|(_, r)| r.at)
                     .map(|(k, _)| k.clone());
                 match oldest {
-                    Some(k) => self.idempotency.remove(&k),
+                    Some(k) => self.forget_answer(&k),
                     None => break,
                 };
             }
         }
+        self.idempotency_bytes.set_size(key.to_owned(), adding);
         self.idempotency.insert(key.to_owned(), remembered);
+    }
+
+    /// Forgets the answer remembered under `key`, and its bytes.
+    fn forget_answer(&mut self, key: &str) {
+        self.idempotency.remove(key);
+        self.idempotency_bytes.forget(&key.to_owned());
     }
 
     pub fn find(&self, id: &str) -> Option<&Engagement> {
@@ -270,9 +315,15 @@ impl TenantData {
 }
 
 impl TenantData {
-    /// The account's reference records, built on first use from the seed and its key.
-    pub fn refs(&self, seed: u64, key: &str) -> &Refs {
-        self.refs.get_or_init(|| Refs::new(seed, key))
+    /// The account's reference records: its own if a state file gave it some, else the copy of
+    /// `reference_seed` every account shares (`VendorSettings::reference_seed`).
+    pub fn refs(&self, reference_seed: u64) -> &Refs {
+        match &self.own_refs {
+            Some(own) => own,
+            None => self
+                .shared_refs
+                .get_or_init(|| super::seed::shared(reference_seed)),
+        }
     }
 }
 

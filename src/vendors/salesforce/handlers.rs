@@ -20,8 +20,8 @@ pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
 
 pub fn delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     rules::version(call)?;
-    let recycle = records.settings().record_limit;
-    records.writing(call.tenant, |data| rules::delete(data, call, recycle))
+    let settings = records.settings();
+    records.writing(call.tenant, |data| rules::delete(data, call, settings))
 }
 
 pub fn sobject_get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
@@ -49,13 +49,16 @@ pub fn sobject_create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiEr
 
 pub fn sobject_update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let version = rules::version(call)?;
-    records.writing(call.tenant, |data| sobjects::update(data, call, version))
+    let settings = records.settings();
+    records.writing(call.tenant, |data| {
+        sobjects::update(data, call, version, settings)
+    })
 }
 
 pub fn sobject_delete(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     rules::version(call)?;
-    let recycle = records.settings().record_limit;
-    records.writing(call.tenant, |data| sobjects::delete(data, call, recycle))
+    let settings = records.settings();
+    records.writing(call.tenant, |data| sobjects::delete(data, call, settings))
 }
 
 pub fn sobject_describe(_records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {

@@ -5,7 +5,8 @@
 //! published (`shared/vendors/salesforce.md`), so the simulator fixes its own; `005` (User) and
 //! `01g` (query locator) are Salesforce's real ones.
 
-const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+use crate::store::base62::base62;
+
 const SUFFIX: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 
 /// The kinds of record the simulator mints ids for.
@@ -60,16 +61,6 @@ impl Object {
         .into_iter()
         .find(|o| id15.starts_with(o.prefix()))
     }
-}
-
-/// `n` in base 62, left-padded with zeros to `width` digits (wrapping past the width).
-pub fn base62(mut n: u64, width: usize) -> String {
-    let mut out = vec![b'0'; width];
-    for slot in out.iter_mut().rev() {
-        *slot = BASE62[(n % 62) as usize];
-        n /= 62;
-    }
-    String::from_utf8(out).expect("base-62 digits are ASCII")
 }
 
 /// The 15-character id of record number `number` of `object` on `pod`.

@@ -52,7 +52,7 @@ impl Org {
     fn id15(&self) -> String {
         let digest = Sha256::digest(self.key.as_bytes());
         let n = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
-        format!("00D{}", ids::base62(n, 12))
+        format!("00D{}", crate::store::base62::base62(n, 12))
     }
 
     /// The session id / access token: Salesforce's `<org id>!<secret>` shape.

@@ -258,7 +258,7 @@ pub fn create(
             deleted: false,
             modified: None,
         };
-        data.records.insert(child, record);
+        data.insert_child(record);
     }
     let record = Record {
         object: Object::Interaction,
@@ -272,6 +272,7 @@ pub fn create(
         modified: None,
     };
     data.insert_interaction(record);
+    data.trim_bytes(settings, &id);
     Ok(json_reply(
         StatusCode::CREATED,
         &json!({
@@ -359,9 +360,13 @@ pub fn get(data: &TenantData, call: &Call<'_>, version: u32) -> Result<Reply, Ap
 }
 
 /// Deletes the interaction with its attendees and topics (they were created as one container).
-pub fn delete(data: &mut TenantData, call: &Call<'_>, recycle: usize) -> Result<Reply, ApiError> {
+pub fn delete(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    settings: &VendorSettings,
+) -> Result<Reply, ApiError> {
     let id = find_interaction(data, call)?.id.clone();
-    data.recycle(&id, recycle);
+    data.recycle(&id, settings);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 

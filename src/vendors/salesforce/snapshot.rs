@@ -148,7 +148,7 @@ impl TenantData {
             cursor_order.push_back(locator.clone());
             cursors.insert(locator, cursor);
         }
-        Ok(TenantData {
+        let mut data = TenantData {
             pod: snap.pod,
             owner: snap.owner,
             ids: IdSource::restore(
@@ -158,17 +158,21 @@ impl TenantData {
                 },
                 settings,
                 &id_parts(&snap.key),
-            ),
+            )?,
             api_usage: AtomicU64::new(snap.api_usage),
             records,
             interaction_count,
+            bytes: Default::default(),
             external_ids,
             deleted: snap.deleted.into_iter().collect(),
             recycled,
             recycle_order,
+            recycled_bytes: Default::default(),
             cursors,
             cursor_order,
-        })
+        };
+        data.count_bytes();
+        Ok(data)
     }
 }
 

@@ -226,9 +226,11 @@ pub fn create(
             if let Some(p) = data.records.get_mut(&parent) {
                 p.children.push(id.clone());
             }
-            data.records.insert(id.clone(), record);
+            data.recount(&parent);
+            data.insert_child(record);
         }
     }
+    data.trim_bytes(settings, &id);
     Ok(json_reply(
         StatusCode::CREATED,
         &json!({ "id": ids::to18(&id), "success": true, "errors": [] }),
@@ -260,7 +262,12 @@ fn target(data: &TenantData, call: &Call<'_>) -> Result<(Object, String), ApiErr
 }
 
 /// `PATCH sobjects/{type}/{id}`: 204. `null` clears a field.
-pub fn update(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Reply, ApiError> {
+pub fn update(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    version: u32,
+    settings: &VendorSettings,
+) -> Result<Reply, ApiError> {
     let (object, id) = target(data, call)?;
     let (set, custom, cleared) = read_body(object, call.body, version, true)?;
     check_external(data, &set, &id)?;
@@ -296,16 +303,24 @@ pub fn update(data: &mut TenantData, call: &Call<'_>, version: u32) -> Result<Re
             data.external_ids.remove(&old);
         }
         if let Some(new) = new_ext {
-            data.external_ids.insert(new, id);
+            data.external_ids.insert(new, id.clone());
         }
     }
+    // A record grown by the patch counts at its new size; past the byte budget the oldest other
+    // interactions go.
+    data.recount(&id);
+    data.trim_bytes(settings, &id);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 
 /// `DELETE sobjects/{type}/{id}`: 204; an interaction takes its attendees and topics with it.
-pub fn delete(data: &mut TenantData, call: &Call<'_>, recycle: usize) -> Result<Reply, ApiError> {
+pub fn delete(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    settings: &VendorSettings,
+) -> Result<Reply, ApiError> {
     let (_, id) = target(data, call)?;
-    data.recycle(&id, recycle);
+    data.recycle(&id, settings);
     Ok(Reply::empty(StatusCode::NO_CONTENT))
 }
 

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ids::{self, Object};
-use crate::store::{IdSource, TenantStore, VendorSettings};
+use crate::store::{IdSource, RecordBytes, TenantStore, VendorSettings};
 
 /// Every org's Salesforce records.
 pub type Records = TenantStore<TenantData>;
@@ -180,12 +180,17 @@ pub struct TenantData {
     pub records: BTreeMap<String, Record>,
     /// How many of `records` are interactions (the kind `--tenant-record-limit` counts).
     pub(super) interaction_count: usize,
+    /// The live records' sizes by id (interactions, attendees, topics), for
+    /// `--tenant-record-bytes`; counted again on restore.
+    pub(super) bytes: RecordBytes<String>,
     /// `externalIdentifierId` → interaction id (the field is a unique external id).
     pub external_ids: HashMap<String, String>,
     pub deleted: HashSet<String>,
     /// Deleted records kept for `queryAll`, oldest deletion first, at most `--tenant-record-limit`.
     pub recycled: BTreeMap<String, Record>,
     pub(super) recycle_order: VecDeque<String>,
+    /// The recycle bin's sizes by id, for `--tenant-record-bytes`.
+    pub(super) recycled_bytes: RecordBytes<String>,
     pub(super) cursors: HashMap<String, Cursor>,
     pub(super) cursor_order: VecDeque<String>,
 }
@@ -195,7 +200,7 @@ impl TenantData {
     pub fn new(settings: &VendorSettings, tenant_key: &str) -> TenantData {
         let mut source = IdSource::new(settings, &id_parts(tenant_key));
         let rng = source.rng();
-        let pod = ids::base62(rng.random_range(62..62 * 62), 2);
+        let pod = crate::store::base62::base62(rng.random_range(62..62 * 62), 2);
         // Real orgs' numbers do not start at 1: each org starts at a random point.
         let offset = rng.random_range(1..62u64.pow(4)) - 1;
         let owner = ids::mint(Object::User, &pod, rng.random_range(1..62u64.pow(5)));
@@ -206,10 +211,12 @@ impl TenantData {
             api_usage: AtomicU64::new(0),
             records: BTreeMap::new(),
             interaction_count: 0,
+            bytes: RecordBytes::default(),
             external_ids: HashMap::new(),
             deleted: HashSet::new(),
             recycled: BTreeMap::new(),
             recycle_order: VecDeque::new(),
+            recycled_bytes: RecordBytes::default(),
             cursors: HashMap::new(),
             cursor_order: VecDeque::new(),
         }
@@ -245,7 +252,64 @@ impl TenantData {
             self.external_ids.insert(ext.to_owned(), record.id.clone());
         }
         self.interaction_count += 1;
+        self.bytes.set(record.id.clone(), &record);
         self.records.insert(record.id.clone(), record);
+    }
+
+    /// Stores an attendee or topic (its parent lists it, or will).
+    pub fn insert_child(&mut self, record: Record) {
+        self.bytes.set(record.id.clone(), &record);
+        self.records.insert(record.id.clone(), record);
+    }
+
+    /// Counts a changed record's size again.
+    pub fn recount(&mut self, id: &str) {
+        if let Some(r) = self.records.get(id) {
+            self.bytes.set(id.to_owned(), r);
+        }
+    }
+
+    /// Counts every live and recycled record again (after a restore).
+    pub(super) fn count_bytes(&mut self) {
+        self.bytes = RecordBytes::default();
+        for (id, r) in &self.records {
+            self.bytes.set(id.clone(), r);
+        }
+        self.recycled_bytes = RecordBytes::default();
+        for (id, r) in &self.recycled {
+            self.recycled_bytes.set(id.clone(), r);
+        }
+    }
+
+    /// After `id` (an interaction, or an attendee or topic of one) was stored or grew: while the
+    /// live records pass `--tenant-record-bytes`, the oldest other interaction goes with its
+    /// children, as [`TenantData::evict_oldest`] makes room under the record limit. The
+    /// interaction `id` belongs to is kept whatever its size (the body limit bounds it).
+    pub fn trim_bytes(&mut self, settings: &VendorSettings, id: &str) {
+        if settings.record_bytes == 0 {
+            return;
+        }
+        let own = match self.records.get(id) {
+            Some(r) if r.object != Object::Interaction => r
+                .fields
+                .get("engagementInteractionId")
+                .and_then(Value::as_str)
+                .and_then(ids::parse)
+                .unwrap_or_else(|| id.to_owned()),
+            _ => id.to_owned(),
+        };
+        while self.bytes.total() > settings.record_bytes {
+            let oldest = self
+                .of(Object::Interaction)
+                .map(|r| r.id.clone())
+                .find(|r| *r != own);
+            match oldest {
+                Some(oldest) => {
+                    self.detach(&oldest);
+                }
+                None => break,
+            }
+        }
     }
 
     /// Removes a record and its children, leaving tombstones (`ENTITY_IS_DELETED`); `None` when
@@ -259,10 +323,10 @@ impl TenantData {
 
     /// Deletes a record (an interaction with its attendees and topics; an attendee or topic alone,
     /// unlinked from its interaction) into the recycle bin, leaving tombstones. The bin keeps the
-    /// last `limit` deleted records (0: all), purging the oldest first as Salesforce purges its
-    /// bin (its bound is storage-based; this one is the record limit, so state stays bounded).
-    /// `false` when there was no such record.
-    pub fn recycle(&mut self, id: &str, limit: usize) -> bool {
+    /// last `--tenant-record-limit` deleted records (0: all) within `--tenant-record-bytes`,
+    /// purging the oldest first as Salesforce purges its bin (its bound is storage-based; these
+    /// are the record limits, so state stays bounded). `false` when there was no such record.
+    pub fn recycle(&mut self, id: &str, settings: &VendorSettings) -> bool {
         let parent = self.records.get(id).and_then(|r| {
             (r.object != Object::Interaction)
                 .then(|| {
@@ -286,15 +350,22 @@ impl TenantData {
         };
         if let Some(parent) = parent.and_then(|p| self.records.get_mut(&p)) {
             parent.children.retain(|c| c != id);
+            let parent = parent.id.clone();
+            self.recount(&parent);
         }
         for mut r in children.into_iter().chain(std::iter::once(record)) {
             r.deleted = true;
             self.recycle_order.push_back(r.id.clone());
+            self.recycled_bytes.set(r.id.clone(), &r);
             self.recycled.insert(r.id.clone(), r);
         }
-        while limit > 0 && self.recycle_order.len() > limit {
+        let (limit, budget) = (settings.record_limit, settings.record_bytes);
+        while (limit > 0 && self.recycle_order.len() > limit)
+            || (budget > 0 && self.recycle_order.len() > 1 && self.recycled_bytes.total() > budget)
+        {
             if let Some(old) = self.recycle_order.pop_front() {
                 self.recycled.remove(&old);
+                self.recycled_bytes.forget(&old);
             }
         }
         true
@@ -322,8 +393,10 @@ impl TenantData {
     /// Takes a record and its children out of the records and the external-id index.
     fn detach(&mut self, id: &str) -> Option<Record> {
         let record = self.records.remove(id)?;
+        self.bytes.forget(&record.id);
         for child in &record.children {
             self.records.remove(child);
+            self.bytes.forget(child);
         }
         if let Some(ext) = record
             .fields

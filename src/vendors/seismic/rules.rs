@@ -303,6 +303,7 @@ pub fn add_content(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError
         dsr.contents.push(it);
         dsr.modified_at = now;
     }
+    data.resized(dsr_id);
     Ok(Reply::json(StatusCode::OK, &out))
 }
 

@@ -97,7 +97,7 @@ impl TenantData {
             generation: snap.generation,
         };
         Ok(TenantData {
-            ids: IdSource::restore(saved, &settings, &id_parts(&snap.key)),
+            ids: IdSource::restore(saved, &settings, &id_parts(&snap.key))?,
             slug: snap.slug,
             user: snap.user,
             templates: snap.templates,
@@ -106,8 +106,11 @@ impl TenantData {
             dsrs,
             dsr_by_id,
             deliveries: snap.deliveries,
+            dsr_bytes: Default::default(),
+            delivery_bytes: 0,
             settings,
-        })
+        }
+        .counted())
     }
 }
 

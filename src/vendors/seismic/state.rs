@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 
 use super::ids;
 use crate::clock::seeded_rng;
-use crate::store::{IdSource, TenantStore, VendorSettings};
+use crate::store::bytes::size_of;
+use crate::store::{IdSource, RecordBytes, TenantStore, VendorSettings};
 
 /// A Seismic user (the seller behind the token, or a meeting participant).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -131,6 +132,10 @@ pub struct TenantData {
     pub dsrs: BTreeMap<u64, Dsr>,
     pub dsr_by_id: HashMap<String, u64>,
     pub deliveries: VecDeque<Delivery>,
+    /// The rooms' sizes by number and the deliveries' total, for `--tenant-record-bytes`
+    /// (counted again on restore, see [`TenantData::counted`]).
+    pub(super) dsr_bytes: RecordBytes<u64>,
+    pub(super) delivery_bytes: usize,
     pub(super) settings: VendorSettings,
     /// Room numbers, and the stream every id this tenant creates is drawn from: same seed, same
     /// request order, same ids; each restore draws from a new stream.
@@ -298,6 +303,8 @@ impl TenantData {
             dsrs: BTreeMap::new(),
             dsr_by_id: HashMap::new(),
             deliveries: VecDeque::new(),
+            dsr_bytes: RecordBytes::default(),
+            delivery_bytes: 0,
             ids: IdSource::new(&settings, &id_parts(key)),
             settings,
         }
@@ -332,26 +339,85 @@ impl TenantData {
         self.dsrs.get_mut(&n)
     }
 
-    /// Stores a new room under the next number. At the record limit the oldest room goes first,
-    /// with its id index entry and its link deliveries.
+    /// The same tenant with its rooms' and deliveries' bytes counted (after a restore).
+    pub(super) fn counted(mut self) -> TenantData {
+        self.dsr_bytes = RecordBytes::default();
+        for (n, dsr) in &self.dsrs {
+            self.dsr_bytes.set(*n, dsr);
+        }
+        self.delivery_bytes = self.deliveries.iter().map(size_of).sum();
+        self
+    }
+
+    /// Stores a new room under the next number. While the rooms are at the record limit, or the
+    /// new one would take them past `--tenant-record-bytes`, the oldest room goes first, with its
+    /// id index entry and its link deliveries.
     pub fn insert(&mut self, mut dsr: Dsr) -> &Dsr {
-        if self.settings.full(self.dsrs.len()) {
-            if let Some((_, oldest)) = self.dsrs.pop_first() {
-                self.dsr_by_id.remove(&oldest.id);
-                self.deliveries.retain(|d| d.dsr_id != oldest.id);
+        let adding = size_of(&dsr);
+        while self
+            .settings
+            .over(self.dsrs.len(), self.dsr_bytes.total(), adding)
+        {
+            if !self.evict_oldest(None) {
+                break;
             }
         }
         let n = self.ids.next_number();
         dsr.number = n;
         self.dsr_by_id.insert(dsr.id.clone(), n);
+        self.dsr_bytes.set(n, &dsr);
         self.dsrs.entry(n).or_insert(dsr)
     }
 
-    /// Records a link delivery; at the record limit the oldest delivery goes first.
-    pub fn record_delivery(&mut self, delivery: Delivery) {
-        if self.settings.full(self.deliveries.len()) {
-            self.deliveries.pop_front();
+    /// Counts a changed room's new size; past `--tenant-record-bytes` the oldest others go.
+    pub fn resized(&mut self, id: &str) {
+        let Some(n) = self.dsr_by_id.get(id).copied() else {
+            return;
+        };
+        if let Some(dsr) = self.dsrs.get(&n) {
+            self.dsr_bytes.set(n, dsr);
         }
+        while self
+            .settings
+            .over(self.dsrs.len() - 1, self.dsr_bytes.total(), 0)
+        {
+            if !self.evict_oldest(Some(n)) {
+                break;
+            }
+        }
+    }
+
+    /// Forgets the oldest room other than `keep`, with its deliveries; false when there is none.
+    fn evict_oldest(&mut self, keep: Option<u64>) -> bool {
+        let Some(n) = self.dsrs.keys().copied().find(|n| Some(*n) != keep) else {
+            return false;
+        };
+        if let Some(oldest) = self.dsrs.remove(&n) {
+            self.dsr_bytes.forget(&n);
+            self.dsr_by_id.remove(&oldest.id);
+            let (gone, kept): (Vec<Delivery>, Vec<Delivery>) = std::mem::take(&mut self.deliveries)
+                .into_iter()
+                .partition(|d| d.dsr_id == oldest.id);
+            self.delivery_bytes -= gone.iter().map(size_of).sum::<usize>();
+            self.deliveries = kept.into();
+        }
+        true
+    }
+
+    /// Records a link delivery; while the deliveries are at the record limit, or this one would
+    /// take them past `--tenant-record-bytes`, the oldest delivery goes first.
+    pub fn record_delivery(&mut self, delivery: Delivery) {
+        let adding = size_of(&delivery);
+        while self
+            .settings
+            .over(self.deliveries.len(), self.delivery_bytes, adding)
+        {
+            match self.deliveries.pop_front() {
+                Some(old) => self.delivery_bytes -= size_of(&old),
+                None => break,
+            }
+        }
+        self.delivery_bytes += adding;
         self.deliveries.push_back(delivery);
     }
 

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use crate::store::{IdSource, SavedIds, TenantState, TenantStore, VendorSettings};
+use crate::store::{IdSource, RecordBytes, SavedIds, TenantState, TenantStore, VendorSettings};
 
 /// Every tenant's (organization's) Siro records.
 pub type Records = TenantStore<TenantData>;
@@ -179,6 +179,8 @@ pub struct TenantData {
     pub engagements: BTreeMap<u64, Engagement>,
     pub by_id: HashMap<String, u64>,
     pub by_external: HashMap<String, u64>,
+    /// The engagements' sizes by sequence number, for `--tenant-record-bytes`.
+    pub bytes: RecordBytes<u64>,
     registries: [Registry; 6],
 }
 
@@ -221,9 +223,11 @@ impl Log {
         for change in self.changes.into_iter().rev() {
             match change {
                 Change::Engagement { seq, prev: Some(e) } => {
+                    data.bytes.set(seq, &e);
                     data.engagements.insert(seq, e);
                 }
                 Change::Engagement { seq, prev: None } => {
+                    data.bytes.forget(&seq);
                     if let Some(e) = data.engagements.remove(&seq) {
                         data.by_id.remove(&e.id);
                         data.by_external.remove(&e.external_id);
@@ -244,6 +248,7 @@ impl Log {
                     };
                 }
                 Change::Evicted(e) => {
+                    data.bytes.set(e.seq, &e);
                     data.by_id.insert(e.id.clone(), e.seq);
                     data.by_external.insert(e.external_id.clone(), e.seq);
                     data.engagements.insert(e.seq, e);
@@ -305,7 +310,7 @@ impl TenantData {
             next: snap.next_seq,
             generation: snap.generation,
         };
-        let ids = IdSource::restore(saved, settings, &id_parts(&snap.key));
+        let ids = IdSource::restore(saved, settings, &id_parts(&snap.key))?;
         let mut data = TenantData::new(snap.organization_id, ids);
         data.registries = registries;
         for e in snap.engagements {
@@ -326,6 +331,7 @@ impl TenantData {
             }
             data.by_id.insert(e.id.clone(), e.seq);
             data.by_external.insert(e.external_id.clone(), e.seq);
+            data.bytes.set(e.seq, &e);
             data.engagements.insert(e.seq, e);
         }
         Ok(data)
@@ -338,6 +344,7 @@ impl TenantData {
             engagements: BTreeMap::new(),
             by_id: HashMap::new(),
             by_external: HashMap::new(),
+            bytes: RecordBytes::default(),
             registries: Default::default(),
         }
     }
@@ -374,6 +381,7 @@ impl TenantData {
         let seq = e.seq;
         self.by_id.insert(e.id.clone(), seq);
         self.by_external.insert(e.external_id.clone(), seq);
+        self.bytes.set(seq, &e);
         let prev = self.engagements.insert(seq, e);
         log.changes.push(Change::Engagement { seq, prev });
     }
@@ -388,8 +396,28 @@ impl TenantData {
         }
     }
 
+    /// Makes room, undoably, for engagement `seq` (new or changed) of `adding` bytes: while the
+    /// others and it would pass `--tenant-record-bytes`, the oldest other engagement goes. The
+    /// last one left is kept whatever its size (the body limit bounds it).
+    pub fn make_room(&mut self, settings: &VendorSettings, log: &mut Log, seq: u64, adding: usize) {
+        self.bytes.forget(&seq);
+        loop {
+            let others = self.engagements.len() - usize::from(self.engagements.contains_key(&seq));
+            if !settings.over(others, self.bytes.total(), adding) {
+                break;
+            }
+            let Some(oldest) = self.engagements.keys().copied().find(|s| *s != seq) else {
+                break;
+            };
+            if let Some(e) = self.remove_engagement(oldest) {
+                log.changes.push(Change::Evicted(e));
+            }
+        }
+    }
+
     /// Removes an engagement for good (the DELETE operation; not undoable).
     pub fn remove_engagement(&mut self, seq: u64) -> Option<Engagement> {
+        self.bytes.forget(&seq);
         let e = self.engagements.remove(&seq)?;
         self.by_id.remove(&e.id);
         self.by_external.remove(&e.external_id);

@@ -163,6 +163,7 @@ fn upsert_engagement(
     }
     e.updated_at = now.to_owned();
     let rendered = data.render(&e);
+    data.make_room(settings, log, e.seq, crate::store::bytes::size_of(&e));
     data.put_engagement(log, e);
     Ok(rendered)
 }

@@ -156,3 +156,75 @@ fn a_malformed_merge_snapshot_stops_the_start_with_a_message() {
         assert!(err.contains("merge") && err.contains(says), "{err}");
     }
 }
+
+/// Reference records are shared by every account (fixed by `--seed`), so the state file does not
+/// carry a copy per account; they come back the same after a restart without one.
+#[tokio::test]
+async fn reference_records_are_shared_and_not_saved_per_account() {
+    let path = state_path();
+    let s = TestServer::with_config(state_config(&path)).await;
+    let (a, b) = (Linked::new(&s), Linked::new(&s));
+    let users = a.get("/users").await.json;
+    assert_eq!(
+        b.get("/users").await.json,
+        users,
+        "one catalog for every account"
+    );
+    let model = json!({"subject": "s", "remote_fields": [{"remote_field_class": "x", "value": 1}]});
+    assert_eq!(a.create(model).await.status, 201);
+    let auth = a.auth.clone();
+    s.sim.stop().await;
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let tenants = saved["vendors"]["merge"]["tenants"].as_array().unwrap();
+    assert!(!tenants.is_empty());
+    assert!(tenants.iter().all(|t| t["refs"].is_null()), "{tenants:?}");
+    let s = TestServer::with_config(state_config(&path)).await;
+    let c = Linked::with(&s, auth, "a-new-account".into());
+    assert_eq!(c.get("/users").await.json, users);
+    s.sim.stop().await;
+}
+
+/// A state file written when each account had its own reference records still loads: that
+/// account keeps its own (its engagements may name them) and saves them again; other accounts
+/// see the shared ones.
+#[tokio::test]
+async fn a_state_file_with_an_accounts_own_reference_records_keeps_them() {
+    let user = json!({"id": "0b6f6c2e-0000-4000-8000-00000000a001", "remote_id": "r1", "name": "Old Owner",
+        "email": "old@example.com", "is_active": true, "created_at": "2024-01-02T03:04:05.000Z",
+        "modified_at": "2024-01-02T03:04:05.000Z", "remote_was_deleted": false,
+        "field_mappings": {"organization_defined_targets": {}, "linked_account_defined_targets": {}},
+        "remote_data": null});
+    let doc = json!({"format": "engagement-sim/state", "version": 1, "vendors": {"merge": {"tenants": [
+        {"key": "legacy-account", "generation": 0, "created": 0, "engagements": [],
+         "idempotency": [], "refs": {"users": [user], "accounts": [], "contacts": [],
+         "engagement_types": [], "remote_field_classes": []}}]}}});
+    let path = state_path();
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let s = TestServer::with_config(state_config(&path)).await;
+    let legacy = Linked::with(&s, "Bearer k".into(), "legacy-account".into());
+    let own = legacy.get("/users").await;
+    assert_eq!(own.status, 200, "{}", own.text);
+    assert_eq!(
+        own.json["results"][0]["id"],
+        "0b6f6c2e-0000-4000-8000-00000000a001"
+    );
+    assert_eq!(own.json["results"].as_array().unwrap().len(), 1);
+    let other = Linked::new(&s).get("/users").await;
+    assert_ne!(
+        other.json["results"][0]["id"],
+        "0b6f6c2e-0000-4000-8000-00000000a001"
+    );
+    s.sim.stop().await;
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let kept = saved["vendors"]["merge"]["tenants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["key"] == "legacy-account")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        kept["refs"]["users"][0]["id"],
+        "0b6f6c2e-0000-4000-8000-00000000a001"
+    );
+}

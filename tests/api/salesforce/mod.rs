@@ -9,6 +9,7 @@ mod limits_state;
 mod login;
 mod properties;
 mod read_back;
+mod record_bytes;
 mod scenarios;
 mod sobject_rest;
 

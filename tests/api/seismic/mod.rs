@@ -7,6 +7,7 @@ mod mcp;
 mod mcp_http;
 mod mcp_sessions;
 mod props;
+mod record_bytes;
 mod rooms;
 mod scenarios;
 mod state;

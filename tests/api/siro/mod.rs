@@ -9,6 +9,7 @@ mod lifecycle;
 mod props;
 mod queries;
 mod races;
+mod record_bytes;
 mod scenarios;
 mod upserts;
 

@@ -3,6 +3,8 @@
 //! journal, tenants) and their precedence against built-ins.
 
 mod pipeline;
+mod reads;
+mod record_bytes;
 mod shipped;
 
 use reqwest::Method;
