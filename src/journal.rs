@@ -102,15 +102,19 @@ impl Exchange {
         self.headers.len() + self.body.len()
     }
 
-    pub fn capture(headers: &HeaderMap, body: &Bytes) -> Exchange {
-        let mut text = String::with_capacity(headers.len() * 32);
-        for (name, value) in headers {
-            text.push_str(name.as_str());
-            text.push_str(": ");
-            // Header values never hold CR or LF, so one value stays on one line.
-            text.push_str(&String::from_utf8_lossy(value.as_bytes()));
-            text.push('\n');
+    /// An answer, whose body the simulator built itself: a body within [`BODY_LIMIT`] is shared
+    /// rather than copied, since holding it keeps no connection buffer alive.
+    pub fn capture_answer(headers: &HeaderMap, body: &Bytes) -> Exchange {
+        if body.len() > BODY_LIMIT {
+            return Exchange::capture(headers, body);
         }
+        Exchange {
+            headers: header_text(headers),
+            body: body.clone(),
+        }
+    }
+
+    pub fn capture(headers: &HeaderMap, body: &Bytes) -> Exchange {
         let body = if body.len() > BODY_LIMIT {
             let mut cut = Vec::with_capacity(BODY_LIMIT + 48);
             cut.extend_from_slice(&body[..BODY_LIMIT]);
@@ -122,10 +126,22 @@ impl Exchange {
             Bytes::copy_from_slice(body)
         };
         Exchange {
-            headers: text.into_boxed_str(),
+            headers: header_text(headers),
             body,
         }
     }
+}
+
+fn header_text(headers: &HeaderMap) -> Box<str> {
+    let mut text = String::with_capacity(headers.len() * 32);
+    for (name, value) in headers {
+        text.push_str(name.as_str());
+        text.push_str(": ");
+        // Header values never hold CR or LF, so one value stays on one line.
+        text.push_str(&String::from_utf8_lossy(value.as_bytes()));
+        text.push('\n');
+    }
+    text.into_boxed_str()
 }
 
 /// Keeps the scheme word (`Bearer`) so a reader sees what kind of credential was sent.

@@ -51,7 +51,7 @@ pub fn record(ctx: &Context<'_>, mut reply: Reply, fault: Option<Fault>) -> Repl
             duration_ms,
             rule: found.rule.clone(),
             request: Exchange::capture(ctx.headers, &ctx.body),
-            response: Exchange::capture(&reply.headers, &reply.body),
+            response: Exchange::capture_answer(&reply.headers, &reply.body),
         });
     }
     reply

@@ -1,6 +1,7 @@
 //! The bytes of one tenant's stored records of one kind, for `--tenant-record-bytes`: each record
 //! is counted by its JSON size when it is stored or changed, so the total is known without
-//! serializing the collection again.
+//! serializing the collection again. A create that has just written the record into its answer
+//! may count the answer's length instead, which is the record plus a short envelope.
 
 use std::collections::HashMap;
 use std::hash::Hash;

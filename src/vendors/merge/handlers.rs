@@ -22,9 +22,7 @@ fn shape<'a>(records: &Records, data: &'a TenantData, call: &Call<'_>) -> Shape<
 }
 
 pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
-    let slot = records.tenant(call.tenant);
-    let mut data = slot.write();
-    rules::create(&mut data, records.settings(), call)
+    rules::create(&records.tenant(call.tenant), records.settings(), call)
 }
 
 pub fn partial_update(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {

@@ -6,6 +6,7 @@
 //! shared gave its own keeps them (loaded, and saved again).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -180,7 +181,7 @@ pub fn load(settings: &VendorSettings, saved: SavedTenant) -> Result<TenantData,
             engagement_types: Catalog::from_records(r.engagement_types)?,
             remote_field_classes: Catalog::from_records(r.remote_field_classes)?,
         };
-        data.own_refs = Some(Box::new(refs));
+        data.own_refs = Some(Arc::new(refs));
     }
     Ok(data)
 }

@@ -178,7 +178,7 @@ pub struct TenantData {
     shared_refs: OnceLock<Arc<Refs>>,
     /// Reference records of this account alone, from a state file written when each account had
     /// its own (kept, since its engagements may name them); `None` for every other account.
-    pub own_refs: Option<Box<Refs>>,
+    pub own_refs: Option<Arc<Refs>>,
     /// Creates made with an `Idempotency-Key`, by key.
     pub idempotency: HashMap<String, Remembered>,
     /// The remembered answers' sizes by key, for `--tenant-record-bytes`.
@@ -280,17 +280,32 @@ impl TenantData {
     /// (`--tenant-record-limit`) or the new one would take it past `--tenant-record-bytes`; the
     /// id index forgets them too, so nothing points at them.
     pub fn insert(&mut self, settings: &VendorSettings, rank: Rank, engagement: Engagement) {
-        let adding = crate::store::bytes::size_of(&engagement);
-        while settings.over(self.engagements.len(), self.bytes.total(), adding) {
+        let size = crate::store::bytes::size_of(&engagement);
+        self.insert_sized(settings, rank, engagement, size);
+    }
+
+    /// [`TenantData::insert`] of an engagement already measured with `size_of`; returns the
+    /// engagements it forgot, so the caller can drop them after letting go of the lock.
+    pub fn insert_sized(
+        &mut self,
+        settings: &VendorSettings,
+        rank: Rank,
+        engagement: Engagement,
+        size: usize,
+    ) -> Vec<Engagement> {
+        let mut evicted = Vec::new();
+        while settings.over(self.engagements.len(), self.bytes.total(), size) {
             let Some((old, oldest)) = self.engagements.pop_last() else {
                 break;
             };
             self.by_id.remove(&oldest.id);
             self.bytes.forget(&old);
+            evicted.push(oldest);
         }
         self.by_id.insert(engagement.id.clone(), rank);
-        self.bytes.set_size(rank, adding);
+        self.bytes.set_size(rank, size);
         self.engagements.insert(rank, engagement);
+        evicted
     }
 
     /// Counts a changed engagement's new size; past `--tenant-record-bytes` the oldest others go.
@@ -323,6 +338,17 @@ impl TenantData {
             None => self
                 .shared_refs
                 .get_or_init(|| super::seed::shared(reference_seed)),
+        }
+    }
+
+    /// [`TenantData::refs`] as a handle that outlives the account's lock.
+    pub fn shared_refs(&self, reference_seed: u64) -> Arc<Refs> {
+        match &self.own_refs {
+            Some(own) => own.clone(),
+            None => self
+                .shared_refs
+                .get_or_init(|| super::seed::shared(reference_seed))
+                .clone(),
         }
     }
 }
