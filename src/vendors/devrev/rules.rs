@@ -140,10 +140,15 @@ fn detach(data: &mut TenantData, artifacts: &[String]) {
     }
 }
 
+/// `engagements.create`. The account's lock is held twice, briefly: to check the artifacts and
+/// draw the number, then to store the record (checking the artifacts again, since another create
+/// may have taken one meanwhile; the number it drew is then left unused). Reading the body,
+/// building the record and writing its answer happen outside the lock, and evicted records are
+/// dropped after it: in a one-account benchmark, waiting for this lock had been about 15 % of a
+/// create's CPU.
 pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let settings = records.settings();
     let slot = records.tenant(call.tenant);
-    let data = &mut *slot.write();
     let body = call.body;
     let members = id_list("members", &body["members"], MEMBER_KINDS)?;
     let mut parents = Vec::new();
@@ -157,19 +162,11 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     }
     let artifacts = id_list("artifacts", &body["artifacts"], &[Kind::Artifact])?;
     let tags = tag_list("tags", &body["tags"])?;
-    check_artifacts(data, &artifacts, None)?;
-
-    // At the record limit (`--tenant-record-limit`, `--tenant-record-bytes`, the new one counted
-    // by the size of its body), the oldest engagements make room.
-    let adding = call.body.to_string().len();
-    while settings.over(data.engagements.len(), data.bytes.total(), adding) {
-        let Some((n, oldest)) = data.engagements.pop_first() else {
-            break;
-        };
-        data.bytes.forget(&n);
-        detach(data, &oldest.artifacts);
-    }
-    let number = data.ids.next_number();
+    let (number, user) = {
+        let mut data = slot.write();
+        check_artifacts(&data, &artifacts, None)?;
+        (data.ids.next_number(), data.user.clone())
+    };
     let id = ObjectId {
         kind: Kind::Engagement,
         number: number.to_string(),
@@ -180,9 +177,9 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
         number,
         id: id.don(),
         display_id: id.display(),
-        created_by: data.user.clone(),
+        created_by: user.clone(),
         created_date: now.clone(),
-        modified_by: data.user.clone(),
+        modified_by: user,
         modified_date: now,
         title: text("title").unwrap_or_default(),
         description: text("description"),
@@ -196,15 +193,35 @@ pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
         external_ref: text("external_ref"),
         external_url: text("external_url"),
     };
-    attach(data, &engagement.artifacts, number);
     let reply = Reply::json(
         StatusCode::CREATED,
         &One {
             engagement: &engagement,
         },
     );
-    data.bytes.set(number, &engagement);
-    data.engagements.insert(number, engagement);
+    // Counted at the size of its answer: the record's JSON in a short envelope.
+    let adding = reply.body.len();
+    let mut evicted = Vec::new();
+    {
+        let data = &mut *slot.write();
+        if !engagement.artifacts.is_empty() {
+            check_artifacts(data, &engagement.artifacts, None)?;
+        }
+        // At the record limit (`--tenant-record-limit`, `--tenant-record-bytes`), the oldest
+        // engagements make room.
+        while settings.over(data.engagements.len(), data.bytes.total(), adding) {
+            let Some((n, oldest)) = data.engagements.pop_first() else {
+                break;
+            };
+            data.bytes.forget(&n);
+            detach(data, &oldest.artifacts);
+            evicted.push(oldest);
+        }
+        attach(data, &engagement.artifacts, number);
+        data.bytes.set_size(number, adding);
+        data.engagements.insert(number, engagement);
+    }
+    drop(evicted);
     Ok(reply)
 }
 
