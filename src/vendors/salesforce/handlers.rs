@@ -8,9 +8,13 @@ use crate::vendor::{ApiError, Call, Reply};
 pub fn create(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let version = rules::version(call)?;
     let settings = records.settings();
-    records.writing(call.tenant, |data| {
-        rules::create(data, call, version, settings)
-    })
+    let read = rules::read_create(call, version)?;
+    let mut evicted = Vec::new();
+    let reply = records.writing(call.tenant, |data| {
+        rules::create(data, call, read, settings, &mut evicted)
+    });
+    drop(evicted);
+    reply
 }
 
 pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {

@@ -152,12 +152,16 @@ fn status(code: u16, message: &str) -> Value {
 
 /// Creates an interaction with its attendees and topics. A tenant holding `--tenant-record-limit`
 /// interactions first drops its oldest one, children and external id included.
-pub fn create(
-    data: &mut TenantData,
-    call: &Call<'_>,
-    version: u32,
-    settings: &VendorSettings,
-) -> Result<Reply, ApiError> {
+/// A create's input, read and checked before the account's lock is taken: the interaction's
+/// fields and its attendees' and topics' (object, fields, custom fields).
+pub struct CreateInput<'a> {
+    input: &'a Value,
+    head: Map<String, Value>,
+    children: Vec<(Object, Map<String, Value>, Vec<Value>)>,
+}
+
+/// Reads a create's body (nothing here needs the account's records, so no lock is held).
+pub fn read_create<'a>(call: &Call<'a>, version: u32) -> Result<CreateInput<'a>, ApiError> {
     let input = &call.body["engagementInteraction"];
     check_gated(input, &"engagementInteraction", version)?;
     let attendees = input["engagementAttendees"]
@@ -181,7 +185,7 @@ pub fn create(
         )?;
     }
 
-    let mut head = read_fields(Object::Interaction, input, &"engagementInteraction")?;
+    let head = read_fields(Object::Interaction, input, &"engagementInteraction")?;
     let mut children = Vec::new();
     for (i, a) in attendees.iter().enumerate() {
         let at = Indexed("engagementInteraction.engagementAttendees", i);
@@ -208,6 +212,27 @@ pub fn create(
             custom_fields(t),
         ));
     }
+    Ok(CreateInput {
+        input,
+        head,
+        children,
+    })
+}
+
+/// Stores a read create under the account's lock.
+/// Records evicted to make room are put in `evicted`, for the caller to drop after the lock.
+pub fn create(
+    data: &mut TenantData,
+    call: &Call<'_>,
+    read: CreateInput<'_>,
+    settings: &VendorSettings,
+    evicted: &mut Vec<Record>,
+) -> Result<Reply, ApiError> {
+    let CreateInput {
+        input,
+        mut head,
+        children,
+    } = read;
     if let Some(ext) = head.get("externalIdentifierId").and_then(Value::as_str) {
         if let Some(existing) = data.external_ids.get(ext) {
             return Err(with_fields(
@@ -231,7 +256,7 @@ pub fn create(
     }
 
     if settings.full(data.interactions()) {
-        data.evict_oldest();
+        *evicted = data.evict_oldest();
     }
     let id = data.mint(Object::Interaction);
     let id18 = ids::to18(&id);

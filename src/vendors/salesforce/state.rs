@@ -383,19 +383,29 @@ impl TenantData {
 
     /// Drops the oldest interaction with its children to make room under the record limit. It
     /// leaves no tombstone (a purged record reads as `NOT_FOUND`), so eviction never grows state.
-    pub fn evict_oldest(&mut self) {
+    /// Returns what it took, so a caller can drop it after letting go of the account's lock.
+    pub fn evict_oldest(&mut self) -> Vec<Record> {
         let oldest = self.of(Object::Interaction).next().map(|r| r.id.clone());
+        let mut gone = Vec::new();
         if let Some(oldest) = oldest {
-            self.detach(&oldest);
+            if let Some(record) = self.detach_into(&oldest, &mut gone) {
+                gone.push(record);
+            }
         }
+        gone
     }
 
     /// Takes a record and its children out of the records and the external-id index.
     fn detach(&mut self, id: &str) -> Option<Record> {
+        self.detach_into(id, &mut Vec::new())
+    }
+
+    /// [`TenantData::detach`], keeping the children it takes out in `children`.
+    fn detach_into(&mut self, id: &str, children: &mut Vec<Record>) -> Option<Record> {
         let record = self.records.remove(id)?;
         self.bytes.forget(&record.id);
         for child in &record.children {
-            self.records.remove(child);
+            children.extend(self.records.remove(child));
             self.bytes.forget(child);
         }
         if let Some(ext) = record
