@@ -13,6 +13,34 @@ use serde_json::{json, Value};
 use crate::support::scenario::load;
 use crate::support::{bearer, fresh_token, TestServer};
 
+/// A stateful Siro `memos` collection (put, get, list), as `stubs:` entries: the documents that
+/// test stored stub records start from it.
+fn memo_stubs(name: &str, more: &str) -> String {
+    format!(
+        r#"name: {name}
+stubs:
+  - id: memos.put
+    vendor: siro
+    method: PUT
+    path: /v1/memos/{{id}}
+    store: {{ collection: memos, key: "{{{{path.id}}}}" }}
+    body: "{{{{stored}}}}"
+  - id: memos.get
+    vendor: siro
+    method: GET
+    path: /v1/memos/{{id}}
+    store: {{ collection: memos, key: "{{{{path.id}}}}" }}
+    body: "{{{{stored}}}}"
+  - id: memos.list
+    vendor: siro
+    method: GET
+    path: /v1/memos
+    store: {{ collection: memos }}
+    body: {{ memos: "{{{{stored}}}}" }}
+{more}"#
+    )
+}
+
 /// A simulator with the repository's `stubs/` folder loaded through `--stubs`.
 /// Stubs answer in shapes their authors write (the routes they add have no built-in contract),
 /// so their answers are not checked against the built-in operations' contracts.

@@ -3,33 +3,10 @@
 
 use super::*;
 
-const MEMOS: &str = r#"
-name: stub-bytes
-stubs:
-  - id: memos.put
-    vendor: siro
-    method: PUT
-    path: /v1/memos/{id}
-    store: { collection: memos, key: "{{path.id}}" }
-    body: "{{stored}}"
-  - id: memos.get
-    vendor: siro
-    method: GET
-    path: /v1/memos/{id}
-    store: { collection: memos, key: "{{path.id}}" }
-    body: "{{stored}}"
-  - id: memos.list
-    vendor: siro
-    method: GET
-    path: /v1/memos
-    store: { collection: memos }
-    body: { memos: "{{stored}}" }
-"#;
-
 #[tokio::test]
 async fn stub_records_stay_within_the_byte_budget() {
     let s = TestServer::configured(|c| c.tenant_record_bytes = 64 * 1024).await;
-    load(&s, MEMOS).await;
+    load(&s, &memo_stubs("stub-bytes", "")).await;
     let auth = bearer(&fresh_token("stub-bytes"));
     for n in 0..4 {
         let body = json!({"n": n, "text": "x".repeat(30_000)});
