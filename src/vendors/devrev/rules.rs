@@ -258,9 +258,12 @@ pub fn get(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     let slot = records.view(call.tenant);
     let data = &*slot.read();
     let n = find(data, call.body)?;
+    // `One` serialises the record as it is; `json!` would first copy it into a new tree.
     Ok(Reply::json(
         StatusCode::OK,
-        &json!({ "engagement": data.engagements[&n] }),
+        &One {
+            engagement: &data.engagements[&n],
+        },
     ))
 }
 

@@ -41,7 +41,13 @@ pub fn sync_one(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
         false,
     )?;
     let rendered = written.pop().unwrap_or(Value::Null);
-    Ok(Reply::json(StatusCode::OK, &json!({ "data": rendered })))
+    Ok(Reply::json(StatusCode::OK, &Data { data: &rendered }))
+}
+
+/// `{data}`, serialised from the rendered value as it is (`json!` would copy it first).
+#[derive(serde::Serialize)]
+struct Data<'a, T> {
+    data: &'a T,
 }
 
 /// `PUT /v1/integrations/sync/batch/engagements`: the whole array or nothing; 200 `{data: [...]}`
@@ -56,7 +62,7 @@ pub fn sync_batch(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError>
         &rfc3339(call.now),
         true,
     )?;
-    Ok(Reply::json(StatusCode::OK, &json!({ "data": written })))
+    Ok(Reply::json(StatusCode::OK, &Data { data: &written }))
 }
 
 /// `GET /v1/integrations/engagements/{id}`: the bare engagement, soft-deleted ones included.
