@@ -350,3 +350,29 @@ async fn half_written_temporary_files_are_cleared_at_start() {
     s.sim.stop().await;
     assert!(path.exists());
 }
+
+/// Merge's `account-details` are drawn from the seed and the token only: a start in a new epoch
+/// (after a kill) describes the same linked account.
+#[tokio::test]
+async fn merge_account_details_stay_the_same_after_a_kill() {
+    let path = state_path();
+    let config = || state::state_config(&path, Duration::from_secs(3600));
+    let headers = vec![
+        ("Authorization", "Bearer key"),
+        ("X-Account-Token", "epoch"),
+    ];
+    let url = "/merge/api/crm/v1/account-details";
+    let s = TestServer::with_config(config()).await;
+    let before_kill = std::fs::read(&path).expect("the state file is written at start");
+    let first = s.request(reqwest::Method::GET, url, &headers, None).await;
+    assert_eq!(first.status, 200, "{}", first.json);
+    s.sim.stop().await;
+    std::fs::write(&path, &before_kill).unwrap();
+
+    let s = TestServer::with_config(config()).await;
+    let saved: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(saved["epoch"], 1, "the restart is in a new epoch");
+    let again = s.request(reqwest::Method::GET, url, &headers, None).await;
+    assert_eq!(again.json, first.json);
+    s.sim.stop().await;
+}

@@ -64,7 +64,7 @@ pub fn meta_patch(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError>
 pub fn account_details(records: &Records, call: &Call<'_>) -> Result<Reply, ApiError> {
     Ok(Reply::json(
         axum::http::StatusCode::OK,
-        &super::seed::account_details(records.settings().seed, &call.tenant.key),
+        &super::seed::account_details(records.settings().reference_seed, &call.tenant.key),
     ))
 }
 
