@@ -222,6 +222,11 @@ pub struct ServeArgs {
     /// is forgotten with its records.
     #[arg(long = "max-tenants", value_name = "N", default_value_t = 2_000)]
     pub max_tenants: usize,
+    /// The most bytes of records each vendor keeps across all its tenants, as counted for
+    /// --tenant-record-bytes (0: no limit); past it the least recently used tenants are forgotten
+    /// with their records, before the next call that may write.
+    #[arg(long = "max-record-bytes", value_name = "BYTES", default_value_t = 128 * 1024 * 1024)]
+    pub max_record_bytes: usize,
     /// Tenants forgotten under --max-tenants whose id counters each vendor remembers (so one that
     /// returns never gets an id again); past it an arbitrary one is dropped and that tenant, if it
     /// returns, starts its ids over.
@@ -340,6 +345,7 @@ impl ServeArgs {
             max_scenario_bytes: self.max_scenario_bytes,
             max_mcp_sessions: self.max_mcp_sessions,
             max_tenants: self.max_tenants,
+            max_record_bytes: self.max_record_bytes,
             bookkeeping: crate::config::Bookkeeping {
                 retired_tenants: self.max_retired_tenants,
                 rate_windows: self.max_rate_windows,

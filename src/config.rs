@@ -59,6 +59,9 @@ pub struct Config {
     pub max_mcp_sessions: usize,
     /// The most tenants each vendor keeps; past it the least recently used is forgotten.
     pub max_tenants: usize,
+    /// The most record bytes each vendor keeps across its tenants (0: no limit); past it the least
+    /// recently used tenants are forgotten.
+    pub max_record_bytes: usize,
     /// Bookkeeping bounds that keep fresh credentials from growing memory (`--max-retired-tenants`,
     /// `--max-rate-windows`, `--max-counted-tenants`, `--max-interned-credentials`).
     pub bookkeeping: Bookkeeping,
@@ -147,6 +150,7 @@ impl Default for Config {
             max_scenario_bytes: 16 * 1024 * 1024,
             max_mcp_sessions: 1_000,
             max_tenants: 2_000,
+            max_record_bytes: 128 * 1024 * 1024,
             bookkeeping: Bookkeeping::default(),
             proxy: Default::default(),
         }
@@ -173,6 +177,7 @@ impl Config {
         VendorSettings::new(self.seed, self.tenant_record_limit, epoch, clock)
             .with_tenant_limit(self.max_tenants)
             .with_record_bytes(self.tenant_record_bytes)
+            .with_store_bytes(self.max_record_bytes)
             .with_bookkeeping(
                 self.bookkeeping.retired_tenants,
                 self.bookkeeping.rate_windows,

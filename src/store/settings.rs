@@ -22,6 +22,9 @@ pub struct VendorSettings {
     /// The most bytes of one kind of record a tenant keeps (`--tenant-record-bytes`, 0 = no
     /// limit), so a few huge records cannot do what the record count stops many small ones doing.
     pub record_bytes: usize,
+    /// The most record bytes the vendor keeps across its tenants (`--max-record-bytes`, 0 = no
+    /// limit); past it the least recently used tenants are forgotten.
+    pub store_bytes: usize,
     /// Forgotten tenants whose ids the store remembers (`--max-retired-tenants`).
     pub retired_limit: usize,
     /// Rate-limit windows the store keeps (`--max-rate-windows`, at least 1).
@@ -55,6 +58,7 @@ impl VendorSettings {
             record_limit,
             tenant_limit: 0,
             record_bytes: 0,
+            store_bytes: 0,
             retired_limit: 100_000,
             window_limit: 10_000,
             epoch,
@@ -71,6 +75,12 @@ impl VendorSettings {
     /// The same settings keeping at most `bytes` of one kind of record per tenant (0: no limit).
     pub fn with_record_bytes(mut self, bytes: usize) -> VendorSettings {
         self.record_bytes = bytes;
+        self
+    }
+
+    /// The same settings keeping at most `bytes` of records across all tenants (0: no limit).
+    pub fn with_store_bytes(mut self, bytes: usize) -> VendorSettings {
+        self.store_bytes = bytes;
         self
     }
 

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use dashmap::DashMap;
@@ -40,6 +40,12 @@ pub trait TenantState: Send + Sync + Sized + 'static {
 
     /// A tenant back from the state file, with its key; an inconsistent one is refused.
     fn load(saved: Self::Saved, settings: &VendorSettings) -> Result<(String, Self), String>;
+
+    /// The bytes of records this tenant holds, as counted for `--tenant-record-bytes`; the store
+    /// adds them up across tenants for `--max-record-bytes`.
+    fn record_bytes(&self) -> usize {
+        0
+    }
 }
 
 /// What the core does with a vendor's state, whatever its type.
@@ -65,6 +71,14 @@ pub struct Slot<T> {
     /// The store's use counter when this tenant was last looked up, for least-recently-used
     /// eviction past `--max-tenants`.
     used: AtomicU64,
+    /// The tenant's record bytes as of its last write.
+    bytes: AtomicUsize,
+    /// The store's sum of every kept tenant's `bytes`; `None` for a tenant a read made and does
+    /// not keep.
+    total: Option<Arc<AtomicUsize>>,
+    /// Cleared, under the tenant's write lock, when the store forgets it: a change still running
+    /// on it then no longer counts toward `total`.
+    kept: std::sync::atomic::AtomicBool,
 }
 
 impl<T> Slot<T> {
@@ -72,15 +86,85 @@ impl<T> Slot<T> {
         Slot {
             data: RwLock::new(data),
             used: AtomicU64::new(0),
+            bytes: AtomicUsize::new(0),
+            total: None,
+            kept: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, T> {
         lock::read(&self.data)
     }
+}
 
-    pub fn write(&self) -> RwLockWriteGuard<'_, T> {
-        lock::write(&self.data)
+impl<T: TenantState> Slot<T> {
+    /// A tenant the store keeps: its record bytes count toward the store's `total`.
+    fn kept(data: T, total: &Arc<AtomicUsize>) -> Slot<T> {
+        let bytes = data.record_bytes();
+        total.fetch_add(bytes, Ordering::Relaxed);
+        Slot {
+            bytes: AtomicUsize::new(bytes),
+            total: Some(total.clone()),
+            kept: std::sync::atomic::AtomicBool::new(true),
+            ..Slot::new(data)
+        }
+    }
+
+    /// Takes the tenant out of its store's count (see `kept`); returns its ids for remembering.
+    fn let_go(&self) -> SavedIds {
+        let mut data = lock::write(&self.data);
+        if self.kept.swap(false, Ordering::Relaxed) {
+            if let Some(total) = &self.total {
+                total.fetch_sub(self.bytes.load(Ordering::Relaxed), Ordering::Relaxed);
+            }
+        }
+        data.ids().save()
+    }
+
+    /// The state for a change; when the change is done, the tenant's record bytes are counted
+    /// again (an O(1) read of its running sums).
+    pub fn write(&self) -> SlotWrite<'_, T> {
+        SlotWrite {
+            guard: lock::write(&self.data),
+            slot: self,
+        }
+    }
+}
+
+/// A tenant's state held for a change (see [`Slot::write`]).
+pub struct SlotWrite<'a, T: TenantState> {
+    guard: RwLockWriteGuard<'a, T>,
+    slot: &'a Slot<T>,
+}
+
+impl<T: TenantState> std::ops::Deref for SlotWrite<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T: TenantState> std::ops::DerefMut for SlotWrite<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+impl<T: TenantState> Drop for SlotWrite<'_, T> {
+    fn drop(&mut self) {
+        let Some(total) = &self.slot.total else {
+            return;
+        };
+        if !self.slot.kept.load(Ordering::Relaxed) {
+            return;
+        }
+        let now = self.guard.record_bytes();
+        let before = self.slot.bytes.swap(now, Ordering::Relaxed);
+        if now >= before {
+            total.fetch_add(now - before, Ordering::Relaxed);
+        } else {
+            total.fetch_sub(before - now, Ordering::Relaxed);
+        }
     }
 }
 
@@ -97,6 +181,8 @@ pub struct TenantStore<T> {
     /// Rate-limit windows by a hash of the tenant key, at most `--max-rate-windows`
     /// ([`VendorSettings::window_limit`]).
     windows: Mutex<HashMap<u64, CallWindow>>,
+    /// The record bytes of every kept tenant, for `--max-record-bytes`.
+    total: Arc<AtomicUsize>,
 }
 
 fn key_hash(key: &str) -> u64 {
@@ -113,6 +199,7 @@ impl<T> TenantStore<T> {
             uses: AtomicU64::new(0),
             retired: Mutex::new(HashMap::new()),
             windows: Mutex::new(HashMap::new()),
+            total: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -130,30 +217,61 @@ impl<T> TenantStore<T> {
     {
         let max = self.settings.tenant_limit;
         while max > 0 && self.tenants.len() >= max {
-            let oldest = self
-                .tenants
-                .iter()
-                .min_by_key(|e| e.value().used.load(Ordering::Relaxed))
-                .map(|e| e.key().clone());
-            match oldest {
-                Some(key) => {
-                    if let Some((key, slot)) = self.tenants.remove(&key) {
-                        let saved = slot.write().ids().save();
-                        let mut retired = lock::lock(&self.retired);
-                        // Remembered ids take 24 bytes each; the bound keeps a flood of fresh
-                        // credentials from growing this map without end.
-                        while !retired.is_empty() && retired.len() >= self.settings.retired_limit {
-                            let any = retired.keys().next().copied();
-                            any.map(|k| retired.remove(&k));
-                        }
-                        if self.settings.retired_limit > 0 {
-                            retired.insert(key_hash(&key), saved);
-                        }
-                    }
-                }
-                None => break,
+            if !self.retire_oldest(None) {
+                break;
             }
         }
+    }
+
+    /// Under `--max-record-bytes`: while the kept tenants' records pass the budget, the least
+    /// recently used tenant other than `current` goes, as under `--max-tenants`. Checked before
+    /// each call that may write, so the sum passes the budget by at most what one tenant holds.
+    fn keep_within_budget(&self, current: &str)
+    where
+        T: TenantState,
+    {
+        let budget = self.settings.store_bytes;
+        while budget > 0 && self.total.load(Ordering::Relaxed) > budget {
+            if !self.retire_oldest(Some(current)) {
+                break;
+            }
+        }
+    }
+
+    /// Forgets the least recently used tenant (never `spare`), remembering its ids; `false` when
+    /// there is none to forget.
+    fn retire_oldest(&self, spare: Option<&str>) -> bool
+    where
+        T: TenantState,
+    {
+        let oldest = self
+            .tenants
+            .iter()
+            .filter(|e| spare != Some(&**e.key()))
+            .min_by_key(|e| e.value().used.load(Ordering::Relaxed))
+            .map(|e| e.key().clone());
+        let Some(key) = oldest else {
+            return false;
+        };
+        if let Some((key, slot)) = self.tenants.remove(&key) {
+            let saved = slot.let_go();
+            let mut retired = lock::lock(&self.retired);
+            // Remembered ids take 24 bytes each; the bound keeps a flood of fresh
+            // credentials from growing this map without end.
+            while !retired.is_empty() && retired.len() >= self.settings.retired_limit {
+                let any = retired.keys().next().copied();
+                any.map(|k| retired.remove(&k));
+            }
+            if self.settings.retired_limit > 0 {
+                retired.insert(key_hash(&key), saved);
+            }
+        }
+        true
+    }
+
+    /// The record bytes of every kept tenant, as last counted.
+    pub fn record_bytes(&self) -> usize {
+        self.total.load(Ordering::Relaxed)
     }
 
     pub fn settings(&self) -> &VendorSettings {
@@ -165,6 +283,7 @@ impl<T> TenantStore<T> {
     where
         T: TenantState,
     {
+        self.keep_within_budget(&tenant.key);
         self.get_or_init(tenant, || {
             let mut fresh = T::fresh(&tenant.key, &self.settings);
             if self.settings.tenant_limit > 0 {
@@ -241,7 +360,7 @@ impl<T> TenantStore<T> {
         let slot = self
             .tenants
             .entry(tenant.key.clone())
-            .or_insert_with(|| Arc::new(Slot::new(init())))
+            .or_insert_with(|| Arc::new(Slot::kept(init(), &self.total)))
             .clone();
         self.touch(&slot);
         slot
@@ -278,10 +397,20 @@ impl<T> TenantStore<T> {
             .collect()
     }
 
-    fn forget(&self, filter: Option<&str>) {
-        match filter {
-            None => self.tenants.clear(),
-            Some(f) => self.tenants.retain(|key, _| !Tenants::matches(f, key)),
+    fn forget(&self, filter: Option<&str>)
+    where
+        T: TenantState,
+    {
+        let mut gone = Vec::new();
+        self.tenants.retain(|key, slot| {
+            let keep = filter.is_some_and(|f| !Tenants::matches(f, key));
+            if !keep {
+                gone.push(slot.clone());
+            }
+            keep
+        });
+        for slot in gone {
+            slot.let_go();
         }
     }
 }
@@ -326,8 +455,10 @@ impl<T: TenantState> StateStore for TenantStore<T> {
             .collect::<Result<Vec<_>, String>>()?;
         self.forget(None);
         for (key, state) in loaded {
-            self.tenants
-                .insert(Arc::from(key.as_str()), Arc::new(Slot::new(state)));
+            self.tenants.insert(
+                Arc::from(key.as_str()),
+                Arc::new(Slot::kept(state, &self.total)),
+            );
         }
         Ok(())
     }

@@ -104,3 +104,30 @@ async fn a_tenant_that_comes_back_is_never_given_an_id_twice() {
     assert_eq!((first.as_str(), again.as_str()), ("ENG-1", "ENG-2"));
     assert_ne!(first_siro, again_siro);
 }
+
+/// `--max-record-bytes`: a vendor keeps at most that many bytes of records across all its
+/// tenants; past it the least recently used tenants go before the next write, so many tenants
+/// each within `--tenant-record-bytes` still cannot add up without bound.
+#[tokio::test]
+async fn past_the_record_byte_budget_the_least_recently_used_tenants_go() {
+    let s = TestServer::configured(|c| c.max_record_bytes = 100_000).await;
+    let tokens: Vec<String> = (0..10).map(|_| fresh_token("bytes-budget")).collect();
+    let mut big = body();
+    big["description"] = json!("x".repeat(30_000));
+    for t in &tokens {
+        let a = s.post("/devrev/engagements.create", &bearer(t), &big).await;
+        assert_eq!(a.status, 201, "{}", a.text);
+        // Each tenant holds ~30 KB: within a 100 KB budget at most four are kept after a write.
+        assert!(tenants(&s).await <= 4, "{} tenants kept", tenants(&s).await);
+    }
+    assert!(
+        has_engagement(&s, &tokens[9]).await,
+        "the newest tenant keeps its record"
+    );
+    assert!(
+        !has_engagement(&s, &tokens[0]).await,
+        "the oldest tenant was forgotten"
+    );
+    let kept = tenants(&s).await;
+    assert!((3..=4).contains(&kept), "{kept} tenants kept");
+}

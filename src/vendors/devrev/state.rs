@@ -252,6 +252,10 @@ impl TenantState for TenantData {
         &mut self.ids
     }
 
+    fn record_bytes(&self) -> usize {
+        self.bytes.total()
+    }
+
     fn show(&self) -> Value {
         let engagements: Vec<&Engagement> = self.engagements.values().collect();
         serde_json::json!({ "engagements": engagements })

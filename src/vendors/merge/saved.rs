@@ -197,6 +197,10 @@ impl TenantState for TenantData {
         &mut self.ids
     }
 
+    fn record_bytes(&self) -> usize {
+        self.bytes.total() + self.idempotency_bytes.total()
+    }
+
     fn show(&self) -> Value {
         let engagements: Vec<&Engagement> = self.engagements.values().collect();
         json!({ "engagements": engagements })

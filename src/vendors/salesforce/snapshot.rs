@@ -203,6 +203,10 @@ impl TenantState for TenantData {
         &mut self.ids
     }
 
+    fn record_bytes(&self) -> usize {
+        self.bytes.total() + self.recycled_bytes.total()
+    }
+
     fn show(&self) -> Value {
         let records: Vec<&Record> = self.records.values().collect();
         serde_json::json!({ "records": records })

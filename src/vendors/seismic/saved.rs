@@ -125,6 +125,10 @@ impl TenantState for TenantData {
         &mut self.ids
     }
 
+    fn record_bytes(&self) -> usize {
+        self.dsr_bytes.total()
+    }
+
     fn show(&self) -> Value {
         let dsrs: Vec<&Dsr> = self.dsrs.values().collect();
         serde_json::json!({

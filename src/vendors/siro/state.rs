@@ -537,6 +537,10 @@ impl TenantState for TenantData {
         &mut self.ids
     }
 
+    fn record_bytes(&self) -> usize {
+        self.bytes.total()
+    }
+
     fn show(&self) -> Value {
         self.dump()
     }
