@@ -24,10 +24,10 @@ CONNS=${CONNS:-50}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 BASE=http://127.0.0.1:$PORT
-LIMIT=5000 BYTES=$((8 * 1024 * 1024))
-[ "$MODE" = deep ] && LIMIT=0 BYTES=0   # one tenant must hold every record
+LIMIT=5000 BYTES=$((8 * 1024 * 1024)) TOTAL=$((128 * 1024 * 1024))
+[ "$MODE" = deep ] && LIMIT=0 BYTES=0 TOTAL=0   # one tenant must hold every record
 "$BIN" serve --listen "127.0.0.1:$PORT" --scenario "$HERE/noise-100.yaml" --tenant-record-limit "$LIMIT" \
-  --tenant-record-bytes "$BYTES" --max-tenants 20000 >"$OUT/server.log" 2>&1 &
+  --tenant-record-bytes "$BYTES" --max-record-bytes "$TOTAL" --max-tenants 20000 >"$OUT/server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; wait $PID 2>/dev/null || true; rm -rf "$OUT"' EXIT
 for _ in $(seq 200); do curl -sf "$BASE/__admin/health" >/dev/null && break; sleep 0.02; done
