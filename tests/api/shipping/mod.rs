@@ -5,4 +5,5 @@ mod check;
 mod cli;
 mod cors;
 mod metrics;
+mod readme;
 mod tls;
