@@ -25,6 +25,7 @@ pub fn serve(config: Config) -> ExitCode {
         }
     };
     runtime.block_on(async move {
+        let stop = shutdown_signal();
         let simulator = match Simulator::start(config).await {
             Ok(s) => s,
             Err(e) => {
@@ -33,7 +34,7 @@ pub fn serve(config: Config) -> ExitCode {
             }
         };
         banner(&simulator);
-        shutdown_signal().await;
+        stop.await;
         tracing::info!("shutting down: finishing in-flight requests");
         simulator.stop().await;
         ExitCode::SUCCESS
@@ -96,25 +97,32 @@ fn banner(simulator: &Simulator) {
     tracing::info!("then: {curl} '{base}/__admin/requests?limit=1'");
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// The stop signals, listened for from the moment this is called: a SIGTERM that arrives while the
+/// simulator is still starting (it may already be answering) then stops it cleanly, with its final
+/// save and its last log lines, instead of killing it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let streams = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    // Elsewhere Ctrl-C (and the console's close) is the only signal tokio offers portably.
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
+    async move {
+        #[cfg(unix)]
+        {
+            let (int, term) = streams;
+            tokio::select! {
+                _ = received(int) => {}
+                _ = received(term) => {}
+            }
+        }
+        // Elsewhere Ctrl-C (and the console's close) is the only signal tokio offers portably.
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 
@@ -330,5 +338,16 @@ pub fn check_scenarios(files: &[PathBuf]) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Waits for the signal, or forever if it could not be listened for.
+#[cfg(unix)]
+async fn received(signal: Option<tokio::signal::unix::Signal>) {
+    match signal {
+        Some(mut s) => {
+            s.recv().await;
+        }
+        None => std::future::pending::<()>().await,
     }
 }
