@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::pipeline::{self, PipelineGateway};
 use crate::server::Shortcut;
 use crate::state::AppState;
+use crate::workers::Workers;
 
 /// The router of the main port: `/__admin` and every vendor under its prefix.
 pub fn router(state: Arc<AppState>) -> Router {
@@ -91,6 +92,8 @@ pub struct Simulator {
     state: Arc<AppState>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// Dropped last: the threads that serve the connections.
+    workers: Option<Arc<Workers>>,
 }
 
 impl Simulator {
@@ -122,6 +125,7 @@ impl Simulator {
             Some(source) => Some(crate::tls::acceptor(source)?),
             None => None,
         };
+        let workers = Arc::new(Workers::start(state.config.serving_threads)?);
         let (stop, stopped) = watch::channel(false);
         let listener = bind(state.config.listen).await?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -130,6 +134,7 @@ impl Simulator {
             router(state.clone()),
             Shortcut::new(state.clone(), None),
             tls.clone(),
+            workers.clone(),
             stopped.clone(),
         )];
         let mut vendor_addrs = Vec::new();
@@ -144,6 +149,7 @@ impl Simulator {
                 vendor_router(state.clone(), index),
                 Shortcut::new(state.clone(), Some(index)),
                 tls.clone(),
+                workers.clone(),
                 stopped.clone(),
             ));
         }
@@ -171,6 +177,7 @@ impl Simulator {
             state,
             stop,
             tasks,
+            workers: Some(workers),
         })
     }
 
@@ -204,11 +211,15 @@ impl Simulator {
 
     /// Stops accepting, lets in-flight requests finish, saves the state file if there is one, and
     /// returns when every listener is done.
-    pub async fn stop(self) {
+    pub async fn stop(mut self) {
         self.state.journal.close_watchers();
         let _ = self.stop.send(true);
-        for task in self.tasks {
+        for task in std::mem::take(&mut self.tasks) {
             let _ = task.await;
+        }
+        if let Some(workers) = self.workers.take() {
+            // Joining the serving threads blocks, briefly: off the runtime.
+            let _ = tokio::task::spawn_blocking(move || drop(workers)).await;
         }
         // Requests that outlived the drain may still finish; none of them may answer once the
         // final snapshot starts, or a client would hold an acknowledged id that is not in the file.
@@ -239,6 +250,7 @@ fn spawn_server(
     router: Router,
     shortcut: Shortcut,
     tls: Option<crate::tls::Acceptor>,
+    workers: Arc<Workers>,
     mut stopped: watch::Receiver<bool>,
 ) -> JoinHandle<()> {
     tokio::spawn(crate::server::serve(
@@ -246,6 +258,7 @@ fn spawn_server(
         router,
         shortcut,
         tls,
+        workers,
         async move {
             let _ = stopped.wait_for(|s| *s).await;
         },

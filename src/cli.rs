@@ -227,6 +227,10 @@ pub struct ServeArgs {
     /// with their records, before the next call that may write.
     #[arg(long = "max-record-bytes", value_name = "BYTES", default_value_t = 128 * 1024 * 1024)]
     pub max_record_bytes: usize,
+    /// Threads that serve connections, each running its own single-threaded runtime; a
+    /// connection stays on one from accept to close (0: one per CPU).
+    #[arg(long = "serving-threads", value_name = "N", default_value_t = 0)]
+    pub serving_threads: usize,
     /// Tenants forgotten under --max-tenants whose id counters each vendor remembers (so one that
     /// returns never gets an id again); past it an arbitrary one is dropped and that tenant, if it
     /// returns, starts its ids over.
@@ -346,6 +350,10 @@ impl ServeArgs {
             max_mcp_sessions: self.max_mcp_sessions,
             max_tenants: self.max_tenants,
             max_record_bytes: self.max_record_bytes,
+            serving_threads: match self.serving_threads {
+                0 => crate::config::Config::default().serving_threads,
+                n => n,
+            },
             bookkeeping: crate::config::Bookkeeping {
                 retired_tenants: self.max_retired_tenants,
                 rate_windows: self.max_rate_windows,

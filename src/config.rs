@@ -62,6 +62,8 @@ pub struct Config {
     /// The most record bytes each vendor keeps across its tenants (0: no limit); past it the least
     /// recently used tenants are forgotten.
     pub max_record_bytes: usize,
+    /// Threads that serve connections, each with a single-threaded runtime of its own.
+    pub serving_threads: usize,
     /// Bookkeeping bounds that keep fresh credentials from growing memory (`--max-retired-tenants`,
     /// `--max-rate-windows`, `--max-counted-tenants`, `--max-interned-credentials`).
     pub bookkeeping: Bookkeeping,
@@ -151,6 +153,7 @@ impl Default for Config {
             max_mcp_sessions: 1_000,
             max_tenants: 2_000,
             max_record_bytes: 128 * 1024 * 1024,
+            serving_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             bookkeeping: Bookkeeping::default(),
             proxy: Default::default(),
         }

@@ -75,6 +75,7 @@ pub mod tenant;
 pub mod tls;
 pub mod vendor;
 pub mod vendors;
+pub mod workers;
 
 pub use app::Simulator;
 pub use config::Config;

@@ -36,6 +36,7 @@ pub async fn serve(
     router: Router,
     shortcut: Shortcut,
     tls: Option<crate::tls::Acceptor>,
+    workers: Arc<crate::workers::Workers>,
     shutdown: impl Future<Output = ()>,
 ) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
@@ -69,69 +70,23 @@ pub async fn serve(
             }
         };
         let _ = stream.set_nodelay(true);
-        #[cfg(unix)]
-        let fd = stream.as_raw_fd();
-        #[cfg(windows)]
-        let fd = stream.as_raw_socket();
-        let (fault_tx, mut fault_rx) = mpsc::channel::<Fault>(1);
-        let (router, shortcut) = (router.clone(), shortcut.clone());
+        // The socket moves to its serving thread's reactor: it is registered there, not here.
+        let Ok(stream) = stream.into_std() else {
+            continue;
+        };
+        let (router, shortcut, tls) = (router.clone(), shortcut.clone(), tls.clone());
         let slot = slots.open();
-        let (conn_slots, conn_slot) = (slots.clone(), slot.slot.clone());
-        let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
-            let (router, shortcut) = (router.clone(), shortcut.clone());
-            let fault_tx = fault_tx.clone();
-            let (slots, slot) = (conn_slots.clone(), conn_slot.clone());
-            async move {
-                slot.enter(hyper::body::Body::is_end_stream(req.body()));
-                let req = req.map(|body| {
-                    Body::new(crate::conn::TimedBody::new(
-                        body,
-                        slot.clone(),
-                        limits.body_timeout,
-                        limits.body_min_rate,
-                    ))
-                });
-                let response = if shortcut.takes(req.uri().path()) {
-                    crate::pipeline::dispatch(shortcut.state.clone(), shortcut.fixed, req).await
-                } else {
-                    router
-                        .oneshot(req)
-                        .await
-                        .unwrap_or_else(|never| match never {})
-                };
-                if let Some(ConnectionFault(fault)) =
-                    response.extensions().get::<ConnectionFault>().copied()
-                {
-                    let _ = fault_tx.send(fault).await;
-                    std::future::pending::<()>().await;
-                }
-                if shortcut.state.answers_closed.load(Ordering::SeqCst) {
-                    // After the final save began: cancelled, the connection closes unanswered.
-                    return Err(Cancelled);
-                }
-                slots.idle(&slot);
-                Ok::<_, Cancelled>(response)
-            }
-        });
-        let conn = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(
-                TokioIo::new(crate::tls::Stream::new(stream, tls.as_ref())),
-                service,
-            );
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
+        let conn_slots = slots.clone();
+        let graceful = graceful.watcher();
+        workers.next().spawn(async move {
             let _permit = permit;
-            let shed = slot.slot.clone();
-            let _slot = slot;
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = &mut conn => {}
-                Some(fault) = fault_rx.recv() => carry_out(fault, fd, conn).await,
-                // Dropping the connection closes its socket.
-                _ = shed.shed() => {}
-            }
+            let Ok(stream) = tokio::net::TcpStream::from_std(stream) else {
+                return;
+            };
+            serve_connection(
+                stream, router, shortcut, tls, limits, conn_slots, slot, graceful,
+            )
+            .await;
         });
     }
     drop(listener);
@@ -143,6 +98,80 @@ pub async fn serve(
         tracing::warn!(
             "some requests were still running after {drain:?}; they are cancelled unanswered"
         );
+    }
+}
+
+/// Serves one connection on the serving thread it was handed to, until it closes, a scenario's
+/// fault ends it, or it is shed to make room.
+#[allow(clippy::too_many_arguments)]
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    router: Router,
+    shortcut: Shortcut,
+    tls: Option<crate::tls::Acceptor>,
+    limits: crate::config::ConnectionLimits,
+    conn_slots: Arc<crate::conn::Slots>,
+    slot: crate::conn::SlotGuard,
+    graceful: hyper_util::server::graceful::Watcher,
+) {
+    #[cfg(unix)]
+    let fd = stream.as_raw_fd();
+    #[cfg(windows)]
+    let fd = stream.as_raw_socket();
+    let (fault_tx, mut fault_rx) = mpsc::channel::<Fault>(1);
+    let conn_slot = slot.slot.clone();
+    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+        let (router, shortcut) = (router.clone(), shortcut.clone());
+        let fault_tx = fault_tx.clone();
+        let (slots, slot) = (conn_slots.clone(), conn_slot.clone());
+        async move {
+            slot.enter(hyper::body::Body::is_end_stream(req.body()));
+            let req = req.map(|body| {
+                Body::new(crate::conn::TimedBody::new(
+                    body,
+                    slot.clone(),
+                    limits.body_timeout,
+                    limits.body_min_rate,
+                ))
+            });
+            let response = if shortcut.takes(req.uri().path()) {
+                crate::pipeline::dispatch(shortcut.state.clone(), shortcut.fixed, req).await
+            } else {
+                router
+                    .oneshot(req)
+                    .await
+                    .unwrap_or_else(|never| match never {})
+            };
+            if let Some(ConnectionFault(fault)) =
+                response.extensions().get::<ConnectionFault>().copied()
+            {
+                let _ = fault_tx.send(fault).await;
+                std::future::pending::<()>().await;
+            }
+            if shortcut.state.answers_closed.load(Ordering::SeqCst) {
+                // After the final save began: cancelled, the connection closes unanswered.
+                return Err(Cancelled);
+            }
+            slots.idle(&slot);
+            Ok::<_, Cancelled>(response)
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .serve_connection(
+            TokioIo::new(crate::tls::Stream::new(stream, tls.as_ref())),
+            service,
+        );
+    let conn = graceful.watch(conn);
+    let shed = slot.slot.clone();
+    let _slot = slot;
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = &mut conn => {}
+        Some(fault) = fault_rx.recv() => carry_out(fault, fd, conn).await,
+        // Dropping the connection closes its socket.
+        _ = shed.shed() => {}
     }
 }
 

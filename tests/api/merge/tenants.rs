@@ -57,3 +57,24 @@ async fn the_seed_fixes_ids_for_the_same_requests() {
     }
     assert_eq!(ids[0], ids[1]);
 }
+
+/// Connections spread over five serving threads (more than this machine's cores) still write to
+/// one store: fifty creates on parallel connections give fifty records, all listed.
+#[tokio::test]
+async fn creates_spread_over_many_serving_threads_are_all_kept() {
+    let s = TestServer::configured(|c| c.serving_threads = 5).await;
+    let m = Linked::new(&s);
+    let answers =
+        futures_util::future::join_all((0..50).map(|i| m.create(typed_model(&format!("t{i}")))))
+            .await;
+    let ids: HashSet<String> = answers
+        .iter()
+        .map(|a| {
+            assert_eq!(a.status, 201, "{}", a.text);
+            a.json["model"]["id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 50);
+    let listed: HashSet<String> = m.all_ids(100).await.into_iter().collect();
+    assert_eq!(listed, ids);
+}

@@ -141,3 +141,47 @@ fn banner_says_what_to_do_next() {
         );
     }
 }
+
+/// The names of the process's threads that serve connections (`serve-N`), read from /proc.
+#[cfg(target_os = "linux")]
+fn serving_threads_of(pid: u32) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_owned())
+        .filter(|name| name.starts_with("serve-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn serving_threads_flag_sets_how_many_threads_serve() {
+    for (flag, expected) in [("3", 3), ("1", 1)] {
+        let mut child = Command::new(BIN)
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--serving-threads",
+                flag,
+            ])
+            .env_remove("RUST_LOG")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The banner is written once the listeners, and so the serving threads, are up.
+        for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+            if line.unwrap().contains("then:") {
+                break;
+            }
+        }
+        let names = serving_threads_of(child.id());
+        let _ = child.kill();
+        let _ = child.wait();
+        let wanted: Vec<String> = (0..expected).map(|n| format!("serve-{n}")).collect();
+        assert_eq!(names, wanted, "--serving-threads {flag}");
+    }
+}
