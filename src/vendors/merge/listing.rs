@@ -3,6 +3,7 @@
 //! `account_id`, `include_deleted_data`) and the read-only reference lists.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::store::cursor::CursorCodec;
 use axum::http::StatusCode;
@@ -186,7 +187,7 @@ fn expanded<'a>(record: &'a Value, refs: &Refs, call: &Call<'_>) -> Cow<'a, Valu
         let Some(target) = record[name.trim()].as_str().and_then(|id| catalog.get(id)) else {
             continue;
         };
-        out.get_or_insert_with(|| record.clone())[name.trim()] = target.clone();
+        out.get_or_insert_with(|| record.clone())[name.trim()] = Value::clone(target);
     }
     out.map_or(Cow::Borrowed(record), Cow::Owned)
 }
@@ -203,7 +204,7 @@ pub fn catalog(
         &catalog.items,
         cursor(call)?,
         page_size(call),
-        |v: &Value| keep(v) && remote_id.is_none_or(|r| v["remote_id"] == r),
+        |v: &Arc<Value>| keep(v) && remote_id.is_none_or(|r| v["remote_id"] == r),
     );
     let answer = ListAnswer {
         next: page.next.map(|p| encode(Cursor::After(p))),

@@ -5,16 +5,16 @@
 //! PATCH changes only the fields it names, and an `Idempotency-Key` replays a create.
 
 use std::hash::{Hash, Hasher};
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use axum::http::StatusCode;
 use serde_json::{json, Map, Value};
 
 use super::errors;
 use super::errors::problem;
-use super::ids::{canonical, merge_id, remote_id};
+use super::ids::{canonical, canonical_ref, merge_id, remote_id};
 use super::seed::Refs;
-use super::state::{Engagement, Remembered, TenantData};
+use super::state::{Engagement, Remembered, RemoteField, TenantData};
 use super::view::{flag, Shape, View, WriteAnswer};
 use crate::store::Slot;
 use crate::vendor::{ApiError, Call, Reply, VendorSettings};
@@ -96,7 +96,7 @@ fn contacts(v: &Value) -> Vec<String> {
 /// sent as `null`: Merge's generated clients (MergePythonSDK 2.x) send every unset field of a
 /// create or patch model as `null`, so a null means "not given", and a patch from such a client
 /// changes only what it set. `remote_fields` arrive already resolved by [`resolve_remote_fields`].
-fn apply(e: &mut Engagement, model: &Map<String, Value>, remote_fields: Option<Vec<Value>>) {
+fn apply(e: &mut Engagement, model: &Map<String, Value>, remote_fields: Option<Vec<RemoteField>>) {
     for (k, v) in model {
         match k.as_str() {
             _ if v.is_null() => {}
@@ -127,24 +127,28 @@ fn apply(e: &mut Engagement, model: &Map<String, Value>, remote_fields: Option<V
 /// the account does not know is answered as `{"id": ...}` (or `{}` without an id): what a client
 /// made up is not echoed back as if it were one of the account's classes.
 /// The shared reference records are looked up only when a write sets remote fields.
-fn resolve_remote_fields(refs: &Refs, model: &Map<String, Value>) -> Option<Vec<Value>> {
+fn resolve_remote_fields(refs: &Refs, model: &Map<String, Value>) -> Option<Vec<RemoteField>> {
     let items = model.get("remote_fields")?.as_array()?;
     Some(
         items
             .iter()
             .map(|item| {
                 let sent = &item["remote_field_class"];
-                let id = sent
-                    .as_str()
-                    .or_else(|| sent["id"].as_str())
-                    .map(|s| canonical(s).unwrap_or_else(|| s.to_owned()));
-                let known = id.as_deref().and_then(|i| refs.remote_field_classes.get(i));
-                let class = match (known, &id) {
-                    (Some(known), _) => known.clone(),
-                    (None, Some(id)) => json!({ "id": id }),
-                    (None, None) => json!({}),
+                let id = sent.as_str().or_else(|| sent["id"].as_str());
+                let known = id
+                    .and_then(canonical_ref)
+                    .and_then(|i| refs.remote_field_classes.get(i.as_ref()).cloned());
+                let class = match (known, id) {
+                    (Some(known), _) => known,
+                    (None, Some(id)) => {
+                        Arc::new(json!({ "id": canonical(id).unwrap_or_else(|| id.to_owned()) }))
+                    }
+                    (None, None) => Arc::new(json!({})),
                 };
-                json!({ "remote_field_class": class, "value": item.get("value").cloned().unwrap_or(Value::Null) })
+                RemoteField {
+                    remote_field_class: class,
+                    value: item.get("value").cloned().unwrap_or(Value::Null),
+                }
             })
             .collect(),
     )
@@ -413,7 +417,12 @@ pub fn meta(schema: &Value, required: &[String], refs: &Refs) -> Reply {
         .remote_field_classes
         .items
         .values()
-        .map(|c| (c["id"].as_str().unwrap_or_default().to_owned(), c.clone()))
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap_or_default().to_owned(),
+                Value::clone(c),
+            )
+        })
         .collect();
     Reply::json(
         StatusCode::OK,

@@ -69,7 +69,7 @@ fn is_default(r: &RequiredFields) -> bool {
 }
 
 fn records(c: &Catalog) -> Vec<Value> {
-    c.items.values().cloned().collect()
+    c.items.values().map(|v| Value::clone(v)).collect()
 }
 
 pub fn save(key: &str, data: &TenantData) -> SavedTenant {

@@ -27,10 +27,11 @@ const CONTACTS: usize = 12;
 /// When the linked account's first sync "happened": the `created_at` of every seeded record.
 const SYNCED_AT: &str = "2024-01-02T03:04:05.000Z";
 
-/// Records of one model, in list order, with an index by id.
+/// Records of one model, in list order, with an index by id. Each record is shared, so an
+/// engagement's remote field can point at its class without copying it.
 #[derive(Default)]
 pub struct Catalog {
-    pub items: BTreeMap<Rank, Value>,
+    pub items: BTreeMap<Rank, Arc<Value>>,
     index: HashMap<String, Rank>,
 }
 
@@ -39,10 +40,10 @@ impl Catalog {
         let rank = self.items.len() as Rank;
         let id = record["id"].as_str().unwrap_or_default().to_owned();
         self.index.insert(id, rank);
-        self.items.insert(rank, record);
+        self.items.insert(rank, Arc::new(record));
     }
 
-    pub fn get(&self, id: &str) -> Option<&Value> {
+    pub fn get(&self, id: &str) -> Option<&Arc<Value>> {
         self.index.get(id).and_then(|r| self.items.get(r))
     }
 

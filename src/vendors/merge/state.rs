@@ -43,11 +43,21 @@ pub struct Engagement {
     pub contacts: Vec<String>,
     pub engagement_url: Option<String>,
     pub remote_was_deleted: bool,
-    pub remote_fields: Vec<Value>,
+    pub remote_fields: Vec<RemoteField>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_params: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub linked_account_params: Option<Value>,
+}
+
+/// One of an engagement's remote fields: its class as the account knows it (shared with the
+/// account's catalog, not copied into every engagement) and the value a client sent. Written out
+/// as the same `{"remote_field_class": ..., "value": ...}` object Merge answers with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RemoteField {
+    pub remote_field_class: Arc<Value>,
+    #[serde(default)]
+    pub value: Value,
 }
 
 impl Engagement {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::seed::Refs;
 use super::state::Engagement;
-use crate::clock::rfc3339;
+use crate::clock::{rfc3339, Rfc3339};
 use crate::vendor::Call;
 
 /// The relations `expand` can name.
@@ -156,8 +156,8 @@ impl Serialize for View<'_> {
         } else {
             m.serialize_entry("remote_id", &e.remote_id)?;
         }
-        m.serialize_entry("created_at", &rfc3339(e.created_at))?;
-        m.serialize_entry("modified_at", &rfc3339(e.modified_at))?;
+        m.serialize_entry("created_at", &Rfc3339(e.created_at))?;
+        m.serialize_entry("modified_at", &Rfc3339(e.modified_at))?;
         m.serialize_entry(
             "owner",
             &Related {
