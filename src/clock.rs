@@ -115,6 +115,19 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
     }
 }
 
+/// A timestamp serialised as [`rfc3339`] writes it, with no string in between.
+#[derive(Clone, Copy)]
+pub struct Rfc3339(pub DateTime<Utc>);
+
+impl serde::Serialize for Rfc3339 {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match Stamp::new(self.0) {
+            Some(stamp) => s.serialize_str(stamp.as_str()),
+            None => s.serialize_str(&rfc3339(self.0)),
+        }
+    }
+}
+
 /// A timestamp as [`rfc3339`] writes it, built digit by digit on the stack: every answer carries
 /// two or more, and chrono's formatter goes through `fmt` a character at a time (about 2 % of a
 /// create's CPU). Only years 0 to 9999 fit; [`Stamp::new`] leaves the others to chrono.

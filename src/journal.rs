@@ -13,7 +13,7 @@
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -46,7 +46,8 @@ pub struct Entry {
     pub tenant: Option<Arc<str>>,
     #[serde(skip)]
     pub tenant_key: Option<Arc<str>>,
-    pub method: String,
+    #[serde(serialize_with = "serialize_method")]
+    pub method: Method,
     pub path: String,
     pub query: Option<String>,
     pub status: u16,
@@ -88,7 +89,7 @@ impl Entry {
     /// About what this entry keeps in memory: its fixed part and everything it points to.
     fn footprint(&self) -> usize {
         std::mem::size_of::<Entry>()
-            + self.method.len()
+            + self.method.as_str().len()
             + self.path.len()
             + self.query.as_ref().map_or(0, String::len)
             + self.rule.as_ref().map_or(0, String::len)
@@ -133,7 +134,12 @@ impl Exchange {
 }
 
 fn header_text(headers: &HeaderMap) -> Box<str> {
-    let mut text = String::with_capacity(headers.len() * 32);
+    // Sized exactly, so the boxed text is the buffer as written, not a shrunk copy of it.
+    let length = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 3)
+        .sum();
+    let mut text = String::with_capacity(length);
     for (name, value) in headers {
         text.push_str(name.as_str());
         text.push_str(": ");
@@ -153,8 +159,12 @@ fn mask(value: &str) -> String {
     }
 }
 
+fn serialize_method<S: serde::Serializer>(m: &Method, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(m.as_str())
+}
+
 fn serialize_time<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&crate::clock::rfc3339(*t))
+    serde::Serialize::serialize(&crate::clock::Rfc3339(*t), s)
 }
 
 fn serialize_body<S: serde::Serializer>(body: &Bytes, s: S) -> Result<S::Ok, S::Error> {
@@ -367,7 +377,7 @@ mod tests {
             operation: None,
             tenant: None,
             tenant_key: None,
-            method: "GET".into(),
+            method: Method::GET,
             path: "/".into(),
             query: None,
             status: 200,

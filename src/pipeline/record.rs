@@ -44,7 +44,7 @@ pub fn record(ctx: &Context<'_>, mut reply: Reply, fault: Option<Fault>) -> Repl
             operation,
             tenant,
             tenant_key: found.tenant.as_ref().map(|t| t.key.clone()),
-            method: ctx.method.to_string(),
+            method: ctx.method.clone(),
             path: ctx.path.to_owned(),
             query: ctx.query_text.map(str::to_owned),
             status,
